@@ -1,0 +1,1 @@
+"""Waiting for an SES sending domain to be verified: DNS propagation, then SES status."""
