@@ -1,0 +1,128 @@
+"""The SendingDomain component: one SES identity and every DNS record it needs in Route 53."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from .config.domains import DomainSpec
+from .records.dkim import EASY_DKIM_TOKEN_COUNT, easy_dkim_record
+from .records.model import DnsRecord
+from .records.plan import static_records
+from .records.route53 import route53_values
+from .zones import HostedZone
+
+
+@dataclass
+class SendingDomainArgs:
+    spec: DomainSpec
+    zone: HostedZone
+    region: str
+
+
+class SendingDomain(pulumi.ComponentResource):
+    """An SESv2 domain identity with Easy DKIM, an optional custom MAIL FROM domain and DMARC.
+
+    Outputs: ``identity_arn`` and ``records``, the list of record sets (name, type, values, ttl,
+    zone) this component manages, in the shape the stack exports.
+    """
+
+    identity: aws.sesv2.EmailIdentity
+    identity_arn: pulumi.Output[str]
+    records: pulumi.Output[list]
+    dns_records: pulumi.Output[list[DnsRecord]]
+
+    def __init__(self, name: str, args: SendingDomainArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("ses-domains:index:SendingDomain", name, None, opts)
+        spec, zone = args.spec, args.zone
+
+        # SES identities are named by the domain itself: a replacement (say, a new key length
+        # forcing one) must delete the old identity before creating one with the same name.
+        self.identity = aws.sesv2.EmailIdentity(
+            name,
+            email_identity=spec.domain,
+            dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
+                next_signing_key_length=spec.dkim_key_length,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
+
+        # The tokens are unknown until SES creates the identity. The three records are declared
+        # here, up front, with token-derived values, so that a preview shows all of them.
+        tokens = self.identity.dkim_signing_attributes.apply(lambda attributes: list(attributes.tokens or []))
+        dkim_records = [
+            tokens.apply(lambda values, i=i: easy_dkim_record(spec.domain, values[i], spec.ttl))
+            for i in range(EASY_DKIM_TOKEN_COUNT)
+        ]
+        for index, record in enumerate(dkim_records, start=1):
+            self._declare_record(
+                f"{name}-dkim-{index}",
+                zone,
+                record_name=record.apply(lambda r: r.name),
+                record_type="CNAME",
+                ttl=spec.ttl,
+                values=record.apply(route53_values),
+            )
+
+        if spec.mail_from:
+            aws.sesv2.EmailIdentityMailFromAttributes(
+                f"{name}-mail-from",
+                email_identity=self.identity.email_identity,
+                mail_from_domain=spec.mail_from,
+                behavior_on_mx_failure=spec.mail_from_on_mx_failure,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        known = static_records(spec, args.region)
+        suffixes = {"MX": "mail-from-mx", "TXT": "mail-from-spf"}
+        for record in known:
+            suffix = "dmarc" if record.name.startswith("_dmarc.") else suffixes[record.type]
+            self._declare_record(
+                f"{name}-{suffix}",
+                zone,
+                record_name=record.name,
+                record_type=record.type,
+                ttl=record.ttl,
+                values=route53_values(record),
+            )
+
+        self.dns_records = pulumi.Output.all(*dkim_records).apply(lambda dkim: list(dkim) + known)
+        self.records = self.dns_records.apply(lambda records: [record_output(r, zone) for r in records])
+        self.identity_arn = self.identity.arn
+        self.register_outputs({"identityArn": self.identity_arn, "records": self.records})
+
+    def _declare_record(
+        self,
+        name: str,
+        zone: HostedZone,
+        *,
+        record_name: pulumi.Input[str],
+        record_type: str,
+        ttl: int,
+        values: pulumi.Input[list[str]],
+    ) -> aws.route53.Record:
+        # Never allow_overwrite: Route 53's CREATE fails on an existing record set instead of
+        # silently replacing what another owner put there.
+        return aws.route53.Record(
+            name,
+            zone_id=zone.zone_id,
+            name=record_name,
+            type=record_type,
+            ttl=ttl,
+            records=values,
+            allow_overwrite=False,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+def record_output(record: DnsRecord, zone: HostedZone) -> dict:
+    """A record as the stack exports it: what a user would type into a DNS console."""
+    return {
+        "name": record.name,
+        "type": record.type,
+        "values": list(record.values),
+        "ttl": record.ttl,
+        "zone": zone.name,
+    }
