@@ -1,0 +1,300 @@
+"""What SES says about a sending domain, as plain data, and what that means: done, wait or give up.
+
+Pure: no I/O, no clock. ``parse_identity`` turns a SESv2 ``GetEmailIdentity`` response into an
+``IdentityStatus``; ``judge`` decides whether the identity is verified, still worth waiting for,
+or failed for good, and ``describe_failure`` / ``describe_verification_info`` write the messages
+a user reads when it is slow or broken.
+
+Statuses are kept as the strings SES sends (``"PENDING"``, ...), not as enums, so that a status
+AWS adds later is carried through and shown instead of crashing the parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, Mapping
+
+SUCCESS = "SUCCESS"
+FAILED = "FAILED"
+TEMPORARY_FAILURE = "TEMPORARY_FAILURE"
+PENDING = "PENDING"
+NOT_STARTED = "NOT_STARTED"
+
+# Names of the conditions an identity must meet; used in messages and to track what is stuck.
+DKIM_CHECK = "DKIM status"
+MAIL_FROM_CHECK = "MAIL FROM status"
+SENDING_CHECK = "VerifiedForSendingStatus"
+
+# Shown when the caller expects a MAIL FROM domain but the identity has none configured.
+MAIL_FROM_NOT_CONFIGURED = "NOT_CONFIGURED"
+
+
+@dataclass(frozen=True)
+class SoaRecord:
+    """The SOA record SES saw for the domain when it last checked DNS."""
+
+    primary_name_server: str | None
+    admin_email: str | None
+    serial_number: int | None
+
+
+@dataclass(frozen=True)
+class VerificationInfo:
+    """SES's own account of its last DNS check (``GetEmailIdentity.VerificationInfo``)."""
+
+    error_type: str | None
+    last_checked: datetime | None
+    last_success: datetime | None
+    soa: SoaRecord | None
+
+
+@dataclass(frozen=True)
+class IdentityStatus:
+    """One reading of a domain identity's verification state.
+
+    ``dkim_status`` and ``mail_from_status`` are ``None`` when SES returned no such attributes;
+    ``mail_from_domain`` is ``None`` when no custom MAIL FROM domain is configured.
+    """
+
+    domain: str
+    identity_type: str | None
+    verified_for_sending: bool
+    verification_status: str | None
+    dkim_status: str | None
+    dkim_signing_enabled: bool | None
+    dkim_tokens: tuple[str, ...]
+    dkim_origin: str | None
+    mail_from_domain: str | None
+    mail_from_status: str | None
+    behavior_on_mx_failure: str | None
+    verification_info: VerificationInfo | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe plain dict (timestamps as ISO 8601), e.g. for a dynamic provider's outputs."""
+        info = self.verification_info
+        return {
+            "domain": self.domain,
+            "identity_type": self.identity_type,
+            "verified_for_sending": self.verified_for_sending,
+            "verification_status": self.verification_status,
+            "dkim_status": self.dkim_status,
+            "dkim_signing_enabled": self.dkim_signing_enabled,
+            "dkim_tokens": list(self.dkim_tokens),
+            "dkim_origin": self.dkim_origin,
+            "mail_from_domain": self.mail_from_domain,
+            "mail_from_status": self.mail_from_status,
+            "behavior_on_mx_failure": self.behavior_on_mx_failure,
+            "verification_info": None
+            if info is None
+            else {
+                "error_type": info.error_type,
+                "last_checked": _iso(info.last_checked),
+                "last_success": _iso(info.last_success),
+                "soa": None
+                if info.soa is None
+                else {
+                    "primary_name_server": info.soa.primary_name_server,
+                    "admin_email": info.soa.admin_email,
+                    "serial_number": info.soa.serial_number,
+                },
+            },
+        }
+
+
+class Verdict(str, Enum):
+    VERIFIED = "verified"
+    WAITING = "waiting"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class UnmetCheck:
+    """A condition not met yet, e.g. ``UnmetCheck("DKIM status", "PENDING")``."""
+
+    check: str
+    status: str
+
+    def __str__(self) -> str:
+        return f"{self.check} {self.status}"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What one ``IdentityStatus`` means for a waiter.
+
+    ``unmet`` lists every condition not met (empty when verified); ``failure_message`` is set
+    only when the verdict is ``FAILED``.
+    """
+
+    verdict: Verdict
+    unmet: tuple[UnmetCheck, ...]
+    failure_message: str | None = None
+
+
+def parse_identity(domain: str, response: Mapping[str, Any]) -> IdentityStatus:
+    """Read a SESv2 ``GetEmailIdentity`` response (boto3's parsed dict)."""
+    dkim = response.get("DkimAttributes") or {}
+    mail_from = response.get("MailFromAttributes") or {}
+    mail_from_domain = mail_from.get("MailFromDomain") or None
+    return IdentityStatus(
+        domain=domain,
+        identity_type=response.get("IdentityType"),
+        verified_for_sending=bool(response.get("VerifiedForSendingStatus", False)),
+        verification_status=response.get("VerificationStatus"),
+        dkim_status=dkim.get("Status"),
+        dkim_signing_enabled=dkim.get("SigningEnabled"),
+        dkim_tokens=tuple(dkim.get("Tokens") or ()),
+        dkim_origin=dkim.get("SigningAttributesOrigin"),
+        mail_from_domain=mail_from_domain,
+        mail_from_status=mail_from.get("MailFromDomainStatus") if mail_from_domain else None,
+        behavior_on_mx_failure=mail_from.get("BehaviorOnMxFailure"),
+        verification_info=_parse_verification_info(response.get("VerificationInfo")),
+    )
+
+
+def _parse_verification_info(raw: Mapping[str, Any] | None) -> VerificationInfo | None:
+    if not raw:
+        return None
+    soa = raw.get("SOARecord")
+    return VerificationInfo(
+        error_type=raw.get("ErrorType"),
+        last_checked=raw.get("LastCheckedTimestamp"),
+        last_success=raw.get("LastSuccessTimestamp"),
+        soa=None
+        if not soa
+        else SoaRecord(
+            primary_name_server=soa.get("PrimaryNameServer"),
+            admin_email=soa.get("AdminEmail"),
+            serial_number=soa.get("SerialNumber"),
+        ),
+    )
+
+
+def judge(status: IdentityStatus, *, mail_from_required: bool) -> Judgement:
+    """Decide whether ``status`` is verified, worth waiting for, or failed for good.
+
+    Verified means DKIM ``SUCCESS``, MAIL FROM ``SUCCESS`` (only when ``mail_from_required``)
+    and ``VerifiedForSendingStatus`` true. ``FAILED`` (DKIM, required MAIL FROM, or the overall
+    ``VerificationStatus``) is terminal: SES has stopped looking. ``TEMPORARY_FAILURE`` and
+    everything else means wait: SES keeps checking for 72 hours.
+    """
+    unmet = tuple(unmet_checks(status, mail_from_required=mail_from_required))
+    failed_dkim = status.dkim_status == FAILED or status.verification_status == FAILED
+    failed_mail_from = mail_from_required and status.mail_from_status == FAILED
+    if failed_dkim or failed_mail_from:
+        return Judgement(Verdict.FAILED, unmet, describe_failure(status, mail_from_required))
+    if unmet:
+        return Judgement(Verdict.WAITING, unmet)
+    return Judgement(Verdict.VERIFIED, ())
+
+
+def unmet_checks(status: IdentityStatus, *, mail_from_required: bool) -> list[UnmetCheck]:
+    unmet = []
+    if status.dkim_status != SUCCESS:
+        unmet.append(UnmetCheck(DKIM_CHECK, status.dkim_status or "MISSING"))
+    if mail_from_required and status.mail_from_status != SUCCESS:
+        unmet.append(UnmetCheck(MAIL_FROM_CHECK, status.mail_from_status or MAIL_FROM_NOT_CONFIGURED))
+    if not status.verified_for_sending:
+        unmet.append(UnmetCheck(SENDING_CHECK, "false"))
+    return unmet
+
+
+# What each VerificationInfo.ErrorType means for the DKIM CNAMEs of an Easy DKIM identity.
+_DKIM_ERROR_MEANING = {
+    "TYPE_NOT_FOUND": (
+        "the DKIM CNAME records are missing: SES found the names but no CNAME record there"
+    ),
+    "HOST_NOT_FOUND": (
+        "the DKIM names do not exist in DNS (NXDOMAIN): the CNAMEs were never published, were "
+        "published in a hosted zone the domain is not delegated to, or the name has a typo"
+    ),
+    "INVALID_VALUE": (
+        "the DKIM names exist but point elsewhere: each must be a CNAME to "
+        "<token>.dkim.amazonses.com with this identity's current tokens (recreating an "
+        "identity gives it new tokens)"
+    ),
+    "SERVICE_ERROR": "SES had an internal error while checking; this is not caused by your DNS",
+    "DNS_SERVER_ERROR": (
+        "the domain's name servers did not answer SES (SERVFAIL or timeout): check the NS "
+        "delegation at the registrar and DNSSEC (a stale DS record breaks every lookup)"
+    ),
+}
+_REPLICATION_MEANING = (
+    "the identity's DKIM setup is replicated from a primary region and that replication failed: "
+    "check that the primary identity exists, is verified and allows replication"
+)
+
+
+def explain_error_type(error_type: str | None) -> str:
+    """One sentence on what SES's ``ErrorType`` means for the DKIM records."""
+    if error_type is None:
+        return "SES gave no error type"
+    if error_type in _DKIM_ERROR_MEANING:
+        return f"{error_type}: {_DKIM_ERROR_MEANING[error_type]}"
+    if error_type.startswith("REPLICATION_"):
+        return f"{error_type}: {_REPLICATION_MEANING}"
+    return f"{error_type}: an error type this tool does not know yet"
+
+
+def expected_dkim_records(status: IdentityStatus) -> list[str]:
+    """The Easy DKIM CNAMEs SES looks for, as ``name CNAME target`` lines."""
+    return [
+        f"{token}._domainkey.{status.domain} CNAME {token}.dkim.amazonses.com"
+        for token in status.dkim_tokens
+    ]
+
+
+def describe_failure(status: IdentityStatus, mail_from_required: bool) -> str:
+    """The message for a terminal failure: what SES saw, what it means, how to start over."""
+    parts = []
+    if status.dkim_status == FAILED or status.verification_status == FAILED:
+        error_type = status.verification_info.error_type if status.verification_info else None
+        parts.append(
+            f"SES DKIM verification of {status.domain} FAILED ({explain_error_type(error_type)})."
+        )
+        records = expected_dkim_records(status)
+        if records:
+            parts.append("SES expects: " + "; ".join(records) + ".")
+        parts.append(
+            "FAILED is final: SES has stopped checking. Fix the records, then restart "
+            "verification by deleting and recreating the SES identity (for example "
+            "`pulumi up --replace` on the email identity resource); re-running `pulumi up` "
+            "alone does not restart it."
+        )
+    if mail_from_required and status.mail_from_status == FAILED:
+        parts.append(
+            f"SES MAIL FROM verification of {status.mail_from_domain} FAILED: SES cannot find "
+            f"the MX record `10 feedback-smtp.<ses-region>.amazonses.com` at "
+            f"{status.mail_from_domain}, or it was removed. Fix the MX (and the SPF TXT "
+            "`v=spf1 include:amazonses.com ~all`), then restart the check by setting the MAIL "
+            "FROM domain again (for example `pulumi up --replace` on the MAIL FROM resource)."
+        )
+    info = describe_verification_info(status.verification_info)
+    if info:
+        parts.append(info)
+    if status.verification_status is not None:
+        parts.append(f"VerificationStatus: {status.verification_status}.")
+    return " ".join(parts)
+
+
+def describe_verification_info(info: VerificationInfo | None) -> str:
+    """``VerificationInfo`` as one sentence, or ``""`` when SES sent none."""
+    if info is None:
+        return ""
+    bits = []
+    if info.error_type:
+        bits.append(f"ErrorType {info.error_type}")
+    bits.append(f"last checked {_iso(info.last_checked) or 'never'}")
+    bits.append(f"last success {_iso(info.last_success) or 'never'}")
+    if info.soa is not None:
+        bits.append(
+            f"SOA seen: {info.soa.primary_name_server} {info.soa.admin_email} "
+            f"serial {info.soa.serial_number}"
+        )
+    return "SES VerificationInfo: " + ", ".join(bits) + "."
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

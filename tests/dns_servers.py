@@ -1,0 +1,266 @@
+"""Real DNS servers on loopback for tests and the benchmark: Knot DNS, and two tiny
+misbehaving UDP servers (one that never answers, one that always says SERVFAIL).
+
+Knot runs as a plain ``knotd -c <conf>`` subprocess in a temporary directory, on a
+127.0.0.x address and a free high port. A primary accepts RFC 2136 updates from
+127.0.0.0/8; a secondary follows it by NOTIFY + IXFR, and ``freeze()`` holds it stale.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+import dns.update
+
+KNOTD = shutil.which("knotd") or ("/usr/sbin/knotd" if os.path.exists("/usr/sbin/knotd") else None)
+KNOTC = shutil.which("knotc") or ("/usr/sbin/knotc" if os.path.exists("/usr/sbin/knotc") else None)
+
+
+class KnotError(RuntimeError):
+    """knotd did not start, or knotc failed."""
+
+
+def free_port(address: str) -> int:
+    """A port free for both UDP and TCP on ``address`` (the kernel picks it)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind((address, 0))
+            port = udp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind((address, port))
+                except OSError:
+                    continue
+                return port
+    raise OSError(f"no free port on {address}")
+
+
+def zone_text(origin: str, body: str = "", *, soa_minimum: int = 30, serial: int = 1) -> str:
+    """A zone file: SOA, one NS, and ``body`` (zone-file lines relative to nothing: use FQDNs)."""
+    return (
+        f"$ORIGIN {origin}.\n$TTL 60\n"
+        f"@ 60 IN SOA ns1.{origin}. hostmaster.{origin}. {serial} 7200 900 1209600 {soa_minimum}\n"
+        f"@ 60 IN NS ns1.{origin}.\nns1 60 IN A 127.0.0.1\n{body}"
+    )
+
+
+@dataclass
+class KnotServer:
+    """One knotd process. ``zones`` maps zone name -> zone file text (primary) or None
+    (secondary of ``primary``)."""
+
+    workdir: Path
+    address: str
+    zones: dict[str, str | None]
+    primary: "KnotServer | None" = None
+    notify: list["KnotServer"] = field(default_factory=list)
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.address}:{self.port}"
+
+    @property
+    def socket_path(self) -> Path:
+        return self.workdir / "knot.sock"
+
+    def config(self) -> str:
+        remotes = []
+        if self.primary is not None:
+            remotes.append(f"  - id: primary\n    address: {self.primary.address}@{self.primary.port}\n")
+        for i, other in enumerate(self.notify):
+            remotes.append(f"  - id: notify{i}\n    address: {other.address}@{other.port}\n")
+        zones = []
+        for name, text in self.zones.items():
+            zone = f"  - domain: {name}\n    acl: local\n"
+            if text is None:
+                zone += "    master: primary\n"
+            if self.notify:
+                zone += f"    notify: [{', '.join(f'notify{i}' for i in range(len(self.notify)))}]\n"
+            zones.append(zone)
+        return (
+            "server:\n"
+            f'    rundir: "{self.workdir}"\n'
+            f"    listen: {self.address}@{self.port}\n"
+            "    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n"
+            "log:\n  - target: stderr\n    any: warning\n"
+            f'database:\n    storage: "{self.workdir}/db"\n'
+            "acl:\n  - id: local\n    address: 127.0.0.0/8\n    action: [update, transfer, notify]\n"
+            + ("remote:\n" + "".join(remotes) if remotes else "")
+            + "template:\n  - id: default\n"
+            f'    storage: "{self.workdir}"\n    file: "%s.zone"\n'
+            "    zonefile-sync: -1\n    journal-content: changes\n    semantic-checks: off\n"
+            "zone:\n" + "".join(zones)
+        )
+
+    def start(self, *, timeout_s: float = 10.0) -> "KnotServer":
+        if KNOTD is None:
+            raise KnotError("knotd is not installed (Debian package 'knot')")
+        (self.workdir / "db").mkdir(parents=True, exist_ok=True)
+        if not self.port:
+            self.port = free_port(self.address)
+        for name, text in self.zones.items():
+            if text is not None:
+                (self.workdir / f"{name}.zone").write_text(text)
+        conf = self.workdir / "knot.conf"
+        conf.write_text(self.config())
+        self.log = open(self.workdir / "knotd.log", "wb")
+        self.process = subprocess.Popen([KNOTD, "-c", str(conf)], stdout=self.log, stderr=self.log)
+        for zone in self.zones:
+            self.wait_serving(zone, timeout_s=timeout_s)
+        return self
+
+    def wait_serving(self, zone: str, *, timeout_s: float = 10.0) -> None:
+        """Query the zone's SOA until the server answers it with authority."""
+        deadline = time.monotonic() + timeout_s
+        query = dns.message.make_query(zone, "SOA", want_dnssec=False)
+        query.flags &= ~dns.flags.RD
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise KnotError(f"knotd exited with {self.process.returncode}: {self.read_log()}")
+            try:
+                answer = dns.query.udp(query, self.address, port=self.port, timeout=0.2)
+                if answer.rcode() == dns.rcode.NOERROR and answer.flags & dns.flags.AA and answer.answer:
+                    return
+            except (dns.exception.Timeout, OSError):
+                pass
+            time.sleep(0.02)
+        raise KnotError(f"knotd on {self.endpoint} does not serve {zone}: {self.read_log()}")
+
+    def read_log(self) -> str:
+        try:
+            return (self.workdir / "knotd.log").read_text()[-2000:]
+        except OSError:
+            return ""
+
+    def knotc(self, *args: str) -> str:
+        done = subprocess.run([KNOTC, "-s", str(self.socket_path), *args],
+                              capture_output=True, text=True, timeout=10)
+        if done.returncode != 0:
+            raise KnotError(f"knotc {' '.join(args)}: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def freeze(self, zone: str) -> None:
+        """Hold the zone as it is: NOTIFY-triggered transfers wait until :meth:`thaw`."""
+        self.knotc("zone-freeze", zone)
+
+    def thaw(self, zone: str) -> None:
+        self.knotc("zone-thaw", zone)
+
+    def serial(self, zone: str) -> int:
+        query = dns.message.make_query(zone, "SOA")
+        answer = dns.query.udp(query, self.address, port=self.port, timeout=1)
+        return answer.answer[0][0].serial
+
+    def update(self, zone: str, *, add=(), delete=(), replace=()) -> None:
+        """RFC 2136 update over TCP. Each item: (name, ttl, type, *values) — zone-file
+        presentation values, e.g. ``("x.example.test.", 60, "TXT", '"v=spf1 -all"')``;
+        ``delete`` items are (name, type)."""
+        update = dns.update.UpdateMessage(zone)
+        for name, rdtype in delete:
+            update.delete(name, rdtype)
+        for name, ttl, rdtype, *values in replace:
+            update.replace(name, ttl, rdtype, *values)
+        for name, ttl, rdtype, *values in add:
+            update.add(name, ttl, rdtype, *values)
+        answer = dns.query.tcp(update, self.address, port=self.port, timeout=5)
+        if answer.rcode() != dns.rcode.NOERROR:
+            raise KnotError(f"update of {zone} refused: {dns.rcode.to_text(answer.rcode())}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "log", None) is not None:
+            self.log.close()
+
+
+def start_primary_and_secondary(workdir: Path, zones: dict[str, str], *,
+                                primary_address: str, secondary_address: str) -> tuple[KnotServer, KnotServer]:
+    """A primary serving ``zones`` and a secondary that follows it by NOTIFY + IXFR."""
+    primary = KnotServer(workdir / "primary", primary_address, dict(zones))
+    secondary = KnotServer(workdir / "secondary", secondary_address, {z: None for z in zones},
+                           primary=primary)
+    primary.port = free_port(primary_address)
+    secondary.port = free_port(secondary_address)
+    primary.notify = [secondary]
+    primary.start()
+    try:
+        secondary.start()
+    except Exception:
+        primary.stop()
+        raise
+    return primary, secondary
+
+
+class _UdpServerThread:
+    """A UDP socket on loopback served by a daemon thread; ``handle`` returns the reply or None."""
+
+    def __init__(self, address: str) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((address, 0))
+        self.sock.settimeout(0.1)
+        self.address, self.port = self.sock.getsockname()
+        self.received = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.address}:{self.port}"
+
+    def handle(self, data: bytes) -> bytes | None:
+        return None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data, peer = self.sock.recvfrom(65535)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.received += 1
+            reply = self.handle(data)
+            if reply is not None:
+                self.sock.sendto(reply, peer)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+class BlackholeServer(_UdpServerThread):
+    """Reads every query and never answers (a dead or firewalled nameserver)."""
+
+
+class ServfailServer(_UdpServerThread):
+    """Answers every query with SERVFAIL (a server whose zone failed to load)."""
+
+    def handle(self, data: bytes) -> bytes | None:
+        try:
+            query = dns.message.from_wire(data)
+        except Exception:
+            return None
+        reply = dns.message.make_response(query)
+        reply.set_rcode(dns.rcode.SERVFAIL)
+        return reply.to_wire()
