@@ -4,12 +4,12 @@ import pulumi
 
 from components.config.stack import read_stack_config
 from components.sending_domain import SendingDomain, SendingDomainArgs
-from components.zones import lookup_zones
+from components.zones import lookup_zones, route53_client
 
 stack = read_stack_config()
 for warning in stack.warnings:
     pulumi.log.warn(warning)
-zones = lookup_zones(stack.domains)
+zones = lookup_zones(stack.domains, route53_client(stack.region, stack.profile))
 
 sending_domains = {
     spec.domain: SendingDomain(

@@ -9,25 +9,26 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import runpy
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from unittest import mock
+
+import boto3
 import pulumi
 import yaml
+from moto import mock_aws
 from pulumi.runtime import settings as pulumi_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
 PROJECT = "ses-domains"
 
-DEFAULT_ZONES = {
-    "example.com": "Z0EXAMPLECOM",
-    "example.org": "Z0EXAMPLEORG",
-    "example.net": "Z0EXAMPLENET",
-}
-NAME_SERVERS = ("ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net")
+DEFAULT_ZONES = ("example.com", "example.org", "example.net")
 
 
 def dkim_tokens(domain: str) -> list[str]:
@@ -46,7 +47,6 @@ class Declared:
 
 @dataclass
 class RecordingMocks(pulumi.runtime.Mocks):
-    zones: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ZONES))
     resources: list[Declared] = field(default_factory=list)
     calls: list[tuple[str, dict]] = field(default_factory=list)
 
@@ -69,24 +69,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append((args.token, dict(args.args)))
-        if args.token == "aws:route53/getZone:getZone":
-            return self._zone(args.args)
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/test", "userId": "x"}
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
         return {}
-
-    def _zone(self, request: dict) -> dict:
-        by_id = {zone_id: name for name, zone_id in self.zones.items()}
-        if request.get("zoneId"):
-            name = by_id.get(request["zoneId"])
-        else:
-            name = request.get("name", "").rstrip(".")
-            name = name if name in self.zones else None
-        if name is None:
-            raise Exception("no matching Route 53 Hosted Zone found")
-        return {"zoneId": self.zones[name], "name": name, "nameServers": list(NAME_SERVERS), "id": self.zones[name]}
 
 
 @dataclass
@@ -94,6 +81,8 @@ class ProgramRun:
     mocks: RecordingMocks
     outputs: dict[str, Any]
     logs: list[logging.LogRecord]
+    urns: list[str] = field(default_factory=list)
+    zone_ids: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[Declared]:
         return [r for r in self.mocks.resources if r.type == type_token]
@@ -122,9 +111,56 @@ def stack_config(stack: str) -> dict[str, Any]:
     return document["config"]
 
 
-def run_program(config: dict[str, Any], mocks: Optional[RecordingMocks] = None, stack: str = "test") -> ProgramRun:
-    """Run ``__main__.py`` with this config (``{"aws:region": ..., "ses-domains:domains": [...]}``)."""
-    mocks = mocks or RecordingMocks()
+def _with_zone_ids(value: Any, zone_ids: dict[str, str]) -> Any:
+    """Replaces ``<zone-id:NAME>`` in a config with the id moto gave that zone."""
+    if isinstance(value, str) and value.startswith("<zone-id:"):
+        return zone_ids[value[len("<zone-id:"):-1]]
+    if isinstance(value, dict):
+        return {k: _with_zone_ids(v, zone_ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_zone_ids(v, zone_ids) for v in value]
+    return value
+
+
+def create_zones(names: tuple[str, ...] = DEFAULT_ZONES, private: tuple[str, ...] = ()) -> dict[str, str]:
+    """Public (and private) hosted zones in the moto account; returns their ids by name."""
+    route53 = boto3.client("route53", region_name="us-east-1")
+    ids = {}
+    for name in names + private:
+        extra = ({"VPC": {"VPCRegion": "eu-west-1", "VPCId": "vpc-12345678"}, "HostedZoneConfig": {"PrivateZone": True}}
+                 if name in private else {})
+        answer = route53.create_hosted_zone(Name=name, CallerReference=f"ref-{name}-{len(ids)}", **extra)
+        ids[name] = answer["HostedZone"]["Id"].rsplit("/", 1)[-1]
+    return ids
+
+
+@contextmanager
+def fake_aws():
+    """moto's in-process AWS with test credentials, so nothing can reach a real account."""
+    with mock.patch.dict(os.environ, {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                                      "AWS_SESSION_TOKEN": "testing", "AWS_CONFIG_FILE": "/dev/null",
+                                      "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}):
+        with mock_aws():
+            yield
+
+
+def run_program(
+    config: dict[str, Any],
+    mocks: Optional[RecordingMocks] = None,
+    stack: str = "test",
+    zones: tuple[str, ...] = DEFAULT_ZONES,
+    private_zones: tuple[str, ...] = (),
+) -> ProgramRun:
+    """Run ``__main__.py`` with this config (``{"aws:region": ..., "ses-domains:domains": [...]}``)
+    against Route 53 zones in moto."""
+    with fake_aws():
+        zone_ids = create_zones(zones, private_zones)
+        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack)
+    run.zone_ids = zone_ids
+    return run
+
+
+def _run_under_mocks(config: dict[str, Any], mocks: RecordingMocks, stack: str) -> ProgramRun:
     pulumi.runtime.set_all_config(
         {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
     )
@@ -144,4 +180,5 @@ def run_program(config: dict[str, Any], mocks: Optional[RecordingMocks] = None, 
         return pulumi.Output.from_input(exports).apply(captured.update)
 
     run()
-    return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records)
+    urns = list(pulumi_settings.SETTINGS.monitor.resources)
+    return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns)

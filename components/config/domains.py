@@ -19,7 +19,8 @@ MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
 """SES's own examples publish DKIM with 1800 s; short enough to fix a mistake within the hour."""
 
-_ZONE_ID = re.compile(r"^(?:/hostedzone/)?(Z[A-Z0-9]{1,31})$")
+_ZONE_ID = re.compile(r"^(?:/hostedzone/)?([A-Z0-9]{1,32})$")
+"""Route 53 zone ids are upper-case letters and digits; a zone name always has a dot."""
 
 
 @dataclass(frozen=True)

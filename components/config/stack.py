@@ -21,6 +21,7 @@ _REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
 @dataclass(frozen=True)
 class StackSpec:
     region: str
+    profile: Optional[str]
     domains: tuple[DomainSpec, ...]
     warnings: tuple[str, ...] = field(default=())
 
@@ -55,8 +56,11 @@ def read_stack_config(
     _check_unique_domains(domains, problems)
     if region:
         _check_unique_record_sets(domains, region, problems)
+    profile = get_aws_value("profile")
+    if profile is not None and (not isinstance(profile, str) or not profile.strip()):
+        problems.add("aws:profile", f"must be the name of a profile in ~/.aws/config, got {profile!r}")
     problems.raise_if_any()
-    return StackSpec(region=region or "", domains=tuple(domains), warnings=tuple(warnings))
+    return StackSpec(region=region or "", profile=profile or None, domains=tuple(domains), warnings=tuple(warnings))
 
 
 def _pulumi_getter(namespace: str) -> Callable[[str], Any]:
