@@ -18,15 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-import dns.flags
-import dns.message
-import dns.name
 import dns.rcode
-import dns.rdatatype
 
 from components.records.model import DnsRecord
 
 from .dns_query import QueryError, QueryResult
+from .dns_wire import WireAnswer
 
 
 class PairState(str, Enum):
@@ -65,20 +62,6 @@ def parse_mx(value: str) -> tuple[int, str]:
     return int(preference), normalize_host(host)
 
 
-def _txt_value(rdata) -> str:
-    return b"".join(rdata.strings).decode("utf-8", errors="backslashreplace")
-
-
-def _present(rdtype: str, rdata) -> str:
-    if rdtype == "TXT":
-        return _txt_value(rdata)
-    if rdtype == "MX":
-        return f"{rdata.preference} {normalize_host(rdata.exchange.to_text())}"
-    if rdtype == "CNAME":
-        return normalize_host(rdata.target.to_text())
-    return rdata.to_text()
-
-
 def values_match(record: DnsRecord, found: tuple[str, ...]) -> bool:
     """Whether the found values (presentation form) satisfy the expected record."""
     rdtype = record.type.upper()
@@ -101,41 +84,30 @@ def judge_result(record: DnsRecord, result: QueryResult) -> Verdict:
     return judge_answer(record, result.response)
 
 
-def judge_answer(record: DnsRecord, response: dns.message.Message) -> Verdict:
+def judge_answer(record: DnsRecord, response: WireAnswer) -> Verdict:
     """Judge one non-recursive answer for ``record`` (question = record name and type)."""
-    rcode = response.rcode()
+    rcode = response.rcode
     if rcode == dns.rcode.REFUSED:
         return Verdict(PairState.REFUSED, detail="REFUSED: the server does not serve this zone")
     if rcode == dns.rcode.SERVFAIL:
         return Verdict(PairState.SERVFAIL, detail="SERVFAIL")
     if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
         return Verdict(PairState.ERROR, detail=dns.rcode.to_text(rcode))
-    if not response.flags & dns.flags.AA:
+    if not response.authoritative:
         return Verdict(
             PairState.NOT_AUTHORITATIVE,
             detail="answer without the AA flag: the server is not authoritative for the zone",
         )
     if rcode == dns.rcode.NXDOMAIN:
         return Verdict(PairState.MISSING, detail="NXDOMAIN")
-    qname = dns.name.from_text(record.name)
+    qname = normalize_host(record.name)
     rdtype = record.type.upper()
-    wanted = dns.rdatatype.from_text(rdtype)
-    rrset = _find(response, qname, wanted)
-    if rrset is None:
-        if rdtype != "CNAME":
-            alias = _find(response, qname, dns.rdatatype.CNAME)
-            if alias is not None:
-                found = tuple(f"CNAME {_present('CNAME', r)}" for r in alias)
-                return Verdict(PairState.WRONG, found, detail="the name is a CNAME")
+    found = tuple(a.value for a in response.answers if a.name == qname and a.type == rdtype)
+    if not found:
+        aliases = tuple(f"CNAME {a.value}" for a in response.answers if a.name == qname and a.type == "CNAME")
+        if aliases:
+            return Verdict(PairState.WRONG, aliases, detail="the name is a CNAME")
         return Verdict(PairState.MISSING, detail="NODATA")
-    found = tuple(_present(rdtype, rdata) for rdata in rrset)
     if values_match(record, found):
         return Verdict(PairState.READY, found)
     return Verdict(PairState.WRONG, found, detail="different value")
-
-
-def _find(response: dns.message.Message, qname: dns.name.Name, rdtype: int):
-    for rrset in response.answer:
-        if rrset.rdtype == rdtype and rrset.name == qname:
-            return rrset
-    return None

@@ -2,8 +2,8 @@
 
 Why not one ``dns.asyncquery.udp`` per question: that opens, binds and closes a socket
 and spawns a task for every query, which dominates the cost of a 24,000-query round.
-Here each server gets a few long-lived connected UDP sockets (asyncio
-``DatagramProtocol``); queries are pipelined on them with random distinct 16-bit ids and
+Here each server gets a few long-lived connected UDP sockets, read by an event-loop
+reader callback that drains them; queries are pipelined on them with random distinct 16-bit ids and
 answers are matched by (id, question). Wire messages are pre-rendered once per question:
 sending a query is ``id + template``. Each server has a bounded window of queries in
 flight (never flood a server) and its own per-query timers, so the timeouts of a dead
@@ -23,17 +23,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import struct
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
-import dns.exception
-import dns.message
 import dns.name
 import dns.rdatatype
 
+from .dns_wire import WireAnswer, WireFormatError, parse_answer
 from .nameservers import Nameserver
 
 EDNS_UDP_PAYLOAD = 1232
@@ -58,7 +58,7 @@ class QueryResult:
     server: Nameserver
     name: str
     rdtype: str
-    response: dns.message.Message | None
+    response: WireAnswer | None
     error: QueryError | None = None
     detail: str = ""
     via_tcp: bool = False
@@ -104,23 +104,47 @@ class _Query:
         self.proto: _UdpSocket | None = None
 
 
-class _UdpSocket(asyncio.DatagramProtocol):
+class _UdpSocket:
+    """A connected non-blocking UDP socket; its reader drains every queued datagram at once.
+
+    (asyncio's datagram transport reads one datagram per loop iteration: with hundreds of
+    answers queued, timers would fire for queries whose answers are already waiting.)
+    """
+
     def __init__(self, channel: "_ServerChannel") -> None:
         self.channel = channel
-        self.transport: asyncio.DatagramTransport | None = None
         self.waiting: dict[int, _Query] = {}
+        family = socket.AF_INET6 if ":" in channel.server.address else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            self.sock.setblocking(False)
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            self.sock.connect(channel.server.endpoint)
+        except OSError:
+            self.sock.close()
+            raise
+        self.open = True
+        channel.loop.add_reader(self.sock.fileno(), self._read_ready)
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
-        self.transport = transport
+    def send(self, wire: bytes) -> None:
+        self.sock.send(wire)
 
-    def datagram_received(self, data: bytes, addr) -> None:  # type: ignore[override]
-        self.channel.on_datagram(self, data)
+    def _read_ready(self) -> None:
+        recv, on_datagram = self.sock.recv, self.channel.on_datagram
+        for _ in range(1024):
+            try:
+                data = recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:  # ICMP unreachable reported on a connected socket: keep waiting
+                continue
+            on_datagram(self, data)
 
-    def error_received(self, exc: Exception) -> None:  # ICMP port unreachable etc.
-        pass  # the query's timer will fire; an unreachable server looks like a dead one
-
-    def connection_lost(self, exc) -> None:  # type: ignore[override]
-        self.transport = None
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            self.channel.loop.remove_reader(self.sock.fileno())
+            self.sock.close()
 
 
 class _ServerChannel:
@@ -139,12 +163,8 @@ class _ServerChannel:
         self.opening: asyncio.Task | None = None
 
     async def open(self) -> None:
-        family = 10 if ":" in self.server.address else 2
         for _ in range(self.owner.sockets_per_server):
-            _, proto = await self.loop.create_datagram_endpoint(
-                lambda: _UdpSocket(self), remote_addr=self.server.endpoint, family=family
-            )
-            self.sockets.append(proto)
+            self.sockets.append(_UdpSocket(self))
 
     def submit(self, query: _Query) -> None:
         self.backlog.append(query)
@@ -166,7 +186,7 @@ class _ServerChannel:
             return
         proto = self.sockets[self.next_socket]
         self.next_socket = (self.next_socket + 1) % len(self.sockets)
-        if proto.transport is None:
+        if not proto.open:
             self._finish(query, None, QueryError.NETWORK, "socket closed")
             return
         qid = random.getrandbits(16)
@@ -180,7 +200,7 @@ class _ServerChannel:
         stats.queries_sent += 1
         stats.udp_sent += 1
         try:
-            proto.transport.sendto(struct.pack("!H", qid) + query.template)
+            proto.send(struct.pack("!H", qid) + query.template)
         except OSError as exc:
             del proto.waiting[qid]
             self.in_flight -= 1
@@ -250,8 +270,8 @@ class _ServerChannel:
 
     def _finish_wire(self, query: _Query, data: bytes, *, via_tcp: bool) -> None:
         try:
-            message = dns.message.from_wire(data)
-        except dns.exception.DNSException as exc:
+            message = parse_answer(data)
+        except WireFormatError as exc:
             self._finish(query, None, QueryError.MALFORMED, f"{type(exc).__name__}: {exc}")
             return
         self._finish(query, message, None, "", via_tcp=via_tcp)
@@ -265,8 +285,7 @@ class _ServerChannel:
 
     def close(self) -> None:
         for proto in self.sockets:
-            if proto.transport is not None:
-                proto.transport.close()
+            proto.close()
             for query in proto.waiting.values():
                 query.timer.cancel()
                 if not query.future.done():
