@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import EndpointConnectionError
 import pytest
 
 from components.verification.ses_status import Verdict
@@ -352,3 +353,28 @@ def test_several_domains_report_each_failure_without_stopping_the_others():
 def test_duplicate_targets_are_rejected():
     with pytest.raises(ValueError, match="duplicate"):
         wait_for_identities(lambda _: None, [IdentityTarget("a.example"), IdentityTarget("a.example")])
+
+
+class _NetworkFailsFirst:
+    """Wraps a stubbed client; its first call fails as if the endpoint were unreachable."""
+
+    def __init__(self, client):
+        self.meta = client.meta
+        self._client = client
+        self.failures = 1
+
+    def get_email_identity(self, **params):
+        if self.failures:
+            self.failures -= 1
+            raise EndpointConnectionError(endpoint_url="https://email.eu-west-1.amazonaws.com")
+        return self._client.get_email_identity(**params)
+
+
+def test_connection_errors_are_retried():
+    fake = FakeSes()
+    client = _NetworkFailsFirst(fake.script(DOMAIN, SesState("SUCCESS")))
+
+    result, _, clock = wait(client, IdentityTarget(DOMAIN))
+
+    assert (result.polls, result.retries) == (1, 1) and clock.sleeps == [1.0]
+    fake.assert_all_consumed()
