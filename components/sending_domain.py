@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from .config.domains import DomainSpec
 from .records.dkim import EASY_DKIM_TOKEN_COUNT, easy_dkim_record
 from .records.model import DnsRecord
-from .records.plan import static_records
+from .records.plan import all_records, static_records
 from .records.route53 import route53_values
 from .zones import HostedZone
 
@@ -33,7 +33,6 @@ class SendingDomain(pulumi.ComponentResource):
     identity: aws.sesv2.EmailIdentity
     identity_arn: pulumi.Output[str]
     records: pulumi.Output[list]
-    dns_records: pulumi.Output[list[DnsRecord]]
 
     def __init__(self, name: str, args: SendingDomainArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("ses-domains:index:SendingDomain", name, None, opts)
@@ -88,8 +87,11 @@ class SendingDomain(pulumi.ComponentResource):
                 values=route53_values(record),
             )
 
-        self.dns_records = pulumi.Output.all(*dkim_records).apply(lambda dkim: list(dkim) + known)
-        self.records = self.dns_records.apply(lambda records: [record_output(r, zone) for r in records])
+        # One apply straight to plain data: each apply level re-walks nested lists and dicts,
+        # which for hundreds of domains costs more than the declarations.
+        self.records = tokens.apply(
+            lambda values: [record_output(r, zone) for r in all_records(spec, args.region, values)]
+        )
         self.identity_arn = self.identity.arn
         self.register_outputs({"identityArn": self.identity_arn, "records": self.records})
 
