@@ -160,7 +160,9 @@ def run_program(
     return run
 
 
-def _run_under_mocks(config: dict[str, Any], mocks: RecordingMocks, stack: str) -> ProgramRun:
+def _run_under_mocks(
+    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM
+) -> ProgramRun:
     pulumi.runtime.set_all_config(
         {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
     )
@@ -174,7 +176,7 @@ def _run_under_mocks(config: dict[str, Any], mocks: RecordingMocks, stack: str) 
 
     @pulumi.runtime.test
     def run():
-        runpy.run_path(str(PROGRAM), run_name="__main__")
+        runpy.run_path(str(program), run_name="__main__")
         root = pulumi_settings.get_root_resource()
         exports = dict(root.outputs)
         return pulumi.Output.from_input(exports).apply(captured.update)
