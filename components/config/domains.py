@@ -11,8 +11,9 @@ from .dmarc import DMARC_KEYS, read_dmarc
 from .domain_names import InvalidDomainName, is_within, normalize_domain
 from .fields import Section
 from .errors import Problems
+from .verification import VERIFY_KEYS, VerifySpec, read_verify
 
-DOMAIN_KEYS = ("domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl")
+DOMAIN_KEYS = ("domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify")
 DKIM_KEYS = ("keyLength",)
 KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
@@ -45,6 +46,7 @@ class DomainSpec:
     mail_from: Optional[str]
     mail_from_on_mx_failure: str
     dmarc: Optional[DmarcPolicy]
+    verify: VerifySpec = VerifySpec()
 
 
 def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> Optional[DomainSpec]:
@@ -75,6 +77,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
                     f"TXT 'v=DMARC1' at {report_authorization_name(domain, report_domain)} or receivers drop them"
                 )
     ttl = section.integer("ttl", default=DEFAULT_TTL, minimum=60, maximum=172800)
+    verify = read_verify(section.section("verify", VERIFY_KEYS))
     if len(problems.found) != before or domain is None:
         return None
     return DomainSpec(
@@ -86,6 +89,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         mail_from=mail_from,
         mail_from_on_mx_failure=mx_failure or "USE_DEFAULT_VALUE",
         dmarc=dmarc,
+        verify=verify,
     )
 
 
