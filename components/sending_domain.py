@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .config.domains import DomainSpec
+from .domain_verification import job_input
 from .records.dkim import EASY_DKIM_TOKEN_COUNT, easy_dkim_record
 from .records.model import DnsRecord
 from .records.plan import all_records, static_records
@@ -49,6 +50,9 @@ class SendingDomain(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
 
+        self.published: list[pulumi.Resource] = []
+        """What must exist before verification starts: the records and the MAIL FROM setting."""
+
         # The tokens are unknown until SES creates the identity. The three records are declared
         # here, up front, with token-derived values, so that a preview shows all of them.
         tokens = self.identity.dkim_signing_attributes.apply(lambda attributes: list(attributes.tokens or []))
@@ -57,35 +61,35 @@ class SendingDomain(pulumi.ComponentResource):
             for i in range(EASY_DKIM_TOKEN_COUNT)
         ]
         for index, record in enumerate(dkim_records, start=1):
-            self._declare_record(
+            self.published.append(self._declare_record(
                 f"{name}-dkim-{index}",
                 zone,
                 record_name=record.apply(lambda r: r.name),
                 record_type="CNAME",
                 ttl=spec.ttl,
                 values=record.apply(route53_values),
-            )
+            ))
 
         if spec.mail_from:
-            aws.sesv2.EmailIdentityMailFromAttributes(
+            self.published.append(aws.sesv2.EmailIdentityMailFromAttributes(
                 f"{name}-mail-from",
                 email_identity=self.identity.email_identity,
                 mail_from_domain=spec.mail_from,
                 behavior_on_mx_failure=spec.mail_from_on_mx_failure,
                 opts=pulumi.ResourceOptions(parent=self),
-            )
+            ))
         known = static_records(spec, args.region)
         suffixes = {"MX": "mail-from-mx", "TXT": "mail-from-spf"}
         for record in known:
             suffix = "dmarc" if record.name.startswith("_dmarc.") else suffixes[record.type]
-            self._declare_record(
+            self.published.append(self._declare_record(
                 f"{name}-{suffix}",
                 zone,
                 record_name=record.name,
                 record_type=record.type,
                 ttl=record.ttl,
                 values=route53_values(record),
-            )
+            ))
 
         # One apply straight to plain data: each apply level re-walks nested lists and dicts,
         # which for hundreds of domains costs more than the declarations.
@@ -93,6 +97,11 @@ class SendingDomain(pulumi.ComponentResource):
             lambda values: [record_output(r, zone) for r in all_records(spec, args.region, values)]
         )
         self.identity_arn = self.identity.arn
+        self.verification_input = self.records.apply(
+            lambda records: job_input(
+                records, list(spec.verify.nameservers or zone.name_servers), bool(spec.mail_from), spec.verify.timeout_s
+            )
+        )
         self.register_outputs({"identityArn": self.identity_arn, "records": self.records})
 
     def _declare_record(

@@ -76,12 +76,25 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return {}
 
 
+class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
+    """Also keeps each resource's explicit dependencies (URNs), which the mocks do not see."""
+
+    def __init__(self, mocks: RecordingMocks):
+        super().__init__(mocks)
+        self.dependencies: dict[str, list[str]] = {}
+
+    def RegisterResource(self, request):
+        self.dependencies[request.name] = list(request.dependencies)
+        return super().RegisterResource(request)
+
+
 @dataclass
 class ProgramRun:
     mocks: RecordingMocks
     outputs: dict[str, Any]
     logs: list[logging.LogRecord]
     urns: list[str] = field(default_factory=list)
+    dependencies: dict[str, list[str]] = field(default_factory=dict)
     zone_ids: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[Declared]:
@@ -171,7 +184,8 @@ def _run_under_mocks(
     handler = _ListHandler()
     logger.addHandler(handler)
     logger.propagate = False
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, logger=logger)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, logger=logger, monitor=monitor)
     captured: dict[str, Any] = {}
 
     @pulumi.runtime.test
@@ -183,4 +197,5 @@ def _run_under_mocks(
 
     run()
     urns = list(pulumi_settings.SETTINGS.monitor.resources)
-    return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns)
+    return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns,
+                      dependencies=monitor.dependencies)

@@ -10,6 +10,7 @@ IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
 MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
 RECORD = "aws:route53/record:Record"
 COMPONENT = "ses-domains:index:SendingDomain"
+VERIFICATION = "pulumi-python:dynamic/ses-domains:Verification"
 
 
 def dkim_expectations(domain: str, zone_id: str, ttl: int) -> dict:
@@ -34,7 +35,7 @@ def test_prod_stack_declares_every_resource_of_an_apex_and_a_subdomain_identity(
     run = run_program(stack_config("prod"), stack="prod")
 
     assert sorted((r.type, r.name) for r in run.mocks.resources) == sorted(
-        [(COMPONENT, "example.com"), (COMPONENT, "news.example.org")]
+        [(COMPONENT, "example.com"), (COMPONENT, "news.example.org"), (VERIFICATION, "verification")]
         + [(IDENTITY, "example.com"), (IDENTITY, "news.example.org")]
         + [(MAIL_FROM, "example.com-mail-from"), (MAIL_FROM, "news.example.org-mail-from")]
         + [(RECORD, f"{d}-{s}") for d in ("example.com", "news.example.org")
@@ -42,7 +43,7 @@ def test_prod_stack_declares_every_resource_of_an_apex_and_a_subdomain_identity(
     )
     # Every child hangs under its SendingDomain component (parent=self).
     children = [urn for urn in run.urns if "SendingDomain$" in urn]
-    assert len(children) == len(run.mocks.resources) - 2
+    assert len(children) == len(run.mocks.resources) - 3
     identities = {r.inputs["emailIdentity"]: r.inputs for r in run.of_type(IDENTITY)}
     assert identities == {
         "example.com": {"emailIdentity": "example.com", "dkimSigningAttributes": {"nextSigningKeyLength": "RSA_2048_BIT"}},
@@ -130,7 +131,7 @@ def test_a_domain_without_mail_from_or_dmarc_gets_only_the_identity_and_dkim():
     run = run_program({"aws:region": "us-east-1", "ses-domains:domains": [{"domain": "example.net"}]})
 
     assert sorted((r.type, r.name) for r in run.mocks.resources) == sorted(
-        [(COMPONENT, "example.net"), (IDENTITY, "example.net")]
+        [(COMPONENT, "example.net"), (IDENTITY, "example.net"), (VERIFICATION, "verification")]
         + [(RECORD, f"example.net-dkim-{i}") for i in (1, 2, 3)]
     )
     assert record_inputs(run) == dkim_expectations("example.net", run.zone_ids["example.net"], 1800)
