@@ -3,6 +3,7 @@
 import pulumi
 
 from components.config.stack import read_stack_config
+from components.configuration_set import declare_configuration_sets
 from components.domain_verification import StackVerification
 from components.sending_domain import SendingDomain, SendingDomainArgs
 from components.zones import lookup_zones, route53_client
@@ -11,11 +12,17 @@ stack = read_stack_config()
 for warning in stack.warnings:
     pulumi.log.warn(warning)
 zones = lookup_zones(stack.domains, route53_client(stack.region, stack.profile))
+configuration_sets = declare_configuration_sets(stack, zones)
 
 sending_domains = {
     spec.domain: SendingDomain(
         spec.domain,
-        SendingDomainArgs(spec=spec, zone=zones[spec.domain], region=stack.region),
+        SendingDomainArgs(
+            spec=spec,
+            zone=zones[spec.domain],
+            region=stack.region,
+            configuration_set=configuration_sets.get(spec.configuration_set or ""),
+        ),
     )
     for spec in stack.domains
 }
@@ -41,3 +48,4 @@ pulumi.export(
         for domain, component in sending_domains.items()
     },
 )
+pulumi.export("configurationSets", {name: component.summary for name, component in configuration_sets.items()})

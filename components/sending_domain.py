@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -16,12 +16,17 @@ from .records.plan import all_records, static_records
 from .records.route53 import route53_values
 from .zones import HostedZone
 
+if TYPE_CHECKING:
+    from .configuration_set import ConfigurationSet
+
 
 @dataclass
 class SendingDomainArgs:
     spec: DomainSpec
     zone: HostedZone
     region: str
+    configuration_set: Optional["ConfigurationSet"] = None
+    """The identity's default configuration set (``spec.configuration_set``), declared by the stack."""
 
 
 class SendingDomain(pulumi.ComponentResource):
@@ -44,6 +49,7 @@ class SendingDomain(pulumi.ComponentResource):
         self.identity = aws.sesv2.EmailIdentity(
             name,
             email_identity=spec.domain,
+            configuration_set_name=args.configuration_set.configuration_set_name if args.configuration_set else None,
             dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
                 next_signing_key_length=spec.dkim_key_length,
             ),
@@ -78,6 +84,17 @@ class SendingDomain(pulumi.ComponentResource):
                 behavior_on_mx_failure=spec.mail_from_on_mx_failure,
                 opts=pulumi.ResourceOptions(parent=self),
             ))
+        if spec.feedback_forwarding is not None:
+            # Off only once the configuration set's destinations exist (the config read made sure
+            # that one of them receives BOUNCE and COMPLAINT events).
+            aws.sesv2.EmailIdentityFeedbackAttributes(
+                f"{name}-feedback",
+                email_identity=self.identity.email_identity,
+                email_forwarding_enabled=spec.feedback_forwarding,
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[args.configuration_set] if args.configuration_set else None
+                ),
+            )
         known = static_records(spec, args.region)
         suffixes = {"MX": "mail-from-mx", "TXT": "mail-from-spf"}
         for record in known:

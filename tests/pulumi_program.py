@@ -61,6 +61,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "status": "PENDING",
                 "signingAttributesOrigin": "AWS_SES",
             }
+        state.update(_arn_state(args))
         extra = getattr(self, "extra_state", None)
         if extra:
             state.update(extra(args) or {})
@@ -86,6 +87,19 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
     def RegisterResource(self, request):
         self.dependencies[request.name] = list(request.dependencies)
         return super().RegisterResource(request)
+
+
+def _arn_state(args: pulumi.runtime.MockResourceArgs) -> dict:
+    """The ARN (and name) AWS gives a configuration set, SNS topic or IAM role; the stack's region."""
+    region = pulumi.Config("aws").get("region") or "eu-west-1"
+    if args.typ == "aws:sesv2/configurationSet:ConfigurationSet":
+        name = args.inputs["configurationSetName"]
+        return {"arn": f"arn:aws:ses:{region}:123456789012:configuration-set/{name}"}
+    if args.typ == "aws:sns/topic:Topic":
+        return {"arn": f"arn:aws:sns:{region}:123456789012:{args.inputs['name']}"}
+    if args.typ == "aws:iam/role:Role":
+        return {"arn": f"arn:aws:iam::123456789012:role/{args.name}-id", "name": f"{args.name}-id"}
+    return {}
 
 
 @dataclass

@@ -7,13 +7,17 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..records.dmarc import DmarcPolicy, report_authorization_name
+from .configuration_sets import check_ses_name
 from .dmarc import DMARC_KEYS, read_dmarc
 from .domain_names import InvalidDomainName, is_within, normalize_domain
 from .fields import Section
 from .errors import Problems
 from .verification import VERIFY_KEYS, VerifySpec, read_verify
 
-DOMAIN_KEYS = ("domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify")
+DOMAIN_KEYS = (
+    "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
+    "configurationSet", "feedbackForwarding",
+)
 DKIM_KEYS = ("keyLength",)
 KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
@@ -46,6 +50,10 @@ class DomainSpec:
     mail_from: Optional[str]
     mail_from_on_mx_failure: str
     dmarc: Optional[DmarcPolicy]
+    configuration_set: Optional[str] = None
+    """The identity's default configuration set (a name from ``ses-domains:configurationSets``)."""
+    feedback_forwarding: Optional[bool] = None
+    """SES's bounce and complaint emails to the sender; ``None`` leaves SES's default (on) unmanaged."""
     verify: VerifySpec = VerifySpec()
 
 
@@ -78,6 +86,14 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
                 )
     ttl = section.integer("ttl", default=DEFAULT_TTL, minimum=60, maximum=172800)
     verify = read_verify(section.section("verify", VERIFY_KEYS))
+    configuration_set = section.raw.get("configurationSet")
+    if configuration_set is not None:
+        error = check_ses_name(configuration_set, "configuration set")
+        if error:
+            section.problem("configurationSet", error)
+    feedback_forwarding = (
+        section.boolean("feedbackForwarding", default=True) if section.has("feedbackForwarding") else None
+    )
     if len(problems.found) != before or domain is None:
         return None
     return DomainSpec(
@@ -90,6 +106,8 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         mail_from_on_mx_failure=mx_failure or "USE_DEFAULT_VALUE",
         dmarc=dmarc,
         verify=verify,
+        configuration_set=configuration_set,
+        feedback_forwarding=feedback_forwarding,
     )
 
 

@@ -11,6 +11,8 @@ from typing import Any, Callable, Optional
 import pulumi
 
 from ..records.plan import static_records
+from .configuration_sets import FEEDBACK_EVENTS, ConfigurationSetSpec, read_configuration_sets
+from .domain_names import is_within
 from .domains import DomainSpec, read_domain
 from .errors import Problems
 
@@ -24,6 +26,7 @@ class StackSpec:
     profile: Optional[str]
     domains: tuple[DomainSpec, ...]
     warnings: tuple[str, ...] = field(default=())
+    configuration_sets: tuple[ConfigurationSetSpec, ...] = field(default=())
 
 
 def read_stack_config(
@@ -54,13 +57,26 @@ def read_stack_config(
             if spec is not None:
                 domains.append(spec)
     _check_unique_domains(domains, problems)
+    configuration_sets = read_configuration_sets(
+        get_project_value("configurationSets"), f"{PROJECT}:configurationSets", problems, warnings
+    )
+    _check_configuration_set_references(domains, configuration_sets, problems)
+    _check_created_topics(configuration_sets, problems)
+    if region:
+        _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
     if region:
         _check_unique_record_sets(domains, region, problems)
     profile = get_aws_value("profile")
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
         problems.add("aws:profile", f"must be the name of a profile in ~/.aws/config, got {profile!r}")
     problems.raise_if_any()
-    return StackSpec(region=region or "", profile=profile or None, domains=tuple(domains), warnings=tuple(warnings))
+    return StackSpec(
+        region=region or "",
+        profile=profile or None,
+        domains=tuple(domains),
+        warnings=tuple(warnings),
+        configuration_sets=tuple(configuration_sets),
+    )
 
 
 def _pulumi_getter(namespace: str) -> Callable[[str], Any]:
@@ -111,3 +127,81 @@ def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: 
                     "Route 53 holds one record set per name and type; change mailFrom of one of them",
                 )
             owner.setdefault(where, spec.key)
+
+
+def _check_configuration_set_references(
+    domains: list[DomainSpec], configuration_sets: list[ConfigurationSetSpec], problems: Problems
+) -> None:
+    """A domain's configurationSet must be declared; turning SES's feedback emails off needs another ear."""
+    by_name = {spec.name: spec for spec in configuration_sets}
+    for spec in domains:
+        configuration_set = by_name.get(spec.configuration_set) if spec.configuration_set else None
+        if spec.configuration_set and configuration_set is None:
+            declared = ", ".join(sorted(by_name)) or "none is declared"
+            problems.add(
+                f"{spec.key}.configurationSet",
+                f"there is no configuration set {spec.configuration_set} in {PROJECT}:configurationSets ({declared})",
+            )
+            continue
+        if spec.feedback_forwarding is not False:
+            continue
+        if configuration_set is None:
+            problems.add(
+                f"{spec.key}.feedbackForwarding",
+                "false turns off SES's bounce and complaint emails: give the domain a configurationSet whose "
+                "event destinations (sns, eventBridge or firehose) receive BOUNCE and COMPLAINT events",
+            )
+            continue
+        missing = [event for event in FEEDBACK_EVENTS if event not in configuration_set.notified_events()]
+        if missing:
+            problems.add(
+                f"{spec.key}.feedbackForwarding",
+                f"false turns off SES's bounce and complaint emails, but the configuration set "
+                f"{configuration_set.name} sends no {' and no '.join(missing)} events to an enabled sns, eventBridge "
+                "or firehose destination (CloudWatch only counts them): nobody would hear about them",
+            )
+
+
+def _check_created_topics(configuration_sets: list[ConfigurationSetSpec], problems: Problems) -> None:
+    """A topic the stack creates belongs to one configuration set: its policy names that set."""
+    owner: dict[str, str] = {}
+    for spec in configuration_sets:
+        for topic in spec.created_topics:
+            if topic in owner:
+                problems.add(
+                    spec.key,
+                    f"creates the SNS topic {topic}, which {owner[topic]} creates too: give one of them another "
+                    "topic name, or the other's topic ARN (topicArn) and a topic policy of your own",
+                )
+            else:
+                owner[topic] = spec.key
+
+
+def _check_tracking_domains(
+    domains: list[DomainSpec],
+    configuration_sets: list[ConfigurationSetSpec],
+    region: str,
+    problems: Problems,
+    warnings: list[str],
+) -> None:
+    """The tracking CNAME cannot share its name with any record the domains write."""
+    taken: dict[str, str] = {}
+    for spec in domains:
+        taken.setdefault(spec.domain, spec.key)
+        for record in static_records(spec, region):
+            taken.setdefault(record.name, spec.key)
+    for configuration_set in configuration_sets:
+        tracking = configuration_set.tracking_domain
+        if tracking is None:
+            continue
+        if tracking in taken:
+            problems.add(
+                f"{configuration_set.key}.trackingDomain",
+                f"{tracking} already has records of {taken[tracking]}; a CNAME cannot share its name: "
+                f"use a name of its own such as click.{tracking}",
+            )
+        elif not any(is_within(tracking, spec.domain) for spec in domains):
+            warnings.append(
+                f"{configuration_set.key}.trackingDomain: SES accepts {tracking} only when it or a parent domain is "
+                "a verified identity, and no domain of this stack is its parent"
+            )
