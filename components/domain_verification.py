@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import pulumi
 import pulumi.dynamic
@@ -62,6 +62,12 @@ def _job(domain: str, entry: dict) -> DomainJob:
 def _what_is_checked(entry: dict) -> dict:
     """The part of a domain's input whose change means verifying again (not its timeout)."""
     return {k: entry[k] for k in ("records", "nameservers", "mailFromRequired")}
+
+
+def ses_clients(settings: AwsSettings) -> Callable[[str], Any]:
+    """An SESv2 client per domain; one shared client, since boto3 clients are thread-safe."""
+    client = aws_session.make_sesv2_client(settings)
+    return lambda _domain: client
 
 
 def _progress(line: str) -> None:
@@ -125,8 +131,9 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
         results = {domain: dict(result) for domain, result in props.get("results", {}).items()}
         if not domains:
             return pulumi.dynamic.ReadResult(id_, props)
-        dns = check_once_sync([DomainTarget(d, _job(d, e).records, _job(d, e).nameservers) for d, e in domains.items()])
-        client = aws_session.make_sesv2_client(_aws(props))
+        jobs = {domain: _job(domain, entry) for domain, entry in domains.items()}
+        dns = check_once_sync([DomainTarget(d, job.records, job.nameservers) for d, job in jobs.items()])
+        client_for = ses_clients(_aws(props))
         for domain, entry in domains.items():
             result = results.setdefault(domain, {"verified": False, "stage": "dns", "verifiedAt": None})
             problems = dns.domain(domain).problems
@@ -135,7 +142,7 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
                               error="\n".join(p.describe() for p in problems))
                 continue
             try:
-                status = read_identity_status(client, domain)
+                status = read_identity_status(client_for(domain), domain)
             except SesVerificationError as error:
                 result.update(verified=False, stage="ses", error=str(error))
                 continue
@@ -153,11 +160,10 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
 
     def _verify(self, props: dict, domains: list[str], kept: dict) -> dict:
         jobs = [_job(domain, props["domains"][domain]) for domain in domains]
-        settings = _aws(props)
-        client = aws_session.make_sesv2_client(settings) if jobs else None
+        outcomes: list[DomainOutcome] = []
         if jobs:
             _progress(f"verifying {len(jobs)} domain(s): {', '.join(domains)}")
-        outcomes: list[DomainOutcome] = asyncio.run(verify_domains(jobs, lambda _domain: client, progress=_progress)) if jobs else []
+            outcomes = asyncio.run(verify_domains(jobs, ses_clients(_aws(props)), progress=_progress))
         results = dict(kept)
         results.update({o.domain: o.as_dict() for o in outcomes})
         failed = [o for o in outcomes if not o.verified]
