@@ -11,6 +11,15 @@ MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttr
 RECORD = "aws:route53/record:Record"
 COMPONENT = "ses-domains:index:SendingDomain"
 VERIFICATION = "pulumi-python:dynamic/ses-domains:Verification"
+FEEDBACK = "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
+CONFIGURATION_SET_RESOURCES = [
+    ("ses-domains:index:ConfigurationSet", "transactional"),
+    ("aws:sesv2/configurationSet:ConfigurationSet", "transactional"),
+    ("aws:sns/topic:Topic", "transactional-topic-ses-prod-bounces-and-complaints"),
+    ("aws:sns/topicPolicy:TopicPolicy", "transactional-topic-ses-prod-bounces-and-complaints"),
+    ("aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination", "transactional-bounces-and-complaints"),
+    ("aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination", "transactional-metrics"),
+]
 
 
 def dkim_expectations(domain: str, zone_id: str, ttl: int) -> dict:
@@ -38,15 +47,23 @@ def test_prod_stack_declares_every_resource_of_an_apex_and_a_subdomain_identity(
         [(COMPONENT, "example.com"), (COMPONENT, "news.example.org"), (VERIFICATION, "verification")]
         + [(IDENTITY, "example.com"), (IDENTITY, "news.example.org")]
         + [(MAIL_FROM, "example.com-mail-from"), (MAIL_FROM, "news.example.org-mail-from")]
+        + [(FEEDBACK, "example.com-feedback")]
         + [(RECORD, f"{d}-{s}") for d in ("example.com", "news.example.org")
            for s in ("dkim-1", "dkim-2", "dkim-3", "mail-from-mx", "mail-from-spf", "dmarc")]
+        + CONFIGURATION_SET_RESOURCES
     )
-    # Every child hangs under its SendingDomain component (parent=self).
-    children = [urn for urn in run.urns if "SendingDomain$" in urn]
-    assert len(children) == len(run.mocks.resources) - 3
+    # Every child hangs under its component (parent=self): 2 identities, 2 MAIL FROM settings,
+    # 1 feedback setting and 12 records under SendingDomain; all but the component itself under
+    # ConfigurationSet (tests/test_program_configuration_sets.py checks those in detail).
+    assert len([urn for urn in run.urns if "SendingDomain$" in urn]) == 17
+    assert len([urn for urn in run.urns if "ConfigurationSet$" in urn]) == len(CONFIGURATION_SET_RESOURCES) - 1
     identities = {r.inputs["emailIdentity"]: r.inputs for r in run.of_type(IDENTITY)}
     assert identities == {
-        "example.com": {"emailIdentity": "example.com", "dkimSigningAttributes": {"nextSigningKeyLength": "RSA_2048_BIT"}},
+        "example.com": {
+            "emailIdentity": "example.com",
+            "configurationSetName": "transactional",
+            "dkimSigningAttributes": {"nextSigningKeyLength": "RSA_2048_BIT"},
+        },
         "news.example.org": {
             "emailIdentity": "news.example.org",
             "dkimSigningAttributes": {"nextSigningKeyLength": "RSA_2048_BIT"},
@@ -65,6 +82,8 @@ def test_prod_stack_declares_every_resource_of_an_apex_and_a_subdomain_identity(
             "behaviorOnMxFailure": "USE_DEFAULT_VALUE",
         },
     }
+
+    assert [r.inputs for r in run.of_type(FEEDBACK)] == [{"emailIdentity": "example.com", "emailForwardingEnabled": False}]
 
     def static(zone_id, name, type_, value):
         return {(name, type_): {"zoneId": zone_id, "name": name, "type": type_, "ttl": 1800,
