@@ -4,7 +4,7 @@ import pulumi
 
 from components.config.stack import read_stack_config
 from components.configuration_set import declare_configuration_sets
-from components.domain_verification import StackVerification
+from components.domain_verification import declare_verification
 from components.sending_domain import SendingDomain, SendingDomainArgs
 from components.zones import lookup_zones, route53_client
 
@@ -27,18 +27,12 @@ sending_domains = {
     for spec in stack.domains
 }
 
-# One verification step for the whole stack, after every record and MAIL FROM setting exists.
-to_verify = [spec.domain for spec in stack.domains if spec.verify.enabled]
-if to_verify:
-    verification = StackVerification(
-        "verification",
-        domains={domain: sending_domains[domain].verification_input for domain in to_verify},
-        region=stack.region,
-        profile=stack.profile,
-        opts=pulumi.ResourceOptions(
-            depends_on=[resource for domain in to_verify for resource in sending_domains[domain].published]
-        ),
-    )
+verification = declare_verification(
+    {spec.domain: sending_domains[spec.domain] for spec in stack.domains if spec.verify.enabled},
+    stack.region,
+    stack.profile,
+)
+if verification is not None:
     pulumi.export("verification", verification.results)
 
 pulumi.export(

@@ -201,3 +201,25 @@ class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Ver
             {"domains": domains, "aws": {"region": region, "profile": profile}, "results": None},
             opts,
         )
+
+
+def declare_verification(
+    domains: dict[str, Any], region: str, profile: Optional[str]
+) -> Optional[StackVerification]:
+    """The stack's verification step for the ``SendingDomain``s whose ``verify.enabled`` is on,
+    after every record and MAIL FROM setting of theirs exists; ``None`` when there are none."""
+    if not domains:
+        return None
+    pulumi.log.info(
+        f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(domains)} "
+        "(progress lines start with 'ses-domains verify:')"
+    )
+    return StackVerification(
+        "verification",
+        domains={domain: component.verification_input for domain, component in domains.items()},
+        region=region,
+        profile=profile,
+        opts=pulumi.ResourceOptions(
+            depends_on=[resource for component in domains.values() for resource in component.published]
+        ),
+    )

@@ -54,6 +54,8 @@ def test_one_verification_for_the_stack_lists_every_record_of_every_domain():
     assert news["timeoutSeconds"] == 90
     assert [r["type"] for r in news["records"]] == ["CNAME"] * 3
     assert {r["ttl"] for r in news["records"]} == {300}
+    infos = [r.getMessage() for r in run.logs if r.levelname == "INFO"]
+    assert any("pulumi up waits until 2 domain(s) verify: example.com, news.example.org" in m for m in infos), infos
 
 
 def test_verification_starts_only_after_every_record_and_mail_from_setting_exists():
