@@ -198,6 +198,7 @@ def _run_under_mocks(
     handler = _ListHandler()
     logger.addHandler(handler)
     logger.propagate = False
+    logger.setLevel(logging.INFO)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, logger=logger, monitor=monitor)
     captured: dict[str, Any] = {}
