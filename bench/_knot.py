@@ -97,6 +97,8 @@ class Unbound:
             for zone in zones
         )
         insecure = "".join(f'    domain-insecure: "{z}"\n' for z in zones)
+        # unbound answers NXDOMAIN itself for the RFC 6761 name "test." unless told not to
+        insecure += '    local-zone: "test." nodefault\n'
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "unbound.conf").write_text(
             "server:\n"

@@ -11,8 +11,8 @@ server run concurrently and never delay answers from the others.
 
 A server that stops answering trips a per-server breaker: after ``breaker_after``
 consecutive timeouts with no answer in between, only one probe query at a time is sent
-to it and every other query to it fails at once with ``NO_ANSWER``; the first answer
-closes the breaker again. So a blackholed server costs one timeout per round, not one
+to it and every other query to it fails at once with ``NO_ANSWER`` (no retries while
+open: the caller's next round asks again); the first answer closes the breaker again. So a blackholed server costs one timeout per round, not one
 per query.
 
 Truncated UDP answers (TC bit) are retried over TCP. Recursion is never requested (RD
@@ -237,7 +237,7 @@ class _ServerChannel:
         self.consecutive_timeouts += 1
         if self.consecutive_timeouts >= self.owner.breaker_after:
             self.breaker_open = True
-        if query.attempt <= self.owner.retries and not query.future.done():
+        if query.attempt <= self.owner.retries and not self.breaker_open and not query.future.done():
             stats.retries += 1
             self.backlog.appendleft(query)
         else:
