@@ -20,7 +20,7 @@ import dns.message
 import dns.query
 
 from components.records.model import DnsRecord
-from tests.dns_servers import KnotServer, free_port, zone_text
+from tests.dns_servers import KnotServer, free_port, update_items, zone_lines, zone_text  # noqa: F401
 
 SERVER_ADDRESSES = ("127.0.0.21", "127.0.0.22", "127.0.0.23", "127.0.0.24")
 UNBOUND_ADDRESS = "127.0.0.29"
@@ -40,26 +40,6 @@ def domain_records(domain: str) -> tuple[DnsRecord, ...]:
         DnsRecord(f"mail.{domain}", "TXT", ("v=spf1 include:amazonses.com ~all",), 60),
         DnsRecord(f"_dmarc.{domain}", "TXT", ("v=DMARC1; p=none; rua=mailto:dmarc@" + domain,), 60),
     )
-
-
-def zone_lines(record: DnsRecord) -> list[str]:
-    out = []
-    for value in record.values:
-        if record.type == "TXT":
-            value = '"' + value.replace('"', '\\"') + '"'
-        elif record.type in ("CNAME", "MX"):
-            value += "."
-        out.append(f"{record.name}. {record.ttl} IN {record.type} {value}")
-    return out
-
-
-def update_items(records) -> list[tuple]:
-    """Records as ``KnotServer.update``/RFC 2136 ``add`` items."""
-    items = []
-    for line in (l for r in records for l in zone_lines(r)):
-        name, ttl, _, rdtype, value = line.split(" ", 4)
-        items.append((name, int(ttl), rdtype, value))
-    return items
 
 
 def bench_domains(count: int) -> list[str]:

@@ -24,6 +24,8 @@ import dns.rcode
 import dns.rdatatype
 import dns.update
 
+from components.records.model import DnsRecord
+
 KNOTD = shutil.which("knotd") or ("/usr/sbin/knotd" if os.path.exists("/usr/sbin/knotd") else None)
 KNOTC = shutil.which("knotc") or ("/usr/sbin/knotc" if os.path.exists("/usr/sbin/knotc") else None)
 
@@ -54,6 +56,28 @@ def zone_text(origin: str, body: str = "", *, soa_minimum: int = 30, serial: int
         f"@ 60 IN SOA ns1.{origin}. hostmaster.{origin}. {serial} 7200 900 1209600 {soa_minimum}\n"
         f"@ 60 IN NS ns1.{origin}.\nns1 60 IN A 127.0.0.1\n{body}"
     )
+
+
+def zone_lines(record: DnsRecord) -> list[str]:
+    """Zone-file lines of a record; a TXT value is written as quoted strings of <= 255 chars."""
+    out = []
+    for value in record.values:
+        if record.type == "TXT":
+            chunks = [value[i : i + 255] for i in range(0, len(value), 255)] or [""]
+            value = " ".join('"' + c.replace("\\", "\\\\").replace('"', '\\"') + '"' for c in chunks)
+        elif record.type in ("CNAME", "MX"):
+            value += "."
+        out.append(f"{record.name}. {record.ttl} IN {record.type} {value}")
+    return out
+
+
+def update_items(records) -> list[tuple]:
+    """Records as ``KnotServer.update``/RFC 2136 ``add`` items."""
+    items = []
+    for line in (l for r in records for l in zone_lines(r)):
+        name, ttl, _, rdtype, value = line.split(" ", 4)
+        items.append((name, int(ttl), rdtype, value))
+    return items
 
 
 @dataclass

@@ -1,0 +1,65 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- Knot DNS (DNS verification tests)
+# Real authoritative servers on loopback for tests/test_dns_*.py; see tests/dns_servers.py.
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from tests.dns_servers import (  # noqa: E402
+    KNOTD, BlackholeServer, ServfailServer, start_primary_and_secondary, zone_text,
+)
+
+KNOT_TEST_ZONE = "example.test"
+
+
+def _require_knot() -> None:
+    """A missing knotd fails the run on CI (CI=true) and skips the test elsewhere."""
+    if KNOTD is None:
+        message = "knotd not found: install the Debian package 'knot' to run the DNS tests"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def knot_pair(tmp_path_factory):
+    """(primary, secondary) Knot servers for ``example.test`` on 127.0.0.2/127.0.0.3.
+
+    Shared by the session: each test writes names of its own under the zone. The zone
+    delegates ``child.example.test`` elsewhere (for a non-authoritative answer).
+    """
+    _require_knot()
+    body = "child 60 IN NS ns.elsewhere.invalid.\n"
+    primary, secondary = start_primary_and_secondary(
+        tmp_path_factory.mktemp("knot"), {KNOT_TEST_ZONE: zone_text(KNOT_TEST_ZONE, body)},
+        primary_address="127.0.0.2", secondary_address="127.0.0.3",
+    )
+    yield primary, secondary
+    secondary.stop()
+    primary.stop()
+
+
+@pytest.fixture
+def blackhole_server():
+    """A UDP nameserver on 127.0.0.4 that reads every query and never answers."""
+    server = BlackholeServer("127.0.0.4")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def servfail_server():
+    """A UDP nameserver on 127.0.0.5 that answers SERVFAIL to everything."""
+    server = ServfailServer("127.0.0.5")
+    yield server
+    server.close()
+# ---------------------------------------------------------------- end of Knot DNS fixtures
