@@ -216,6 +216,16 @@ class KnotServer:
             self.log.close()
 
 
+def wait_in_sync(primary: KnotServer, secondary: KnotServer, zone: str, *, timeout_s: float = 5.0) -> None:
+    """Until the secondary serves the primary's serial. Knot retries a transfer asked for while
+    another was running about a second later, so two quick updates can leave it behind that long."""
+    deadline = time.monotonic() + timeout_s
+    while secondary.serial(zone) != primary.serial(zone):
+        if time.monotonic() > deadline:
+            raise KnotError(f"secondary of {zone} still at {secondary.serial(zone)}, primary at {primary.serial(zone)}")
+        time.sleep(0.01)
+
+
 def start_primary_and_secondary(workdir: Path, zones: dict[str, str], *,
                                 primary_address: str, secondary_address: str) -> tuple[KnotServer, KnotServer]:
     """A primary serving ``zones`` and a secondary that follows it by NOTIFY + IXFR."""

@@ -6,6 +6,7 @@ outputs under ``preview=True`` would pass without checking anything.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -194,6 +195,9 @@ def _run_under_mocks(
         {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
     )
     pulumi_settings.ROOT.set(None)
+    # Pulumi's runtime runs on the thread's current event loop; asyncio.run() in an earlier test
+    # (the DNS engine's) leaves none, so each program run gets a fresh one.
+    asyncio.set_event_loop(asyncio.new_event_loop())
     logger = logging.getLogger(f"ses-domains-test-{id(mocks)}")
     handler = _ListHandler()
     logger.addHandler(handler)

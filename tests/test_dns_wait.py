@@ -19,7 +19,7 @@ from components.verification.dns_wait import (
 )
 from components.verification.errors import DnsDeadlineExceeded, NameserverMisconfigured
 from tests.conftest import KNOT_TEST_ZONE as ZONE
-from tests.dns_servers import update_items
+from tests.dns_servers import update_items, wait_in_sync
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -204,6 +204,7 @@ def test_three_domains_at_once(knot_pair):
     domains = [f"multi{i}.{ZONE}" for i in range(3)]
     for domain in domains[:2]:
         publish(primary, ses_records(domain))
+    wait_in_sync(primary, secondary, ZONE)
     progress = []
 
     async def scenario():
