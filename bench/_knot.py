@@ -20,7 +20,7 @@ import dns.message
 import dns.query
 
 from components.records.model import DnsRecord
-from tests.dns_servers import KnotServer, free_port, update_items, zone_lines, zone_text  # noqa: F401
+from tests.dns_servers import KnotServer, free_port, stop_process, update_items, zone_lines, zone_text  # noqa: F401
 
 SERVER_ADDRESSES = ("127.0.0.21", "127.0.0.22", "127.0.0.23", "127.0.0.24")
 UNBOUND_ADDRESS = "127.0.0.29"
@@ -114,11 +114,4 @@ class Unbound:
         raise RuntimeError("unbound did not start: " + (self.workdir / "unbound.log").read_text()[-2000:])
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        if getattr(self, "log", None):
-            self.log.close()
+        stop_process(self.process, getattr(self, "log", None))

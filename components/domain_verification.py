@@ -17,167 +17,52 @@ Mind the pitfalls of dynamic providers:
 
 from __future__ import annotations
 
-import asyncio
-import sys
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi.dynamic
 
-from .records.model import DnsRecord
-from .verification import aws_session
-from .verification.aws_session import AwsSettings
-from .verification.dns_wait import DomainTarget, check_once_sync
-from .verification.pipeline import DomainJob, DomainOutcome, verify_domains
-from .verification.ses_status import judge
-from .verification.ses_wait import SesVerificationError, read_identity_status
-
-RESULT_KEYS = ("verified", "stage", "verifiedAt", "error")
-
-
-def job_input(records: list[dict], nameservers: list[str], mail_from_required: bool, timeout_s: float) -> dict:
-    """One domain's entry in the resource's ``domains`` input (plain data, stable for diffs)."""
-    return {
-        "records": [
-            {"name": r["name"], "type": r["type"], "values": list(r["values"]), "ttl": r["ttl"]} for r in records
-        ],
-        "nameservers": list(nameservers),
-        "mailFromRequired": mail_from_required,
-        "timeoutSeconds": timeout_s,
-    }
-
-
-def _job(domain: str, entry: dict) -> DomainJob:
-    return DomainJob(
-        domain=domain,
-        records=tuple(
-            DnsRecord(r["name"], r["type"], tuple(r["values"]), int(r["ttl"])) for r in entry["records"]
-        ),
-        nameservers=tuple(entry["nameservers"]),
-        mail_from_required=bool(entry["mailFromRequired"]),
-        timeout_s=float(entry["timeoutSeconds"]),
-    )
-
-
-def _what_is_checked(entry: dict) -> dict:
-    """The part of a domain's input whose change means verifying again (not its timeout)."""
-    return {k: entry[k] for k in ("records", "nameservers", "mailFromRequired")}
-
-
-def ses_clients(settings: AwsSettings) -> Callable[[str], Any]:
-    """An SESv2 client per domain; one shared client, since boto3 clients are thread-safe."""
-    client = aws_session.make_sesv2_client(settings)
-    return lambda _domain: client
-
-
-def _progress(line: str) -> None:
-    print(f"ses-domains verify: {line}", file=sys.stdout, flush=True)
-
-
-class VerificationFailed(Exception):
-    """Raised from create/update: Pulumi shows the message on the resource and fails the update."""
+from .verification.stack_state import domains_to_verify
 
 
 class VerificationProvider(pulumi.dynamic.ResourceProvider):
+    """Runs in Pulumi's dynamic provider host; the engine work lives in ``stack_run``, imported
+    only here, when an operation runs."""
+
     serialize_as_secret_always = False
     """Nothing secret is captured: the provider is a class reference and no data."""
 
     def diff(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.DiffResult:
-        old_domains, new_domains = olds.get("domains", {}), news.get("domains", {})
-        results = olds.get("results", {})
-        changed = sorted(
-            domain
-            for domain in set(old_domains) | set(new_domains)
-            if domain not in old_domains
-            or domain not in new_domains
-            or _what_is_checked(old_domains[domain]) != _what_is_checked(new_domains[domain])
-            or not results.get(domain, {}).get("verified")
-        )
-        if olds.get("aws") != news.get("aws"):
-            changed.append("aws")
         return pulumi.dynamic.DiffResult(
-            changes=bool(changed) or old_domains != new_domains,
+            changes=bool(domains_to_verify(olds, news)) or olds.get("domains") != news.get("domains"),
             replaces=[],
             stables=[],
             delete_before_replace=False,
         )
 
     def create(self, props: dict) -> pulumi.dynamic.CreateResult:
-        results = self._verify(props, sorted(props["domains"]), {})
+        from .verification import stack_run
+
+        results = stack_run.verify(props, sorted(props["domains"]), {})
         return pulumi.dynamic.CreateResult(id_="ses-domains-verification", outs={**props, "results": results})
 
     def update(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.UpdateResult:
-        old_domains, old_results = olds.get("domains", {}), olds.get("results", {})
-        again = sorted(
-            domain
-            for domain, entry in news["domains"].items()
-            if domain not in old_domains
-            or _what_is_checked(old_domains[domain]) != _what_is_checked(entry)
-            or not old_results.get(domain, {}).get("verified")
-            or olds.get("aws") != news.get("aws")
-        )
+        from .verification import stack_run
+
+        again = domains_to_verify(olds, news)
+        old_results = olds.get("results") or {}
         kept = {d: old_results[d] for d in news["domains"] if d not in again and d in old_results}
-        results = self._verify(news, again, kept)
-        return pulumi.dynamic.UpdateResult(outs={**news, "results": results})
+        return pulumi.dynamic.UpdateResult(outs={**news, "results": stack_run.verify(news, again, kept)})
 
     def read(self, id_: str, props: dict) -> pulumi.dynamic.ReadResult:
-        """``pulumi refresh`` / ``preview --refresh``: one DNS round and one SES look per domain.
+        """``pulumi refresh`` / ``preview --refresh``: the refresh shows a domain that regressed,
+        and the next ``pulumi up`` verifies it again (see ``stack_run.refresh``)."""
+        from .verification import stack_run
 
-        A record gone from a nameserver, or a DKIM or MAIL FROM status no longer SUCCESS, turns
-        the domain's result to not verified: the refresh shows the change, and the next
-        ``pulumi up`` verifies that domain again.
-        """
-        domains = props.get("domains", {})
-        results = {domain: dict(result) for domain, result in props.get("results", {}).items()}
-        if not domains:
-            return pulumi.dynamic.ReadResult(id_, props)
-        jobs = {domain: _job(domain, entry) for domain, entry in domains.items()}
-        dns = check_once_sync([DomainTarget(d, job.records, job.nameservers) for d, job in jobs.items()])
-        client_for = ses_clients(_aws(props))
-        for domain, entry in domains.items():
-            result = results.setdefault(domain, {"verified": False, "stage": "dns", "verifiedAt": None})
-            problems = dns.domain(domain).problems
-            if problems:
-                result.update(verified=False, stage="dns",
-                              error="\n".join(p.describe() for p in problems))
-                continue
-            try:
-                status = read_identity_status(client_for(domain), domain)
-            except SesVerificationError as error:
-                result.update(verified=False, stage="ses", error=str(error))
-                continue
-            judgement = judge(status, mail_from_required=bool(entry["mailFromRequired"]))
-            result["sesStatus"] = status.as_dict()
-            if judgement.unmet:
-                result.update(verified=False, stage="ses",
-                              error="; ".join(str(u) for u in judgement.unmet))
-            elif not result.get("verified"):
-                result.update(verified=True, stage="ses", error=None)
-        return pulumi.dynamic.ReadResult(id_, {**props, "results": results})
+        return pulumi.dynamic.ReadResult(id_, {**props, "results": stack_run.refresh(props)})
 
     def delete(self, _id: str, _props: dict) -> None:
         """Nothing to undo: verification only looked."""
-
-    def _verify(self, props: dict, domains: list[str], kept: dict) -> dict:
-        jobs = [_job(domain, props["domains"][domain]) for domain in domains]
-        outcomes: list[DomainOutcome] = []
-        if jobs:
-            _progress(f"verifying {len(jobs)} domain(s): {', '.join(domains)}")
-            outcomes = asyncio.run(verify_domains(jobs, ses_clients(_aws(props)), progress=_progress))
-        results = dict(kept)
-        results.update({o.domain: o.as_dict() for o in outcomes})
-        failed = [o for o in outcomes if not o.verified]
-        if failed:
-            raise VerificationFailed(
-                f"{len(failed)} of {len(outcomes)} domain(s) not verified:\n"
-                + "\n".join(f"- {o.domain} ({o.stage}): {o.error}" for o in failed)
-            )
-        return results
-
-
-def _aws(props: dict) -> AwsSettings:
-    aws = props.get("aws") or {}
-    return AwsSettings(region=aws.get("region"), profile=aws.get("profile"))
 
 
 class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Verification"):

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .config.domains import DomainSpec
-from .domain_verification import job_input
+from .verification.stack_state import job_input
 from .records.dkim import EASY_DKIM_TOKEN_COUNT, easy_dkim_record
 from .records.model import DnsRecord
 from .records.plan import all_records, static_records

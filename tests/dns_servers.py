@@ -205,15 +205,20 @@ class KnotServer:
             raise KnotError(f"update of {zone} refused: {dns.rcode.to_text(answer.rcode())}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "log", None) is not None:
-            self.log.close()
+        stop_process(self.process, getattr(self, "log", None))
+
+
+def stop_process(process: subprocess.Popen | None, log=None) -> None:
+    """Terminate a server process (kill it after 5 s) and close its log file."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if log is not None:
+        log.close()
 
 
 def wait_in_sync(primary: KnotServer, secondary: KnotServer, zone: str, *, timeout_s: float = 5.0) -> None:

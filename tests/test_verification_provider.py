@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from components import domain_verification
-from components.domain_verification import VerificationFailed, VerificationProvider, job_input
+from components.domain_verification import VerificationProvider
+from components.verification import stack_run
+from components.verification.stack_run import VerificationFailed
+from components.verification.stack_state import job_input
 from tests.dns_servers import KNOTD, start_primary_and_secondary, zone_text
 from tests.fake_ses import FakeSes, SesState, tokens_for
 
@@ -83,7 +85,7 @@ def props(servers, **domains) -> dict:
 @pytest.fixture
 def fake_ses(monkeypatch):
     fake = FakeSes()
-    monkeypatch.setattr(domain_verification, "ses_clients", lambda settings: fake.client)
+    monkeypatch.setattr(stack_run, "ses_clients", lambda settings: fake.client)
     return fake
 
 
@@ -152,6 +154,10 @@ def test_diff_is_empty_when_nothing_to_check_changed_and_all_verified(servers):
 
     olds["results"] = {A: {"verified": False}}
     assert VerificationProvider().diff("id", olds, same).changes is True
+
+    olds = props(servers, **{A: (records, True, 60), B: (records_of(B), True, 60)})
+    olds["results"] = {A: {"verified": True}, B: {"verified": True}}
+    assert VerificationProvider().diff("id", olds, same).changes is True, "a domain removed from the stack"
 
 
 def test_refresh_shows_a_regressed_ses_status_and_a_record_gone_from_dns(servers, fake_ses):

@@ -263,15 +263,10 @@ def _suppressed_reasons(section: Section) -> Optional[tuple[str, ...]]:
             f"got {describe(section.raw['suppressedReasons'])}",
         )
         return None
-    reasons: list[str] = []
-    for key, item in section.items("suppressedReasons"):
-        if item not in SUPPRESSION_REASONS:
-            section.problems.add(key, f"must be {one_of(SUPPRESSION_REASONS)}, got {describe(item)}")
-        elif item in reasons:
-            section.problems.add(key, f"{item} is listed twice")
-        else:
-            reasons.append(item)
-    return tuple(reasons)
+    return section.distinct_choices(
+        "suppressedReasons", SUPPRESSION_REASONS,
+        lambda item: f"must be {one_of(SUPPRESSION_REASONS)}, got {describe(item)}",
+    )
 
 
 def _vdm(section: Section) -> Optional[VdmSpec]:
@@ -337,17 +332,13 @@ def _events(section: Section) -> tuple[str, ...]:
     if raw is None or raw == []:
         section.problem("events", f"is required: a list of SES event types ({', '.join(EVENT_TYPES)})")
         return ()
-    events: list[str] = []
-    for key, item in section.items("events"):
-        if item not in EVENT_TYPES:
-            upper = item.upper().replace("-", "_").replace(" ", "_") if isinstance(item, str) else None
-            hint = f"; did you mean {upper}?" if upper in EVENT_TYPES else ""
-            section.problems.add(key, f"{describe(item)} is not an SES event type{hint} ({one_of(EVENT_TYPES)})")
-        elif item in events:
-            section.problems.add(key, f"{item} is listed twice")
-        else:
-            events.append(item)
-    return tuple(events)
+    return section.distinct_choices("events", EVENT_TYPES, _unknown_event_type)
+
+
+def _unknown_event_type(item: object) -> str:
+    upper = item.upper().replace("-", "_").replace(" ", "_") if isinstance(item, str) else None
+    hint = f"; did you mean {upper}?" if upper in EVENT_TYPES else ""
+    return f"{describe(item)} is not an SES event type{hint} ({one_of(EVENT_TYPES)})"
 
 
 def _sink_section(section: Section, name: str, known: tuple[str, ...]) -> Optional[Section]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from .errors import Problems
 
@@ -109,6 +109,21 @@ class Section:
         if not isinstance(value, list):
             value = [value]
         return [(f"{self.path(name)}[{index}]", item) for index, item in enumerate(value)]
+
+    def distinct_choices(
+        self, name: str, allowed: tuple[str, ...], unknown: Callable[[Any], str]
+    ) -> tuple[str, ...]:
+        """A list of values from ``allowed``, each once; ``unknown(item)`` says what is wrong with
+        an item that is not allowed. Each problem is reported under the item's own key."""
+        chosen: list[str] = []
+        for key, item in self.items(name):
+            if item not in allowed:
+                self.problems.add(key, unknown(item))
+            elif item in chosen:
+                self.problems.add(key, f"{item} is listed twice")
+            else:
+                chosen.append(item)
+        return tuple(chosen)
 
     def section(self, name: str, known: Iterable[str]) -> Optional["Section"]:
         if name not in self.raw or self.raw[name] is None:
