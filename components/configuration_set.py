@@ -280,7 +280,7 @@ def _tracking_zone(spec: ConfigurationSetSpec, region: str, zones: dict[str, Hos
         pulumi.log.warn(
             f"{spec.key}.trackingDomain: httpsPolicy {spec.https_policy} needs HTTPS on {domain}: put a CloudFront "
             f"distribution (with an ACM certificate for {domain} in us-east-1) in front of {endpoint} and point "
-            f"{domain} at it; the stack does not write this record (see docs/configuration-sets.md)"
+            f"{domain} at it; the stack does not write this record (see Custom tracking domain in the README)"
         )
         return None
     candidates = sorted({z.zone_id: z for z in zones.values() if is_within(domain, z.name)}.values(),
