@@ -20,7 +20,7 @@ import dns.message
 import dns.query
 
 from components.records.model import DnsRecord
-from tests.dns_servers import KnotServer, free_port, stop_process, update_items, zone_lines, zone_text  # noqa: F401
+from tests.dns_servers import KnotServer, free_port, stop_process, zone_lines, zone_text
 
 SERVER_ADDRESSES = ("127.0.0.21", "127.0.0.22", "127.0.0.23", "127.0.0.24")
 UNBOUND_ADDRESS = "127.0.0.29"

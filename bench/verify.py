@@ -21,8 +21,8 @@ import dns.message
 import dns.rcode
 import dns.update
 
-from bench._knot import (LAT_ZONE, NEG_ZONE, Unbound, bench_domains, domain_records,
-                         start_servers, update_items)
+from bench._knot import LAT_ZONE, NEG_ZONE, Unbound, bench_domains, domain_records, start_servers
+from tests.dns_servers import update_items
 from components.records.model import DnsRecord
 from components.verification.dns_query import DnsTransport
 from components.verification.dns_wait import DomainTarget, check_once, wait_for_records

@@ -25,8 +25,9 @@ from .configuration_set_policies import (
     firehose_put_policy,
     firehose_trust_policy,
     sns_topic_policy,
-    tracking_endpoint,
 )
+from .records.tracking import tracking_cname, tracking_endpoint
+from .route53_record import declare_known_record, record_output
 from .zones import HostedZone
 
 _ns = aws.sesv2
@@ -132,19 +133,9 @@ class ConfigurationSet(pulumi.ComponentResource):
 
         tracking: Optional[dict] = None
         if spec.tracking_domain and args.tracking_zone is not None:
-            target = tracking_endpoint(args.region)
-            aws.route53.Record(
-                f"{name}-tracking",
-                zone_id=args.tracking_zone.zone_id,
-                name=spec.tracking_domain,
-                type="CNAME",
-                ttl=DEFAULT_TTL,
-                records=[target],
-                allow_overwrite=False,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            tracking = {"name": spec.tracking_domain, "type": "CNAME", "values": [target], "ttl": DEFAULT_TTL,
-                        "zone": args.tracking_zone.name}
+            record = tracking_cname(spec.tracking_domain, args.region, DEFAULT_TTL)
+            declare_known_record(f"{name}-tracking", args.tracking_zone, self, record)
+            tracking = record_output(record, args.tracking_zone)
 
         self.summary = {
             "arn": self.arn,

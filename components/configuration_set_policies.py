@@ -67,7 +67,3 @@ def default_event_bus_arn(partition: str, region: str, account_id: str) -> str:
     """SES publishes to the default bus only."""
     return f"arn:{partition}:events:{region}:{account_id}:event-bus/default"
 
-
-def tracking_endpoint(region: str) -> str:
-    """The regional SES open/click tracking host a custom tracking domain points its CNAME at."""
-    return f"r.{region}.awstrack.me"

@@ -11,9 +11,9 @@ import pulumi_aws as aws
 from .config.domains import DomainSpec
 from .verification.stack_state import job_input
 from .records.dkim import EASY_DKIM_TOKEN_COUNT, easy_dkim_record
-from .records.model import DnsRecord
 from .records.plan import all_records, static_records
 from .records.route53 import route53_values
+from .route53_record import declare_known_record, declare_record, record_output
 from .zones import HostedZone
 
 if TYPE_CHECKING:
@@ -67,9 +67,10 @@ class SendingDomain(pulumi.ComponentResource):
             for i in range(EASY_DKIM_TOKEN_COUNT)
         ]
         for index, record in enumerate(dkim_records, start=1):
-            self.published.append(self._declare_record(
+            self.published.append(declare_record(
                 f"{name}-dkim-{index}",
                 zone,
+                self,
                 record_name=record.apply(lambda r: r.name),
                 record_type="CNAME",
                 ttl=spec.ttl,
@@ -95,18 +96,8 @@ class SendingDomain(pulumi.ComponentResource):
                     parent=self, depends_on=[args.configuration_set] if args.configuration_set else None
                 ),
             )
-        known = static_records(spec, args.region)
-        suffixes = {"MX": "mail-from-mx", "TXT": "mail-from-spf"}
-        for record in known:
-            suffix = "dmarc" if record.name.startswith("_dmarc.") else suffixes[record.type]
-            self.published.append(self._declare_record(
-                f"{name}-{suffix}",
-                zone,
-                record_name=record.name,
-                record_type=record.type,
-                ttl=record.ttl,
-                values=route53_values(record),
-            ))
+        for role, record in static_records(spec, args.region).items():
+            self.published.append(declare_known_record(f"{name}-{role}", zone, self, record))
 
         # One apply straight to plain data: each apply level re-walks nested lists and dicts,
         # which for hundreds of domains costs more than the declarations.
@@ -120,37 +111,3 @@ class SendingDomain(pulumi.ComponentResource):
             )
         )
         self.register_outputs({"identityArn": self.identity_arn, "records": self.records})
-
-    def _declare_record(
-        self,
-        name: str,
-        zone: HostedZone,
-        *,
-        record_name: pulumi.Input[str],
-        record_type: str,
-        ttl: int,
-        values: pulumi.Input[list[str]],
-    ) -> aws.route53.Record:
-        # Never allow_overwrite: Route 53's CREATE fails on an existing record set instead of
-        # silently replacing what another owner put there.
-        return aws.route53.Record(
-            name,
-            zone_id=zone.zone_id,
-            name=record_name,
-            type=record_type,
-            ttl=ttl,
-            records=values,
-            allow_overwrite=False,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-
-
-def record_output(record: DnsRecord, zone: HostedZone) -> dict:
-    """A record as the stack exports it: what a user would type into a DNS console."""
-    return {
-        "name": record.name,
-        "type": record.type,
-        "values": list(record.values),
-        "ttl": record.ttl,
-        "zone": zone.name,
-    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.pulumi_program import dkim_tokens, run_program, stack_config
 

@@ -120,7 +120,7 @@ def test_create_fails_naming_the_wrong_record_and_the_server(servers, fake_ses):
         VerificationProvider().create(props(servers, **{B: (records, False, 2)}))
 
     message = str(raised.value)
-    assert f"1 of 1 domain(s) not verified" in message
+    assert "1 of 1 domain(s) not verified" in message
     assert f"CNAME {records[0]['name']} on {servers[0].endpoint}: wrong" in message
     assert "elsewhere.example.net" in message
     unpublish(primary, wrong)

@@ -64,7 +64,6 @@ def read_stack_config(
     _check_created_topics(configuration_sets, problems)
     if region:
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
-    if region:
         _check_unique_record_sets(domains, region, problems)
     profile = get_aws_value("profile")
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
@@ -118,7 +117,7 @@ def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: 
     """Route 53 keeps one record set per name and type: two entries must never write the same one."""
     owner: dict[tuple[str, str], str] = {}
     for spec in domains:
-        for record in static_records(spec, region):
+        for record in static_records(spec, region).values():
             where = (record.name, record.type)
             if where in owner and owner[where] != spec.key:
                 problems.add(
@@ -188,7 +187,7 @@ def _check_tracking_domains(
     taken: dict[str, str] = {}
     for spec in domains:
         taken.setdefault(spec.domain, spec.key)
-        for record in static_records(spec, region):
+        for record in static_records(spec, region).values():
             taken.setdefault(record.name, spec.key)
     for configuration_set in configuration_sets:
         tracking = configuration_set.tracking_domain

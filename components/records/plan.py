@@ -13,17 +13,19 @@ if TYPE_CHECKING:
     from ..config.domains import DomainSpec
 
 
-def static_records(spec: "DomainSpec", region: str) -> list[DnsRecord]:
-    """The records known before SES answers: MAIL FROM MX and SPF, and DMARC."""
-    records = []
+def static_records(spec: "DomainSpec", region: str) -> dict[str, DnsRecord]:
+    """The records known before SES answers (MAIL FROM MX and SPF, and DMARC), keyed by role:
+    ``mail-from-mx``, ``mail-from-spf``, ``dmarc``."""
+    records = {}
     if spec.mail_from:
-        records.append(mail_from_mx(spec.mail_from, region, spec.ttl))
-        records.append(mail_from_spf(spec.mail_from, spec.ttl))
+        records["mail-from-mx"] = mail_from_mx(spec.mail_from, region, spec.ttl)
+        records["mail-from-spf"] = mail_from_spf(spec.mail_from, spec.ttl)
     if spec.dmarc:
-        records.append(dmarc_record(spec.domain, spec.dmarc, spec.ttl))
+        records["dmarc"] = dmarc_record(spec.domain, spec.dmarc, spec.ttl)
     return records
 
 
 def all_records(spec: "DomainSpec", region: str, dkim_tokens: Sequence[str]) -> list[DnsRecord]:
     """DKIM records first, then the static ones: the order the stack outputs list them in."""
-    return [easy_dkim_record(spec.domain, token, spec.ttl) for token in dkim_tokens] + static_records(spec, region)
+    dkim = [easy_dkim_record(spec.domain, token, spec.ttl) for token in dkim_tokens]
+    return dkim + list(static_records(spec, region).values())
