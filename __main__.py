@@ -2,16 +2,18 @@
 
 import pulumi
 
+from components.aws_profile import check_aws_profile
 from components.config.stack import read_stack_config
 from components.configuration_set import declare_configuration_sets
 from components.domain_verification import declare_verification
 from components.sending_domain import SendingDomain, SendingDomainArgs
-from components.zones import lookup_zones, route53_client
+from components.zones import lookup_zones
 
 stack = read_stack_config()
 for warning in stack.warnings:
     pulumi.log.warn(warning)
-zones = lookup_zones(stack.domains, route53_client(stack.region, stack.profile))
+check_aws_profile(stack.region, stack.profile)
+zones = lookup_zones(stack.domains)
 configuration_sets = declare_configuration_sets(stack, zones)
 
 sending_domains = {

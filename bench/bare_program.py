@@ -1,8 +1,10 @@
 """The baseline for bench.program: the same resources declared with bare pulumi-aws calls.
 
-No config validation, no zone lookup, no component: what a hand-written program for a fixed list
-of domains would do, exporting the same stack outputs (identity ARN and the records of each
-domain). Reads ``ses-domains:domains`` (already valid) and ``bench:zoneId``.
+No config validation, no component, no verification step: what a hand-written program for a
+fixed list of domains would do with the same stack config, exporting the same stack outputs
+(identity ARN and the records of each domain). Like ours, it turns each zone name into a zone id
+with the provider's ``getZone``, once per zone; it trusts the answer without checking it.
+Reads ``ses-domains:domains`` (already valid).
 """
 
 import json
@@ -11,11 +13,15 @@ import pulumi
 import pulumi_aws as aws
 
 config = pulumi.Config("ses-domains")
-zone_id = pulumi.Config("bench").require("zoneId")
 region = pulumi.Config("aws").require("region")
 exports = {}
+zone_ids = {}
 for entry in json.loads(config.require("domains")):
     domain = entry["domain"]
+    zone = entry["zone"]
+    if zone not in zone_ids:
+        zone_ids[zone] = aws.route53.get_zone(name=zone, private_zone=False).zone_id
+    zone_id = zone_ids[zone]
     mail_from = f"{entry['mailFrom']}.{domain}"
     identity = aws.sesv2.EmailIdentity(
         domain,
@@ -30,7 +36,7 @@ for entry in json.loads(config.require("domains")):
         target = token.apply(lambda t: f"{t}.dkim.amazonses.com")
         aws.route53.Record(f"{domain}-dkim-{i + 1}", zone_id=zone_id, name=name, type="CNAME", ttl=1800,
                            records=[target])
-        records.append({"name": name, "type": "CNAME", "values": [target], "ttl": 1800, "zone": "example.com"})
+        records.append({"name": name, "type": "CNAME", "values": [target], "ttl": 1800, "zone": zone})
     aws.sesv2.EmailIdentityMailFromAttributes(
         f"{domain}-mail-from",
         email_identity=identity.email_identity,
@@ -44,6 +50,6 @@ for entry in json.loads(config.require("domains")):
         ("dmarc", f"_dmarc.{domain}", "TXT", dmarc),
     ):
         aws.route53.Record(f"{domain}-{suffix}", zone_id=zone_id, name=name, type=type_, ttl=1800, records=[value])
-        records.append({"name": name, "type": type_, "values": [value], "ttl": 1800, "zone": "example.com"})
+        records.append({"name": name, "type": type_, "values": [value], "ttl": 1800, "zone": zone})
     exports[domain] = {"identityArn": identity.arn, "records": records}
 pulumi.export("domains", exports)

@@ -1,23 +1,27 @@
 """Finding the Route 53 hosted zone of each domain before anything is declared.
 
-The lookups use the Route 53 API directly (boto3, with the stack's ``aws:region`` and
-``aws:profile``) rather than a ``getZone`` invoke: a failed invoke ends a Pulumi program with the
-provider's traceback, while a lookup here lets a missing zone, a private zone or a zone id whose
-zone cannot hold the domain be reported next to the config key that named it, at preview, before
-any resource is declared. The zone's delegation set is kept: its name servers are the ones the
-verifier asks.
+The lookups are ``aws:route53/getZone`` invokes, answered by the stack's own AWS provider: the
+zone is read with exactly the credentials, profile, assumed role and endpoints that will write
+its records, and the program needs no AWS SDK of its own. The invoke is synchronous and its
+failure is caught here (a failed invoke comes back as an exception the program can handle), so a
+missing zone, a private zone or a zone id whose zone cannot hold the domain is reported next to
+the config key that named it, at preview, before any resource is declared. The zone's name
+servers are kept: they are the ones the verifier asks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from botocore.exceptions import BotoCoreError, ClientError
+import pulumi_aws as aws
 
 from .config.domain_names import is_within
 from .config.domains import DomainSpec, ZoneRef
 from .config.errors import Problems
+
+GetZone = Callable[..., Any]
+"""``aws.route53.get_zone``, or anything with its keyword arguments and result attributes."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class ZoneNotUsable(Exception):
     """The zone named in the config cannot be used; the message says why and what to do."""
 
 
-def lookup_zones(domains: tuple[DomainSpec, ...], route53: Any) -> dict[str, HostedZone]:
+def lookup_zones(domains: tuple[DomainSpec, ...], get_zone: GetZone = aws.route53.get_zone) -> dict[str, HostedZone]:
     """The hosted zone of each domain, keyed by domain; one lookup per distinct zone."""
     problems = Problems()
     found: dict[ZoneRef, HostedZone | ZoneNotUsable] = {}
@@ -39,7 +43,7 @@ def lookup_zones(domains: tuple[DomainSpec, ...], route53: Any) -> dict[str, Hos
     for spec in domains:
         if spec.zone not in found:
             try:
-                found[spec.zone] = find_zone(route53, spec.zone)
+                found[spec.zone] = find_zone(spec.zone, get_zone)
             except ZoneNotUsable as error:
                 found[spec.zone] = error
         zone = found[spec.zone]
@@ -55,55 +59,37 @@ def lookup_zones(domains: tuple[DomainSpec, ...], route53: Any) -> dict[str, Hos
     return result
 
 
-def find_zone(route53: Any, ref: ZoneRef) -> HostedZone:
+def find_zone(ref: ZoneRef, get_zone: GetZone = aws.route53.get_zone) -> HostedZone:
+    """The public hosted zone ``ref`` names; ``ZoneNotUsable`` says why it cannot be used."""
     try:
-        zone_id = ref.zone_id or _public_zone_id_by_name(route53, ref.name or "")
-        answer = route53.get_hosted_zone(Id=zone_id)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code in ("NoSuchHostedZone", "InvalidInput"):
-            raise ZoneNotUsable(f"there is no Route 53 hosted zone with the id {ref.zone_id}") from None
-        raise ZoneNotUsable(f"Route 53 refused to read the zone {ref} ({code}: {_message(error)})") from None
-    except BotoCoreError as error:
-        raise ZoneNotUsable(f"could not read the zone {ref} from Route 53 ({error})") from None
-    zone = answer["HostedZone"]
-    if zone.get("Config", {}).get("PrivateZone"):
+        if ref.zone_id:
+            zone = get_zone(zone_id=ref.zone_id)
+        else:
+            zone = get_zone(name=ref.name, private_zone=False)
+    # The runtime raises a plain Exception carrying the provider's message for any failed invoke.
+    except Exception as error:  # noqa: BLE001
+        if ref.zone_id:
+            raise ZoneNotUsable(
+                f"could not read the Route 53 hosted zone with the id {ref.zone_id} "
+                f"(AWS provider: {_provider_message(error)}); "
+                "set zone to the id or name of the public hosted zone that holds this domain"
+            ) from None
+        raise ZoneNotUsable(
+            f"could not find the public Route 53 hosted zone named {ref.name} "
+            f"(AWS provider: {_provider_message(error)}); set zone to the name of a public hosted zone "
+            "in this account that holds this domain, or to its id when several zones share the name"
+        ) from None
+    if zone.private_zone:
         raise ZoneNotUsable(f"the zone {ref} is private: SES verifies records in public DNS; give a public zone")
     return HostedZone(
-        zone_id=zone["Id"].rsplit("/", 1)[-1],
-        name=zone["Name"].rstrip(".").lower(),
-        name_servers=tuple(answer.get("DelegationSet", {}).get("NameServers", ())),
+        zone_id=zone.zone_id,
+        name=zone.name.rstrip(".").lower(),
+        name_servers=tuple(zone.name_servers or ()),
     )
 
 
-def _public_zone_id_by_name(route53: Any, name: str) -> str:
-    answer = route53.list_hosted_zones_by_name(DNSName=name, MaxItems="100")
-    matches = [
-        zone
-        for zone in answer.get("HostedZones", [])
-        if zone["Name"].rstrip(".").lower() == name and not zone.get("Config", {}).get("PrivateZone")
-    ]
-    if not matches:
-        raise ZoneNotUsable(
-            f"this AWS account has no public Route 53 hosted zone named {name}; "
-            "set zone to the name or id of the public hosted zone that holds this domain"
-        )
-    if len(matches) > 1:
-        ids = ", ".join(zone["Id"].rsplit("/", 1)[-1] for zone in matches)
-        raise ZoneNotUsable(f"{len(matches)} public hosted zones are named {name} ({ids}): set zone to the id of the one to use")
-    return matches[0]["Id"]
-
-
-def _message(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Message", "") or str(error)
-
-
-def route53_client(region: str, profile: str | None) -> Any:
-    """A Route 53 client with the stack's own AWS settings; a bad profile is a config error."""
-    from .config.errors import ConfigError, Problem
-    from .verification.aws_session import AwsSettings, AwsSettingsError, make_session
-
-    try:
-        return make_session(AwsSettings(region=region, profile=profile)).client("route53")
-    except AwsSettingsError as error:
-        raise ConfigError([Problem("aws:profile", str(error))]) from None
+def _provider_message(error: Exception) -> str:
+    """The provider's words on one line, without the runtime's ``invoke of <token> failed:`` prefix."""
+    text = " ".join(str(error).split())
+    prefix = "invoke of aws:route53/getZone:getZone failed: "
+    return text[len(prefix):] if text.startswith(prefix) else text

@@ -25,6 +25,8 @@ import yaml
 from moto import mock_aws
 from pulumi.runtime import settings as pulumi_settings
 
+from tests import fake_aws_provider
+
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
 PROJECT = "ses-domains"
@@ -50,6 +52,8 @@ class Declared:
 class RecordingMocks(pulumi.runtime.Mocks):
     resources: list[Declared] = field(default_factory=list)
     calls: list[tuple[str, dict]] = field(default_factory=list)
+    route53: Any = None
+    """The moto Route 53 client that answers the AWS provider's ``getZone`` invokes."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         state = dict(args.inputs)
@@ -75,6 +79,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
             return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/test", "userId": "x"}
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+        if args.token == fake_aws_provider.GET_ZONE:
+            if self.route53 is None:
+                self.route53 = moto_route53()
+            return fake_aws_provider.get_zone(self.route53, dict(args.args))
         return {}
 
 
@@ -150,14 +158,18 @@ def _with_zone_ids(value: Any, zone_ids: dict[str, str]) -> Any:
     return value
 
 
+def moto_route53() -> Any:
+    return boto3.client("route53", region_name="us-east-1")
+
+
 def create_zones(names: tuple[str, ...] = DEFAULT_ZONES, private: tuple[str, ...] = ()) -> dict[str, str]:
     """Public (and private) hosted zones in the moto account; returns their ids by name."""
-    route53 = boto3.client("route53", region_name="us-east-1")
+    route53 = moto_route53()
     ids = {}
-    for name in names + private:
+    for number, name in enumerate(names + private):
         extra = ({"VPC": {"VPCRegion": "eu-west-1", "VPCId": "vpc-12345678"}, "HostedZoneConfig": {"PrivateZone": True}}
                  if name in private else {})
-        answer = route53.create_hosted_zone(Name=name, CallerReference=f"ref-{name}-{len(ids)}", **extra)
+        answer = route53.create_hosted_zone(Name=name, CallerReference=f"ref-{name}-{number}", **extra)
         ids[name] = answer["HostedZone"]["Id"].rsplit("/", 1)[-1]
     return ids
 
@@ -183,7 +195,9 @@ def run_program(
     against Route 53 zones in moto."""
     with fake_aws():
         zone_ids = create_zones(zones, private_zones)
-        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack)
+        mocks = mocks or RecordingMocks()
+        mocks.route53 = moto_route53()
+        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks, stack)
     run.zone_ids = zone_ids
     return run
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import pulumi
 
@@ -45,7 +47,9 @@ CASES = {
     ),
     "zone that does not exist": (
         [{"domain": "example.io"}],
-        f"{D}[0].zone: this AWS account has no public Route 53 hosted zone named example.io",
+        f"{D}[0].zone: could not find the public Route 53 hosted zone named example.io "
+        "(AWS provider: invocation of aws:route53/getZone:getZone returned an error: "
+        "invoking aws:route53/getZone:getZone: 1 error occurred: * no matching Route 53 Hosted Zone found)",
     ),
     "zone id of another zone": (
         [{"domain": "example.com", "zone": "<zone-id:example.org>"}],
@@ -53,7 +57,7 @@ CASES = {
     ),
     "zone id that does not exist": (
         [{"domain": "example.com", "zone": "Z0123456789NOPE"}],
-        f"{D}[0].zone: there is no Route 53 hosted zone with the id Z0123456789NOPE",
+        f"{D}[0].zone: could not read the Route 53 hosted zone with the id Z0123456789NOPE (AWS provider: ",
     ),
     "mail from equal to the domain": (
         [{"domain": "example.com", "mailFrom": "example.com"}],
@@ -136,9 +140,34 @@ def test_same_record_set_from_two_entries_is_refused():
     assert f"{D}[1]: its TXT record mail.y.example.com is also written by {D}[0]" in message
 
 
-def test_a_private_zone_is_refused():
+def test_a_private_zone_is_refused_by_name_and_by_id():
     message = run_failing([{"domain": "internal.example"}], private_zones=("internal.example",))
-    assert f"{D}[0].zone: this AWS account has no public Route 53 hosted zone named internal.example" in message
+    assert f"{D}[0].zone: could not find the public Route 53 hosted zone named internal.example" in message
+    assert "no matching Route 53 Hosted Zone found" in message
+    message = run_failing([{"domain": "internal.example", "zone": "<zone-id:internal.example>"}],
+                          private_zones=("internal.example",))
+    assert re.search(rf"{re.escape(D)}\[0\]\.zone: the zone \w+ is private: SES verifies records in public DNS; "
+                     "give a public zone", message), message
+
+
+def test_two_public_zones_of_the_same_name_ask_for_the_zone_id():
+    message = run_failing([{"domain": "example.com"}], zones=("example.com", "example.com"))
+    assert f"{D}[0].zone: could not find the public Route 53 hosted zone named example.com" in message
+    assert "multiple Route 53 Hosted Zones matched" in message
+    assert "or to its id when several zones share the name" in message
+
+
+def test_each_zone_is_looked_up_once_through_the_providers_get_zone():
+    mocks = RecordingMocks()
+    run_program({"aws:region": "eu-west-1", D: [
+        {"domain": "example.com"}, {"domain": "news.example.com", "zone": "example.com"},
+        {"domain": "example.org", "zone": "<zone-id:example.org>"},
+    ]}, mocks=mocks)
+    lookups = [{k: v for k, v in args.items() if v is not None} for token, args in mocks.calls
+               if token == "aws:route53/getZone:getZone"]
+    assert len(lookups) == 2
+    assert {"name": "example.com", "privateZone": False} in lookups
+    assert any(set(lookup) == {"zoneId"} for lookup in lookups)
 
 
 def test_an_unknown_aws_profile_is_reported():

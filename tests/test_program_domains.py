@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 
-from tests.pulumi_program import dkim_tokens, run_program, stack_config
+from tests.pulumi_program import PROGRAM, ROOT, dkim_tokens, run_program, stack_config
 
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
 MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
@@ -223,3 +225,20 @@ def test_full_dmarc_tags_in_stable_order_and_warnings_for_pct_and_foreign_report
     warnings = [r.getMessage() for r in run.logs if r.levelname == "WARNING"]
     assert any("ses-domains:domains[0].dmarc.pct" in w for w in warnings), warnings
     assert any("example.com._report._dmarc.dmarc-vendor.example.net" in w for w in warnings), warnings
+
+
+def test_the_program_itself_loads_no_aws_sdk_and_no_dns_engine():
+    """Zones are read through the AWS provider's getZone and the DNS and SES engine runs only in
+    the verification provider: the program's imports pull in neither boto3 nor dnspython, which
+    would add a few hundred milliseconds to every preview."""
+    script = (
+        "import ast, importlib, sys\n"
+        f"tree = ast.parse(open({str(PROGRAM)!r}).read())\n"
+        "for node in tree.body:\n"
+        "    if isinstance(node, ast.ImportFrom): importlib.import_module(node.module)\n"
+        "    elif isinstance(node, ast.Import): [importlib.import_module(a.name) for a in node.names]\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'dns', 'moto'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
