@@ -71,13 +71,14 @@ def find_zone(ref: ZoneRef, get_zone: GetZone = aws.route53.get_zone) -> HostedZ
         if ref.zone_id:
             raise ZoneNotUsable(
                 f"could not read the Route 53 hosted zone with the id {ref.zone_id} "
-                f"(AWS provider: {_provider_message(error)}); "
-                "set zone to the id or name of the public hosted zone that holds this domain"
+                f"(AWS provider: {_provider_message(error)}); set zone to the id or name of the public hosted "
+                "zone that holds this domain, and check that the stack's AWS credentials may read it"
             ) from None
         raise ZoneNotUsable(
             f"could not find the public Route 53 hosted zone named {ref.name} "
             f"(AWS provider: {_provider_message(error)}); set zone to the name of a public hosted zone "
-            "in this account that holds this domain, or to its id when several zones share the name"
+            "in this account that holds this domain, or to its id when several zones share the name, "
+            "and check that the stack's AWS credentials may read it"
         ) from None
     if zone.private_zone:
         raise ZoneNotUsable(f"the zone {ref} is private: SES verifies records in public DNS; give a public zone")
