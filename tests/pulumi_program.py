@@ -195,9 +195,7 @@ def run_program(
     against Route 53 zones in moto."""
     with fake_aws():
         zone_ids = create_zones(zones, private_zones)
-        mocks = mocks or RecordingMocks()
-        mocks.route53 = moto_route53()
-        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks, stack)
+        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack)
     run.zone_ids = zone_ids
     return run
 
