@@ -19,7 +19,7 @@ from pathlib import Path
 import dns.message
 import dns.query
 
-from components.records.model import DnsRecord
+from ses_domains.records.model import DnsRecord
 from tests.dns_servers import KnotServer, free_port, stop_process, zone_lines, zone_text
 
 SERVER_ADDRESSES = ("127.0.0.21", "127.0.0.22", "127.0.0.23", "127.0.0.24")

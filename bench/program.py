@@ -84,7 +84,7 @@ def measure(count: int) -> dict[str, tuple[float, float, int]]:
 
 
 def main() -> int:
-    compileall.compile_dir(ROOT / "components", quiet=1)
+    compileall.compile_dir(ROOT / "ses_domains", quiet=1)
     print(f"bench.program: declaring N domains under Pulumi mocks (best of {REPEATS} runs, fresh process each)")
     print(f"{'domains':>8} {'ours s':>9} {'bare s':>9} {'ratio':>7} {'median ratio':>13} {'resources (ours/bare)':>22}")
     figures = {}

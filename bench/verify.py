@@ -23,9 +23,9 @@ import dns.update
 
 from bench._knot import LAT_ZONE, NEG_ZONE, Unbound, bench_domains, domain_records, start_servers
 from tests.dns_servers import update_items
-from components.records.model import DnsRecord
-from components.verification.dns_query import DnsTransport
-from components.verification.dns_wait import DomainTarget, check_once, wait_for_records
+from ses_domains.records.model import DnsRecord
+from ses_domains.engine.dns.transport import DnsTransport
+from ses_domains.engine.dns.wait import DomainTarget, check_once, wait_for_records
 from tests.dns_servers import BlackholeServer, KnotServer
 
 DETECT_TRIALS = 30

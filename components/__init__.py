@@ -1,1 +1,2 @@
-"""ses-domains: SES sending domains declared, published in Route 53 and verified, as code."""
+"""Where the first version kept the program. Only ``components.domain_verification`` remains:
+stacks created by that version store its provider class by this path in their state."""

@@ -24,7 +24,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.update
 
-from components.records.model import DnsRecord
+from ses_domains.records.model import DnsRecord
 
 KNOTD = shutil.which("knotd") or ("/usr/sbin/knotd" if os.path.exists("/usr/sbin/knotd") else None)
 KNOTC = shutil.which("knotc") or ("/usr/sbin/knotc" if os.path.exists("/usr/sbin/knotc") else None)

@@ -12,11 +12,10 @@ import dns.rcode
 import dns.rrset
 import pytest
 
-from components.records.model import DnsRecord
-from components.verification.dns_check import PairState, judge_answer
-from components.verification.dns_wire import WireFormatError, parse_answer
-from components.verification.errors import NameserverSpecError
-from components.verification.nameservers import NameserverSpec, parse_nameserver
+from ses_domains.records.model import DnsRecord
+from ses_domains.engine.dns.judge import PairState, judge_answer
+from ses_domains.engine.dns.wire import WireFormatError, parse_answer
+from ses_domains.nameserver_address import NameserverSpec, NameserverSpecError, parse_nameserver
 
 
 @pytest.mark.parametrize("text, host, port", [

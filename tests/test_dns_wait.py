@@ -11,13 +11,13 @@ import time
 
 import pytest
 
-from components.records.model import DnsRecord
-from components.verification.dns_check import PairState
-from components.verification.dns_query import DnsTransport
-from components.verification.dns_wait import (
+from ses_domains.records.model import DnsRecord
+from ses_domains.engine.dns.judge import PairState
+from ses_domains.engine.dns.transport import DnsTransport
+from ses_domains.engine.dns.wait import (
     DomainTarget, PollSchedule, WaitOutcome, check_once, wait_for_records, wait_for_records_sync,
 )
-from components.verification.errors import DnsDeadlineExceeded, NameserverMisconfigured
+from ses_domains.engine.dns.errors import DnsDeadlineExceeded, NameserverMisconfigured
 from tests.conftest import KNOT_TEST_ZONE as ZONE
 from tests.dns_servers import update_items, wait_in_sync
 

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from components.verification.aws_session import (
+from ses_domains.engine.ses.client import (
     AwsSettings,
     AwsSettingsError,
     make_session,

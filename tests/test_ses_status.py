@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from components.verification.ses_status import (
+from ses_domains.engine.ses.status import (
     IdentityStatus,
     UnmetCheck,
     Verdict,
@@ -15,7 +15,7 @@ from components.verification.ses_status import (
     judge,
     parse_identity,
 )
-from components.verification.ses_wait import SesApiError, SesIdentityNotFound, read_identity_status
+from ses_domains.engine.ses.wait import SesApiError, SesIdentityNotFound, read_identity_status
 from tests.fake_ses import NOT_FOUND, THROTTLED, FakeSes, SesState, build_response
 
 DOMAIN = "example.com"

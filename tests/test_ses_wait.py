@@ -5,8 +5,8 @@ from __future__ import annotations
 from botocore.exceptions import EndpointConnectionError
 import pytest
 
-from components.verification.ses_status import Verdict
-from components.verification.ses_wait import (
+from ses_domains.engine.ses.status import Verdict
+from ses_domains.engine.ses.wait import (
     Backoff,
     IdentityTarget,
     SesApiError,

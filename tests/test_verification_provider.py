@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from components.domain_verification import VerificationProvider
-from components.verification import stack_run
-from components.verification.stack_run import VerificationFailed
-from components.verification.stack_state import job_input
+from ses_domains.deploy.verification import VerificationProvider
+from ses_domains.deploy import provider_ops as stack_run
+from ses_domains.deploy.provider_ops import VerificationFailed
+from ses_domains.deploy.verification_state import job_input
 from tests.dns_servers import KNOTD, start_primary_and_secondary, zone_text
 from tests.fake_ses import FakeSes, SesState, tokens_for
 
@@ -191,5 +191,5 @@ def test_the_provider_is_pickled_by_reference_and_holds_no_client():
     )
     done = subprocess.run([sys.executable, "-c", script, serialized], cwd=ROOT, capture_output=True, text=True,
                           check=True)
-    assert done.stdout.splitlines() == ["components.domain_verification.VerificationProvider", "[]"]
+    assert done.stdout.splitlines() == ["ses_domains.deploy.verification.VerificationProvider", "[]"]
     assert b"boto" not in __import__("base64").b64decode(serialized)

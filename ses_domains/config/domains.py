@@ -1,0 +1,164 @@
+"""One entry of ``ses-domains:domains``: an SES identity and where its records go."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ses_domains.records.dmarc import DmarcPolicy, report_authorization_name
+from ses_domains.config.configuration_sets import check_ses_name
+from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
+from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
+from ses_domains.config.fields import Section
+from ses_domains.config.errors import Problems
+from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
+
+DOMAIN_KEYS = (
+    "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
+    "configurationSet", "feedbackForwarding",
+)
+DKIM_KEYS = ("keyLength",)
+KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
+MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
+DEFAULT_TTL = 1800
+"""SES's own examples publish DKIM with 1800 s; short enough to fix a mistake within the hour."""
+
+_ZONE_ID = re.compile(r"^(?:/hostedzone/)?([A-Z0-9]{1,32})$")
+"""Route 53 zone ids are upper-case letters and digits; a zone name always has a dot."""
+
+
+@dataclass(frozen=True)
+class ZoneRef:
+    """The hosted zone a user named, by name or by id (exactly one is set)."""
+
+    name: Optional[str] = None
+    zone_id: Optional[str] = None
+
+    def __str__(self) -> str:
+        return self.name or self.zone_id or ""
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    key: str
+    """The config key of this entry (``ses-domains:domains[0]``), for messages about it."""
+    domain: str
+    zone: ZoneRef
+    ttl: int
+    dkim_key_length: str
+    mail_from: Optional[str]
+    mail_from_on_mx_failure: str
+    dmarc: Optional[DmarcPolicy]
+    configuration_set: Optional[str] = None
+    """The identity's default configuration set (a name from ``ses-domains:configurationSets``)."""
+    feedback_forwarding: Optional[bool] = None
+    """SES's bounce and complaint emails to the sender; ``None`` leaves SES's default (on) unmanaged."""
+    verify: VerifySpec = VerifySpec()
+
+
+def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> Optional[DomainSpec]:
+    """The entry as a ``DomainSpec``, or ``None`` when it has a problem (already reported)."""
+    before = len(problems.found)
+    section = Section(raw, key, problems, DOMAIN_KEYS)
+    domain = _read_name(section, "domain", required=True)
+    zone = _read_zone(section, domain)
+    mail_from = _read_mail_from(section, domain)
+    mx_failure = section.choice("mailFromOnMxFailure", MX_FAILURE_BEHAVIORS, default="USE_DEFAULT_VALUE")
+    if section.has("mailFromOnMxFailure") and not section.has("mailFrom"):
+        section.problem("mailFromOnMxFailure", "applies only with mailFrom: set mailFrom or remove this key")
+    dkim = section.section("dkim", DKIM_KEYS)
+    key_length = (dkim.choice("keyLength", KEY_LENGTHS) if dkim else None) or "RSA_2048_BIT"
+    dmarc = None
+    dmarc_section = section.section("dmarc", DMARC_KEYS)
+    if dmarc_section is not None:
+        dmarc, report_domains = read_dmarc(dmarc_section)
+        if dmarc and dmarc.pct is not None:
+            warnings.append(
+                f"{dmarc_section.path('pct')}: pct is dropped by the current DMARC draft (DMARCbis) and "
+                "receivers may ignore it; prefer policy none/quarantine/reject without pct"
+            )
+        for report_domain in sorted(set(report_domains)):
+            if domain and not is_within(report_domain, zone.name or domain) and not is_within(domain, report_domain):
+                warnings.append(
+                    f"{dmarc_section.path('rua')}: reports go to {report_domain}, another domain: it must publish "
+                    f"TXT 'v=DMARC1' at {report_authorization_name(domain, report_domain)} or receivers drop them"
+                )
+    ttl = section.integer("ttl", default=DEFAULT_TTL, minimum=60, maximum=172800)
+    verify = read_verify(section.section("verify", VERIFY_KEYS))
+    configuration_set = section.raw.get("configurationSet")
+    if configuration_set is not None:
+        error = check_ses_name(configuration_set, "configuration set")
+        if error:
+            section.problem("configurationSet", error)
+    feedback_forwarding = (
+        section.boolean("feedbackForwarding", default=True) if section.has("feedbackForwarding") else None
+    )
+    if len(problems.found) != before or domain is None:
+        return None
+    return DomainSpec(
+        key=key,
+        domain=domain,
+        zone=zone,
+        ttl=ttl or DEFAULT_TTL,
+        dkim_key_length=key_length,
+        mail_from=mail_from,
+        mail_from_on_mx_failure=mx_failure or "USE_DEFAULT_VALUE",
+        dmarc=dmarc,
+        verify=verify,
+        configuration_set=configuration_set,
+        feedback_forwarding=feedback_forwarding,
+    )
+
+
+def _read_name(section: Section, name: str, *, required: bool = False) -> Optional[str]:
+    raw = section.raw.get(name)
+    if raw is None:
+        if required:
+            section.problem(name, "is required: the domain to send from, such as example.com")
+        return None
+    try:
+        return normalize_domain(raw)
+    except InvalidDomainName as error:
+        section.problem(name, f"{error}; expected a domain name such as example.com")
+        return None
+
+
+def _read_zone(section: Section, domain: Optional[str]) -> ZoneRef:
+    raw = section.raw.get("zone")
+    if raw is None:
+        return ZoneRef(name=domain)
+    if isinstance(raw, str):
+        match = _ZONE_ID.match(raw)
+        if match:
+            return ZoneRef(zone_id=match.group(1))
+    zone = _read_name(section, "zone")
+    if zone and domain and not is_within(domain, zone):
+        section.problem(
+            "zone",
+            f"the zone {zone} cannot hold records of {domain}: give the hosted zone that contains it "
+            f"(such as {domain.split('.', 1)[-1] if domain.count('.') > 1 else domain}) or a zone id",
+        )
+    return ZoneRef(name=zone)
+
+
+def _read_mail_from(section: Section, domain: Optional[str]) -> Optional[str]:
+    """A label (``bounce``) or a full name under the identity (``bounce.example.com``)."""
+    raw = section.raw.get("mailFrom")
+    if raw is None or domain is None:
+        return None
+    allowed = f"a label such as bounce, or a full name under {domain} such as bounce.{domain}"
+    if isinstance(raw, str) and raw and "." not in raw.rstrip("."):
+        raw = f"{raw.rstrip('.')}.{domain}"
+    try:
+        name = normalize_domain(raw)
+    except InvalidDomainName as error:
+        section.problem("mailFrom", f"{error}; expected {allowed}")
+        return None
+    if name == domain:
+        section.problem("mailFrom", f"must be a subdomain of {domain}, not the domain itself; expected {allowed}")
+        return None
+    if not is_within(name, domain):
+        section.problem("mailFrom", f"{name} is not under {domain}; expected {allowed}")
+        return None
+    return name

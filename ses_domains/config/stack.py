@@ -1,0 +1,184 @@
+"""The whole stack config: read, validated across entries, returned as plain data."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ses_domains.records.plan import static_records
+from ses_domains.config.configuration_sets import FEEDBACK_EVENTS, ConfigurationSetSpec, read_configuration_sets
+from ses_domains.config.domain_names import is_within
+from ses_domains.config.domains import DomainSpec, read_domain
+from ses_domains.config.errors import Problems
+
+PROJECT = "ses-domains"
+_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    region: str
+    profile: Optional[str]
+    domains: tuple[DomainSpec, ...]
+    warnings: tuple[str, ...] = field(default=())
+    configuration_sets: tuple[ConfigurationSetSpec, ...] = field(default=())
+
+
+def read_stack_config(get_project_value: Callable[[str], Any], get_aws_value: Callable[[str], Any]) -> StackSpec:
+    """Read and check the stack config; raise ``ConfigError`` listing every problem found.
+
+    The getters return the raw (JSON-decoded) value of a key of the ``ses-domains:`` and ``aws:``
+    namespaces, or ``None``: the Pulumi program reads them from ``pulumi.Config``, the command
+    from ``Pulumi.<stack>.yaml``.
+    """
+    problems = Problems()
+    warnings: list[str] = []
+
+    region = _read_region(get_aws_value("region"), problems)
+    raw_domains = get_project_value("domains")
+    domains_key = f"{PROJECT}:domains"
+    domains: list[DomainSpec] = []
+    if raw_domains is None:
+        problems.add(domains_key, "is required: a list of domains, each at least {domain: example.com}")
+    elif not isinstance(raw_domains, list) or not raw_domains:
+        problems.add(domains_key, "must be a non-empty list of domains, each at least {domain: example.com}")
+    else:
+        for index, raw in enumerate(raw_domains):
+            spec = read_domain(raw, f"{domains_key}[{index}]", problems, warnings)
+            if spec is not None:
+                domains.append(spec)
+    _check_unique_domains(domains, problems)
+    configuration_sets = read_configuration_sets(
+        get_project_value("configurationSets"), f"{PROJECT}:configurationSets", problems, warnings
+    )
+    _check_configuration_set_references(domains, configuration_sets, problems)
+    _check_created_topics(configuration_sets, problems)
+    if region:
+        _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
+        _check_unique_record_sets(domains, region, problems)
+    profile = get_aws_value("profile")
+    if profile is not None and (not isinstance(profile, str) or not profile.strip()):
+        problems.add("aws:profile", f"must be the name of a profile in ~/.aws/config, got {profile!r}")
+    problems.raise_if_any()
+    return StackSpec(
+        region=region or "",
+        profile=profile or None,
+        domains=tuple(domains),
+        warnings=tuple(warnings),
+        configuration_sets=tuple(configuration_sets),
+    )
+
+
+def _read_region(raw: Any, problems: Problems) -> Optional[str]:
+    region = raw or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if not region:
+        problems.add("aws:region", "is required: the SES region, such as eu-west-1 (pulumi config set aws:region eu-west-1)")
+        return None
+    if not isinstance(region, str) or not _REGION.match(region):
+        problems.add("aws:region", f"must be an AWS region such as eu-west-1, got {region!r}")
+        return None
+    return region
+
+
+def _check_unique_domains(domains: list[DomainSpec], problems: Problems) -> None:
+    first_key: dict[str, str] = {}
+    for spec in domains:
+        if spec.domain in first_key:
+            problems.add(f"{spec.key}.domain", f"{spec.domain} is already declared at {first_key[spec.domain]}")
+        else:
+            first_key[spec.domain] = spec.key
+
+
+def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: Problems) -> None:
+    """Route 53 keeps one record set per name and type: two entries must never write the same one."""
+    owner: dict[tuple[str, str], str] = {}
+    for spec in domains:
+        for record in static_records(spec, region).values():
+            where = (record.name, record.type)
+            if where in owner and owner[where] != spec.key:
+                problems.add(
+                    spec.key,
+                    f"its {record.type} record {record.name} is also written by {owner[where]}: "
+                    "Route 53 holds one record set per name and type; change mailFrom of one of them",
+                )
+            owner.setdefault(where, spec.key)
+
+
+def _check_configuration_set_references(
+    domains: list[DomainSpec], configuration_sets: list[ConfigurationSetSpec], problems: Problems
+) -> None:
+    """A domain's configurationSet must be declared; turning SES's feedback emails off needs another ear."""
+    by_name = {spec.name: spec for spec in configuration_sets}
+    for spec in domains:
+        configuration_set = by_name.get(spec.configuration_set) if spec.configuration_set else None
+        if spec.configuration_set and configuration_set is None:
+            declared = ", ".join(sorted(by_name)) or "none is declared"
+            problems.add(
+                f"{spec.key}.configurationSet",
+                f"there is no configuration set {spec.configuration_set} in {PROJECT}:configurationSets ({declared})",
+            )
+            continue
+        if spec.feedback_forwarding is not False:
+            continue
+        if configuration_set is None:
+            problems.add(
+                f"{spec.key}.feedbackForwarding",
+                "false turns off SES's bounce and complaint emails: give the domain a configurationSet whose "
+                "event destinations (sns, eventBridge or firehose) receive BOUNCE and COMPLAINT events",
+            )
+            continue
+        missing = [event for event in FEEDBACK_EVENTS if event not in configuration_set.notified_events()]
+        if missing:
+            problems.add(
+                f"{spec.key}.feedbackForwarding",
+                f"false turns off SES's bounce and complaint emails, but the configuration set "
+                f"{configuration_set.name} sends no {' and no '.join(missing)} events to an enabled sns, eventBridge "
+                "or firehose destination (CloudWatch only counts them): nobody would hear about them",
+            )
+
+
+def _check_created_topics(configuration_sets: list[ConfigurationSetSpec], problems: Problems) -> None:
+    """A topic the stack creates belongs to one configuration set: its policy names that set."""
+    owner: dict[str, str] = {}
+    for spec in configuration_sets:
+        for topic in spec.created_topics:
+            if topic in owner:
+                problems.add(
+                    spec.key,
+                    f"creates the SNS topic {topic}, which {owner[topic]} creates too: give one of them another "
+                    "topic name, or the other's topic ARN (topicArn) and a topic policy of your own",
+                )
+            else:
+                owner[topic] = spec.key
+
+
+def _check_tracking_domains(
+    domains: list[DomainSpec],
+    configuration_sets: list[ConfigurationSetSpec],
+    region: str,
+    problems: Problems,
+    warnings: list[str],
+) -> None:
+    """The tracking CNAME cannot share its name with any record the domains write."""
+    taken: dict[str, str] = {}
+    for spec in domains:
+        taken.setdefault(spec.domain, spec.key)
+        for record in static_records(spec, region).values():
+            taken.setdefault(record.name, spec.key)
+    for configuration_set in configuration_sets:
+        tracking = configuration_set.tracking_domain
+        if tracking is None:
+            continue
+        if tracking in taken:
+            problems.add(
+                f"{configuration_set.key}.trackingDomain",
+                f"{tracking} already has records of {taken[tracking]}; a CNAME cannot share its name: "
+                f"use a name of its own such as click.{tracking}",
+            )
+        elif not any(is_within(tracking, spec.domain) for spec in domains):
+            warnings.append(
+                f"{configuration_set.key}.trackingDomain: SES accepts {tracking} only when it or a parent domain is "
+                "a verified identity, and no domain of this stack is its parent"
+            )

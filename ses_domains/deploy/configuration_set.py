@@ -1,0 +1,285 @@
+"""The ConfigurationSet component: an SES configuration set, its event destinations and their sinks."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ses_domains.config.configuration_sets import (
+    CloudWatchSink,
+    ConfigurationSetSpec,
+    EventBridgeSink,
+    EventDestinationSpec,
+    FirehoseSink,
+    SnsSink,
+)
+from ses_domains.config.domain_names import is_within
+from ses_domains.config.domains import DEFAULT_TTL
+from ses_domains.config.stack import StackSpec
+from ses_domains.deploy.configuration_set_policies import (
+    default_event_bus_arn,
+    firehose_put_policy,
+    firehose_trust_policy,
+    sns_topic_policy,
+)
+from ses_domains.records.tracking import tracking_cname, tracking_endpoint
+from ses_domains.deploy.route53_record import declare_known_record, record_output
+from ses_domains.deploy.zones import HostedZone
+
+_ns = aws.sesv2
+Destination = _ns.ConfigurationSetEventDestinationEventDestinationArgs
+
+
+@dataclass
+class ConfigurationSetArgs:
+    spec: ConfigurationSetSpec
+    region: str
+    tracking_zone: Optional[HostedZone] = None
+    """Where the tracking domain's CNAME goes; ``None``: the stack does not write it."""
+
+
+class ConfigurationSet(pulumi.ComponentResource):
+    """An SESv2 configuration set with every option block, and one event destination per entry.
+
+    A topic given by name is created with a policy that lets only SES publish, for this set of
+    this account; a Firehose destination without a role gets one that only SES can assume, for
+    this set, and that may only put records to that stream.
+
+    Outputs: ``arn``, ``configuration_set_name`` and ``summary`` (what the stack exports).
+    """
+
+    configuration_set: aws.sesv2.ConfigurationSet
+    arn: pulumi.Output[str]
+    configuration_set_name: pulumi.Output[str]
+    topics: dict[str, aws.sns.Topic]
+    summary: dict
+
+    def __init__(self, name: str, args: ConfigurationSetArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("ses-domains:index:ConfigurationSet", name, None, opts)
+        spec = args.spec
+        self._region = args.region
+        self._account: Optional[pulumi.Output[str]] = None
+        self._partition: Optional[pulumi.Output[str]] = None
+
+        # SES names configuration sets itself: a replacement must delete the old one first.
+        self.configuration_set = aws.sesv2.ConfigurationSet(
+            name,
+            configuration_set_name=spec.name,
+            delivery_options=aws.sesv2.ConfigurationSetDeliveryOptionsArgs(
+                tls_policy=spec.tls_policy,
+                max_delivery_seconds=spec.max_delivery_seconds,
+                sending_pool_name=spec.sending_pool,
+            ),
+            reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(
+                reputation_metrics_enabled=spec.reputation_metrics,
+            ),
+            sending_options=aws.sesv2.ConfigurationSetSendingOptionsArgs(sending_enabled=spec.sending_enabled),
+            suppression_options=(
+                aws.sesv2.ConfigurationSetSuppressionOptionsArgs(suppressed_reasons=list(spec.suppressed_reasons))
+                if spec.suppressed_reasons is not None
+                else None
+            ),
+            tracking_options=(
+                aws.sesv2.ConfigurationSetTrackingOptionsArgs(
+                    custom_redirect_domain=spec.tracking_domain, https_policy=spec.https_policy
+                )
+                if spec.tracking_domain
+                else None
+            ),
+            vdm_options=_vdm_options(spec),
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
+        self.arn = self.configuration_set.arn
+        self.configuration_set_name = self.configuration_set.configuration_set_name
+
+        self.topics = {}
+        topic_policies: dict[str, aws.sns.TopicPolicy] = {}
+        for topic_name in spec.created_topics:
+            topic = aws.sns.Topic(f"{name}-topic-{topic_name}", name=topic_name, opts=pulumi.ResourceOptions(parent=self))
+            self.topics[topic_name] = topic
+            topic_policies[topic_name] = aws.sns.TopicPolicy(
+                f"{name}-topic-{topic_name}",
+                arn=topic.arn,
+                policy=pulumi.Output.all(topic.arn, self._account_id(), self.arn).apply(
+                    lambda values: json.dumps(sns_topic_policy(*values))
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+        destinations: dict[str, dict] = {}
+        for destination in spec.event_destinations:
+            sink_args, target, needs = self._sink(name, destination, topic_policies)
+            aws.sesv2.ConfigurationSetEventDestination(
+                f"{name}-{destination.name}",
+                configuration_set_name=self.configuration_set_name,
+                event_destination_name=destination.name,
+                event_destination=Destination(
+                    matching_event_types=list(destination.events), enabled=destination.enabled, **sink_args
+                ),
+                # SES checks that it may publish when the destination is created: the topic
+                # policy or the role's permissions must exist first.
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True, depends_on=list(needs)),
+            )
+            destinations[destination.name] = {
+                "events": list(destination.events),
+                "enabled": destination.enabled,
+                "sink": _sink_kind(destination),
+                **({"target": target} if target is not None else {}),
+            }
+
+        tracking: Optional[dict] = None
+        if spec.tracking_domain and args.tracking_zone is not None:
+            record = tracking_cname(spec.tracking_domain, args.region, DEFAULT_TTL)
+            declare_known_record(f"{name}-tracking", args.tracking_zone, self, record)
+            tracking = record_output(record, args.tracking_zone)
+
+        self.summary = {
+            "arn": self.arn,
+            "eventDestinations": destinations,
+            "topicArns": {topic_name: topic.arn for topic_name, topic in self.topics.items()},
+            **({"trackingRecord": tracking} if tracking else {}),
+        }
+        self.register_outputs({"arn": self.arn, "summary": self.summary})
+
+    def _account_id(self) -> pulumi.Output[str]:
+        if self._account is None:
+            self._account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        return self._account
+
+    def _partition_name(self) -> pulumi.Output[str]:
+        if self._partition is None:
+            self._partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition
+        return self._partition
+
+    def _sink(
+        self, name: str, destination: EventDestinationSpec, topic_policies: dict[str, aws.sns.TopicPolicy]
+    ) -> tuple[dict, Optional[pulumi.Input[str]], Iterable[pulumi.Resource]]:
+        """The destination block's keyword arguments, the ARN events go to, and what must exist first."""
+        sink = destination.sink
+        if isinstance(sink, SnsSink):
+            if sink.topic_name:
+                arn: pulumi.Input[str] = self.topics[sink.topic_name].arn
+                needs = [topic_policies[sink.topic_name]]
+            else:
+                arn, needs = sink.topic_arn or "", []
+            return {"sns_destination": _ns.ConfigurationSetEventDestinationEventDestinationSnsDestinationArgs(topic_arn=arn)}, arn, needs
+        if isinstance(sink, CloudWatchSink):
+            dimensions = [
+                _ns.ConfigurationSetEventDestinationEventDestinationCloudWatchDestinationDimensionConfigurationArgs(
+                    dimension_name=d.name, dimension_value_source=d.source, default_dimension_value=d.default
+                )
+                for d in sink.dimensions
+            ]
+            cloud_watch = _ns.ConfigurationSetEventDestinationEventDestinationCloudWatchDestinationArgs(
+                dimension_configurations=dimensions
+            )
+            return {"cloud_watch_destination": cloud_watch}, None, []
+        if isinstance(sink, EventBridgeSink):
+            bus = pulumi.Output.all(self._partition_name(), self._account_id()).apply(
+                lambda values: default_event_bus_arn(values[0], self._region, values[1])
+            )
+            return {"event_bridge_destination": _ns.ConfigurationSetEventDestinationEventDestinationEventBridgeDestinationArgs(event_bus_arn=bus)}, bus, []
+        assert isinstance(sink, FirehoseSink)
+        needs: list[pulumi.Resource] = []
+        role_arn: pulumi.Input[str]
+        if sink.role_arn:
+            role_arn = sink.role_arn
+        else:
+            role = aws.iam.Role(
+                f"{name}-{destination.name}-firehose",
+                description=f"SES configuration set {destination.name} puts email events to its Firehose stream",
+                assume_role_policy=pulumi.Output.all(self._account_id(), self.arn).apply(
+                    lambda values: json.dumps(firehose_trust_policy(*values))
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            needs.append(
+                aws.iam.RolePolicy(
+                    f"{name}-{destination.name}-firehose",
+                    role=role.id,
+                    policy=json.dumps(firehose_put_policy(sink.delivery_stream_arn)),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            )
+            role_arn = role.arn
+        return (
+            {
+                "kinesis_firehose_destination": _ns.ConfigurationSetEventDestinationEventDestinationKinesisFirehoseDestinationArgs(
+                    delivery_stream_arn=sink.delivery_stream_arn, iam_role_arn=role_arn
+                )
+            },
+            sink.delivery_stream_arn,
+            needs,
+        )
+
+
+def _sink_kind(destination: EventDestinationSpec) -> str:
+    return {SnsSink: "sns", CloudWatchSink: "cloudwatch", EventBridgeSink: "eventBridge", FirehoseSink: "firehose"}[
+        type(destination.sink)
+    ]
+
+
+def _vdm_options(spec: ConfigurationSetSpec) -> Optional[aws.sesv2.ConfigurationSetVdmOptionsArgs]:
+    if spec.vdm is None:
+        return None
+
+    def status(value: Optional[bool]) -> Optional[str]:
+        return None if value is None else ("ENABLED" if value else "DISABLED")
+
+    engagement, optimized = status(spec.vdm.engagement_metrics), status(spec.vdm.optimized_shared_delivery)
+    return aws.sesv2.ConfigurationSetVdmOptionsArgs(
+        dashboard_options=(
+            aws.sesv2.ConfigurationSetVdmOptionsDashboardOptionsArgs(engagement_metrics=engagement) if engagement else None
+        ),
+        guardian_options=(
+            aws.sesv2.ConfigurationSetVdmOptionsGuardianOptionsArgs(optimized_shared_delivery=optimized)
+            if optimized
+            else None
+        ),
+    )
+
+
+def declare_configuration_sets(stack: StackSpec, zones: dict[str, HostedZone]) -> dict[str, ConfigurationSet]:
+    """One component per configuration set of the stack, keyed by name.
+
+    A tracking domain's CNAME is written only into a hosted zone the stack already uses (one of
+    its domains' zones), once per tracking domain, and only with httpsPolicy OPTIONAL: HTTPS
+    tracking needs a CloudFront distribution in front of the SES endpoint, which the CNAME must
+    then point at instead. Otherwise a warning says which record to create.
+    """
+    written: set[str] = set()
+    result = {}
+    for spec in stack.configuration_sets:
+        tracking_zone = None
+        if spec.tracking_domain and spec.tracking_domain not in written:
+            tracking_zone = _tracking_zone(spec, stack.region, zones)
+            if tracking_zone is not None:
+                written.add(spec.tracking_domain)
+        result[spec.name] = ConfigurationSet(
+            spec.name, ConfigurationSetArgs(spec=spec, region=stack.region, tracking_zone=tracking_zone)
+        )
+    return result
+
+
+def _tracking_zone(spec: ConfigurationSetSpec, region: str, zones: dict[str, HostedZone]) -> Optional[HostedZone]:
+    domain, endpoint = spec.tracking_domain or "", tracking_endpoint(region)
+    if spec.https_policy != "OPTIONAL":
+        pulumi.log.warn(
+            f"{spec.key}.trackingDomain: httpsPolicy {spec.https_policy} needs HTTPS on {domain}: put a CloudFront "
+            f"distribution (with an ACM certificate for {domain} in us-east-1) in front of {endpoint} and point "
+            f"{domain} at it; the stack does not write this record (see Custom tracking domain in the README)"
+        )
+        return None
+    candidates = sorted({z.zone_id: z for z in zones.values() if is_within(domain, z.name)}.values(),
+                        key=lambda z: len(z.name), reverse=True)
+    if not candidates:
+        pulumi.log.warn(
+            f"{spec.key}.trackingDomain: {domain} is in none of this stack's hosted zones; "
+            f"create the record yourself: {domain} CNAME {endpoint}"
+        )
+        return None
+    return candidates[0]

@@ -1,0 +1,80 @@
+"""The Pulumi program: stack config in, SES identities, records and their verification declared.
+
+``__main__.py`` only calls :func:`main`. A user mistake (config, zones, ``aws:profile``) ends the
+run as a ``pulumi.RunError``: Pulumi prints the message, every problem under its key, with no
+traceback, and no resource has been declared.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import pulumi
+
+from ses_domains.config.errors import ConfigError
+from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
+from ses_domains.deploy.aws_profile import check_aws_profile
+from ses_domains.deploy.configuration_set import declare_configuration_sets
+from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
+from ses_domains.deploy.verification import declare_verification
+from ses_domains.deploy.zones import lookup_zones
+
+
+def main() -> None:
+    try:
+        stack = read_stack_config(config_getter(PROJECT), config_getter("aws"))
+        for warning in stack.warnings:
+            pulumi.log.warn(warning)
+        check_aws_profile(stack.region, stack.profile)
+        zones = lookup_zones(stack.domains)
+    except ConfigError as error:
+        raise pulumi.RunError(str(error)) from None
+    declare(stack, zones)
+
+
+def declare(stack: StackSpec, zones: dict) -> None:
+    configuration_sets = declare_configuration_sets(stack, zones)
+    sending_domains = {
+        spec.domain: SendingDomain(
+            spec.domain,
+            SendingDomainArgs(
+                spec=spec,
+                zone=zones[spec.domain],
+                region=stack.region,
+                configuration_set=configuration_sets.get(spec.configuration_set or ""),
+            ),
+        )
+        for spec in stack.domains
+    }
+    verification = declare_verification(
+        {spec.domain: sending_domains[spec.domain] for spec in stack.domains if spec.verify.enabled},
+        stack.region,
+        stack.profile,
+    )
+    if verification is not None:
+        pulumi.export("verification", verification.results)
+    pulumi.export(
+        "domains",
+        {
+            domain: {"identityArn": component.identity_arn, "records": component.records}
+            for domain, component in sending_domains.items()
+        },
+    )
+    pulumi.export("configurationSets", {name: component.summary for name, component in configuration_sets.items()})
+
+
+def config_getter(namespace: str) -> Callable[[str], Any]:
+    """The raw value of a key of ``namespace``: structured values arrive as JSON text."""
+    config = pulumi.Config(namespace)
+
+    def get(key: str) -> Any:
+        raw = config.get(key)
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+
+    return get

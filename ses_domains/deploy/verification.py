@@ -1,0 +1,110 @@
+"""The verification step of a stack: a dynamic resource that ``pulumi up`` waits on.
+
+One resource for the whole stack rather than one per domain: the dynamic provider host runs at
+most four operations at once, so per-domain resources would verify four domains at a time,
+while one resource verifies every domain concurrently and the stack waits as long as its
+slowest domain.
+
+Mind the pitfalls of dynamic providers:
+
+- The provider object is pickled by reference (module + class name) into every stack's state:
+  this module's path and ``VerificationProvider``'s name must never change, or refresh and
+  destroy of existing stacks break.
+- It holds only plain data; AWS clients are created inside each method.
+- Custom timeouts do not reach it: each domain carries its own deadline (``verify.timeout``).
+- Its stdout is relayed by the Pulumi engine to ``pulumi up``'s output, so progress is printed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+import pulumi.dynamic
+
+from ses_domains.deploy.verification_state import domains_to_verify
+
+
+class VerificationProvider(pulumi.dynamic.ResourceProvider):
+    """Runs in Pulumi's dynamic provider host; the engine work lives in ``stack_run``, imported
+    only here, when an operation runs."""
+
+    serialize_as_secret_always = False
+    """Nothing secret is captured: the provider is a class reference and no data."""
+
+    def diff(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.DiffResult:
+        return pulumi.dynamic.DiffResult(
+            changes=bool(domains_to_verify(olds, news)) or olds.get("domains") != news.get("domains"),
+            replaces=[],
+            stables=[],
+            delete_before_replace=False,
+        )
+
+    def create(self, props: dict) -> pulumi.dynamic.CreateResult:
+        from ses_domains.deploy import provider_ops as stack_run
+
+        results = stack_run.verify(props, sorted(props["domains"]), {})
+        return pulumi.dynamic.CreateResult(id_="ses-domains-verification", outs={**props, "results": results})
+
+    def update(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.UpdateResult:
+        from ses_domains.deploy import provider_ops as stack_run
+
+        again = domains_to_verify(olds, news)
+        old_results = olds.get("results") or {}
+        kept = {d: old_results[d] for d in news["domains"] if d not in again and d in old_results}
+        return pulumi.dynamic.UpdateResult(outs={**news, "results": stack_run.verify(news, again, kept)})
+
+    def read(self, id_: str, props: dict) -> pulumi.dynamic.ReadResult:
+        """``pulumi refresh`` / ``preview --refresh``: the refresh shows a domain that regressed,
+        and the next ``pulumi up`` verifies it again (see ``stack_run.refresh``)."""
+        from ses_domains.deploy import provider_ops as stack_run
+
+        return pulumi.dynamic.ReadResult(id_, {**props, "results": stack_run.refresh(props)})
+
+    def delete(self, _id: str, _props: dict) -> None:
+        """Nothing to undo: verification only looked."""
+
+
+class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Verification"):
+    """Waits, during ``pulumi up``, until every listed domain's records are on every authoritative
+    nameserver and SES reports it verified for sending. Output ``results``: per domain,
+    ``verified``, ``verifiedAt``, the DNS and SES durations and SES's statuses."""
+
+    results: pulumi.Output[dict]
+
+    def __init__(
+        self,
+        name: str,
+        domains: pulumi.Input[dict],
+        region: str,
+        profile: Optional[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        super().__init__(
+            VerificationProvider(),
+            name,
+            {"domains": domains, "aws": {"region": region, "profile": profile}, "results": None},
+            opts,
+        )
+
+
+def declare_verification(
+    domains: dict[str, Any], region: str, profile: Optional[str]
+) -> Optional[StackVerification]:
+    """The stack's verification step for the ``SendingDomain``s whose ``verify.enabled`` is on,
+    after every record and MAIL FROM setting of theirs exists; ``None`` when there are none."""
+    if not domains:
+        return None
+    pulumi.log.info(
+        f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(domains)} "
+        "(progress lines start with 'ses-domains verify:')"
+    )
+    return StackVerification(
+        "verification",
+        domains={domain: component.verification_input for domain, component in domains.items()},
+        region=region,
+        profile=profile,
+        opts=pulumi.ResourceOptions(
+            depends_on=[resource for component in domains.values() for resource in component.published]
+        ),
+    )

@@ -1,0 +1,349 @@
+"""Waiting until every expected record is visible on every authoritative nameserver.
+
+Each nameserver is polled by its own loop, so a slow or dead server never delays the
+others. A loop asks only the questions whose records it has not confirmed yet, all at
+once through the shared :class:`~.dns_query.DnsTransport`, then sleeps: fast at first
+(``initial_interval_s``), growing by ``backoff`` up to ``max_interval_s``. The cap bounds
+how late a record is noticed after it appears (about half the cap on average).
+
+A record is confirmed on a server once, and never asked again there: authoritative
+servers of a zone do not lose records that were published.
+
+REFUSED or an answer without AA means the zone is not delegated to that server (or the
+address is wrong). It becomes terminal for a (record, server) pair after
+``misconfig_tries`` consecutive such answers spread over at least ``misconfig_grace_s``:
+not at the first one, because a server being given a new zone (a freshly created hosted
+zone, a secondary that has just been configured, a reload) can briefly refuse it, and
+the grace keeps one such blip from failing a deployment; not much later, because a
+wrong delegation never fixes itself during a wait and the user should hear about it in
+seconds rather than at the deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable, Iterable
+
+from ses_domains.records.model import DnsRecord
+
+from ses_domains.engine.dns.judge import PairState, Verdict, judge_result
+from ses_domains.engine.dns.transport import DnsTransport
+from ses_domains.engine.dns.errors import DnsDeadlineExceeded, NameserverMisconfigured
+from ses_domains.engine.dns.nameservers import Nameserver, parse_nameserver, resolve_nameservers
+
+
+@dataclass(frozen=True)
+class DomainTarget:
+    """The records of one domain and the authoritative nameservers of its zone."""
+
+    domain: str
+    records: tuple[DnsRecord, ...]
+    nameservers: tuple[str, ...]  # "host[:port]": IP literals or hostnames
+
+
+@dataclass(frozen=True)
+class PairStatus:
+    """What one nameserver last said about one expected record."""
+
+    domain: str
+    record: DnsRecord
+    nameserver: str
+    state: PairState
+    found: tuple[str, ...] = ()
+    detail: str = ""
+    queries: int = 0
+
+    @property
+    def ready(self) -> bool:
+        return self.state is PairState.READY
+
+    def describe(self) -> str:
+        expected = ", ".join(self.record.values)
+        line = f"{self.record.type} {self.record.name} on {self.nameserver}: {self.state.value}"
+        if self.state is PairState.WRONG:
+            line += f" (expected {expected!r}; found {', '.join(repr(v) for v in self.found)})"
+        elif self.state is not PairState.READY:
+            line += f" (expected {expected!r}"
+            line += f"; {self.detail})" if self.detail else ")"
+        return line
+
+
+@dataclass(frozen=True)
+class DomainReport:
+    domain: str
+    pairs: tuple[PairStatus, ...]
+
+    @property
+    def ready(self) -> bool:
+        return all(p.ready for p in self.pairs)
+
+    @property
+    def problems(self) -> tuple[PairStatus, ...]:
+        return tuple(p for p in self.pairs if not p.ready)
+
+
+class WaitOutcome(str, Enum):
+    READY = "ready"  # every record on every server
+    NOT_READY = "not ready"  # check_once: some are not (yet)
+    DEADLINE = "deadline"  # the wait ran out of time
+    MISCONFIGURED = "misconfigured"  # some server refuses the zone / is not authoritative
+
+
+@dataclass(frozen=True)
+class DnsReport:
+    outcome: WaitOutcome
+    domains: tuple[DomainReport, ...]
+    elapsed_s: float
+    queries_sent: int
+    rounds: int
+
+    @property
+    def ready(self) -> bool:
+        return self.outcome is WaitOutcome.READY
+
+    @property
+    def problems(self) -> tuple[PairStatus, ...]:
+        return tuple(p for d in self.domains for p in d.problems)
+
+    def domain(self, name: str) -> DomainReport:
+        return next(d for d in self.domains if d.domain == name)
+
+    def describe(self) -> str:
+        """Several lines for a human: the outcome, then each record missing or wrong where."""
+        ready = sum(d.ready for d in self.domains)
+        head = (
+            f"DNS {self.outcome.value}: {ready}/{len(self.domains)} domains visible on all "
+            f"nameservers after {self.elapsed_s:.1f}s ({self.queries_sent} queries)"
+        )
+        return "\n".join([head, *(f"  {p.domain}: {p.describe()}" for p in self.problems)])
+
+    def raise_for_status(self) -> "DnsReport":
+        if self.outcome is WaitOutcome.MISCONFIGURED:
+            raise NameserverMisconfigured(self.describe(), self)
+        if self.outcome in (WaitOutcome.DEADLINE, WaitOutcome.NOT_READY):
+            raise DnsDeadlineExceeded(self.describe(), self)
+        return self
+
+
+@dataclass(frozen=True)
+class DnsProgress:
+    """Plain data for a progress line: ``f"{p.ready_pairs}/{p.total_pairs} ..."``."""
+
+    ready_pairs: int
+    total_pairs: int
+    ready_domains: int
+    total_domains: int
+    elapsed_s: float
+    queries_sent: int
+
+
+ProgressCallback = Callable[[DnsProgress], None]
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    """How often each server is re-asked about its unconfirmed records."""
+
+    initial_interval_s: float = 0.05
+    backoff: float = 1.6
+    max_interval_s: float = 0.8
+    misconfig_tries: int = 3
+    misconfig_grace_s: float = 1.0
+
+
+# ---------------------------------------------------------------- internal state
+
+
+@dataclass
+class _Pair:
+    domain: str
+    record: DnsRecord
+    server: Nameserver
+    verdict: Verdict = field(default_factory=lambda: Verdict(PairState.UNCHECKED))
+    queries: int = 0
+    misconfig_count: int = 0
+    misconfig_since: float | None = None
+    terminal: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.terminal or self.verdict.state is PairState.READY
+
+    def status(self) -> PairStatus:
+        return PairStatus(self.domain, self.record, self.server.label, self.verdict.state,
+                          self.verdict.found, self.verdict.detail, self.queries)
+
+
+class _Plan:
+    """All (record, server) pairs of a wait, grouped per server and per question."""
+
+    def __init__(self, targets: list[DomainTarget], servers: dict) -> None:
+        self.domains = [t.domain for t in targets]
+        self.pairs: list[_Pair] = []
+        self.by_server: dict[tuple[str, int], list[_Pair]] = {}
+        self.servers: dict[tuple[str, int], Nameserver] = {}
+        for target in targets:
+            for spec_text in dict.fromkeys(target.nameservers):
+                server = servers[parse_nameserver(spec_text)]
+                self.servers.setdefault(server.endpoint, server)
+                for record in target.records:
+                    pair = _Pair(target.domain, record, server)
+                    self.pairs.append(pair)
+                    self.by_server.setdefault(server.endpoint, []).append(pair)
+
+    def progress(self, started: float, transport: DnsTransport, queries_before: int) -> DnsProgress:
+        ready = [p for p in self.pairs if p.verdict.state is PairState.READY]
+        not_ready_domains = {p.domain for p in self.pairs if p.verdict.state is not PairState.READY}
+        return DnsProgress(len(ready), len(self.pairs), len(self.domains) - len(not_ready_domains),
+                           len(self.domains), time.monotonic() - started,
+                           transport.stats.queries_sent - queries_before)
+
+    def report(self, outcome: WaitOutcome, elapsed: float, queries: int, rounds: int) -> DnsReport:
+        per_domain: dict[str, list[PairStatus]] = {d: [] for d in self.domains}
+        for pair in self.pairs:
+            per_domain[pair.domain].append(pair.status())
+        domains = tuple(DomainReport(d, tuple(per_domain[d])) for d in self.domains)
+        return DnsReport(outcome, domains, elapsed, queries, rounds)
+
+
+def _validate(targets: Iterable[DomainTarget]) -> list[DomainTarget]:
+    targets = list(targets)
+    for target in targets:
+        if not target.nameservers:
+            raise ValueError(f"domain {target.domain}: no nameservers given")
+        for record in target.records:
+            if record.type.upper() not in ("CNAME", "TXT", "MX"):
+                raise ValueError(f"{record.name}: unsupported record type {record.type!r}")
+    return targets
+
+
+async def _prepare(targets: Iterable[DomainTarget]) -> _Plan:
+    targets = _validate(targets)
+    specs = [parse_nameserver(ns) for t in targets for ns in t.nameservers]
+    return _Plan(targets, await resolve_nameservers(specs))
+
+
+async def _ask(transport: DnsTransport, server: Nameserver, pairs: list[_Pair], schedule: PollSchedule) -> None:
+    """One round for one server: ask each distinct question once, judge every pair."""
+    questions: dict[tuple[str, str], list[_Pair]] = {}
+    for pair in pairs:
+        questions.setdefault((pair.record.name, pair.record.type.upper()), []).append(pair)
+    results = await transport.query_many(server, list(questions))
+    now = time.monotonic()
+    for result, group in zip(results, questions.values()):
+        for pair in group:
+            pair.queries += result.attempts + (1 if result.via_tcp else 0)
+            verdict = judge_result(pair.record, result)
+            pair.verdict = verdict
+            if verdict.state.is_misconfiguration:
+                pair.misconfig_count += 1
+                if pair.misconfig_since is None:
+                    pair.misconfig_since = now
+                if (pair.misconfig_count >= schedule.misconfig_tries
+                        and now - pair.misconfig_since >= schedule.misconfig_grace_s):
+                    pair.terminal = True
+            else:
+                pair.misconfig_count, pair.misconfig_since = 0, None
+
+
+async def check_once(targets: Iterable[DomainTarget], *, transport: DnsTransport | None = None) -> DnsReport:
+    """Ask every (record, nameserver) pair once, concurrently; report what each server says.
+
+    ``outcome`` is READY or NOT_READY (REFUSED / not-AA pairs make it MISCONFIGURED).
+    """
+    started = time.monotonic()
+    plan = await _prepare(targets)
+    own = transport is None
+    transport = transport or DnsTransport()
+    before = transport.stats.queries_sent
+    try:
+        await asyncio.gather(*(
+            _ask(transport, plan.servers[key], pairs, PollSchedule())
+            for key, pairs in plan.by_server.items()
+        ))
+    finally:
+        if own:
+            await transport.aclose()
+    if all(p.verdict.state is PairState.READY for p in plan.pairs):
+        outcome = WaitOutcome.READY
+    elif any(p.verdict.state.is_misconfiguration for p in plan.pairs):
+        outcome = WaitOutcome.MISCONFIGURED
+    else:
+        outcome = WaitOutcome.NOT_READY
+    return plan.report(outcome, time.monotonic() - started, transport.stats.queries_sent - before, 1)
+
+
+async def wait_for_records(
+    targets: Iterable[DomainTarget],
+    *,
+    deadline_s: float,
+    on_progress: ProgressCallback | None = None,
+    schedule: PollSchedule = PollSchedule(),
+    transport: DnsTransport | None = None,
+) -> DnsReport:
+    """Poll until every record is visible on every nameserver, a server is found
+    misconfigured, or ``deadline_s`` seconds pass. Never raises for DNS trouble: look at
+    ``report.outcome`` or call ``report.raise_for_status()``.
+
+    ``on_progress`` is called after every server round with a :class:`DnsProgress`.
+    Pass a shared ``transport`` to run several waits over the same sockets.
+    """
+    started = time.monotonic()
+    deadline = started + deadline_s
+    plan = await _prepare(targets)
+    own = transport is None
+    transport = transport or DnsTransport()
+    before = transport.stats.queries_sent
+    rounds = 0
+
+    async def poll(server: Nameserver, pairs: list[_Pair]) -> None:
+        nonlocal rounds
+        interval = schedule.initial_interval_s
+        while True:
+            open_pairs = [p for p in pairs if not p.done]
+            if not open_pairs:
+                return
+            await _ask(transport, server, open_pairs, schedule)
+            rounds += 1
+            if on_progress is not None:
+                on_progress(plan.progress(started, transport, before))
+            if all(p.done for p in open_pairs):
+                return
+            await asyncio.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            interval = min(interval * schedule.backoff, schedule.max_interval_s)
+
+    tasks = [asyncio.ensure_future(poll(plan.servers[k], pairs)) for k, pairs in plan.by_server.items()]
+    try:
+        done, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            if task.exception() is not None:
+                raise task.exception()
+    finally:
+        if own:
+            await transport.aclose()
+    if all(p.verdict.state is PairState.READY for p in plan.pairs):
+        outcome = WaitOutcome.READY
+    elif any(p.terminal for p in plan.pairs):
+        outcome = WaitOutcome.MISCONFIGURED
+    else:
+        outcome = WaitOutcome.DEADLINE
+    return plan.report(outcome, time.monotonic() - started, transport.stats.queries_sent - before, rounds)
+
+
+def wait_for_records_sync(targets: Iterable[DomainTarget], *, deadline_s: float,
+                          on_progress: ProgressCallback | None = None,
+                          schedule: PollSchedule = PollSchedule()) -> DnsReport:
+    """Blocking wrapper of :func:`wait_for_records` (runs its own event loop)."""
+    return asyncio.run(wait_for_records(targets, deadline_s=deadline_s,
+                                        on_progress=on_progress, schedule=schedule))
+
+
+def check_once_sync(targets: Iterable[DomainTarget]) -> DnsReport:
+    """Blocking wrapper of :func:`check_once`."""
+    return asyncio.run(check_once(targets))

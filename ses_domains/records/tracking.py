@@ -1,0 +1,14 @@
+"""Custom open/click tracking: the CNAME from the tracking domain to SES's regional endpoint."""
+
+from __future__ import annotations
+
+from ses_domains.records.model import DnsRecord
+
+
+def tracking_endpoint(region: str) -> str:
+    """The regional SES open/click tracking host a custom tracking domain points its CNAME at."""
+    return f"r.{region}.awstrack.me"
+
+
+def tracking_cname(tracking_domain: str, region: str, ttl: int) -> DnsRecord:
+    return DnsRecord(name=tracking_domain, type="CNAME", values=(tracking_endpoint(region),), ttl=ttl)
