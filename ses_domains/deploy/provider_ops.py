@@ -19,7 +19,7 @@ class VerificationFailed(Exception):
 
 def ses_reader(settings: AwsSettings) -> SesReader:
     """The stack's SES, from the AWS settings stored in the resource's props (a test seam)."""
-    return SesReader(settings)
+    return SesReader.from_settings(settings)
 
 
 def print_progress(progress: Progress) -> None:

@@ -25,7 +25,8 @@ from typing import Callable, Mapping, Optional, Sequence
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, check_once, wait_for_records
 from ses_domains.engine.job import DomainResult, Stage, VerificationJob
-from ses_domains.engine.ses.client import SesError, SesReader
+from ses_domains.engine.ses.client import SesReader
+from ses_domains.engine.ses.errors import SesError, SesIdentityNotFound
 from ses_domains.engine.ses.policy import WaitOptions
 from ses_domains.engine.ses.status import judge
 from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, wait_for_identity
@@ -172,10 +173,10 @@ async def _check_one(job, dns, ses, before, dns_seconds, ses_timeout_s) -> Domai
                             error="\n".join(p.describe() for p in problems))
     try:
         status = await asyncio.to_thread(ses.read_identity, job.domain, timeout_s=ses_timeout_s)
-    except SesError as error:
-        if getattr(error, "retryable", False):
-            return before.could_not_check(str(error))
+    except SesIdentityNotFound as error:
         return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, error=str(error))
+    except SesError as error:
+        return before.could_not_check(str(error))
     judgement = judge(status, mail_from_required=job.mail_from_required)
     if judgement.unmet:
         return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
