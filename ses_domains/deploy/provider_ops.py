@@ -14,7 +14,8 @@ from ses_domains.engine.ses.client import AwsSettings
 from ses_domains.engine.dns.wait import DomainTarget, check_once_sync
 from ses_domains.engine.pipeline import DomainJob, verify_domains
 from ses_domains.engine.ses.status import judge
-from ses_domains.engine.ses.wait import SesVerificationError, read_identity_status
+from ses_domains.engine.ses.client import read_identity_status
+from ses_domains.engine.ses.errors import SesVerificationError
 
 
 class VerificationFailed(Exception):

@@ -17,7 +17,9 @@ from typing import Any, Callable, Optional
 from ses_domains.records.model import DnsRecord
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, wait_for_records
-from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, SesVerificationError, WaitOptions, wait_for_identity
+from ses_domains.engine.ses.errors import SesVerificationError
+from ses_domains.engine.ses.policy import WaitOptions
+from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, wait_for_identity
 
 ProgressLine = Callable[[str], None]
 
