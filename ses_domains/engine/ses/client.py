@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -159,11 +160,12 @@ class SesReader:
         Raises ``SesIdentityNotFound``, ``SesUnreachable`` (no usable answer in time) or
         ``SesApiError`` (``retryable`` for throttling and transient faults).
         """
+        started = time.monotonic()
         client = self._client_for(CallTimeouts.within(timeout_s))
         call = _Call(client, domain)
         worker = threading.Thread(target=call.run, name=f"ses-read {domain}", daemon=True)
         worker.start()
-        worker.join(timeout_s)
+        worker.join(max(0.0, timeout_s - (time.monotonic() - started)))
         if worker.is_alive():
             endpoint = _endpoint(client)
             raise SesUnreachable(
