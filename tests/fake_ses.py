@@ -5,6 +5,8 @@
 validated against the real SESv2 service model (the fake additionally checks enum values, which
 ``Stubber`` does not). One client per identity keeps the scripts independent when several
 identities are polled from several threads, since a ``Stubber`` answers strictly in order.
+``FakeSes.reader()`` is a real ``SesReader`` whose client factory hands out a client that routes
+each call to the identity's stubbed client, and records the timeout every call was given.
 
 ``VirtualClock`` lets threaded waiters sleep in virtual time: time jumps to the earliest wake-up
 once every thread that still has work is asleep, so a test of a 20-minute wait takes milliseconds
@@ -21,6 +23,9 @@ from typing import Any, Callable
 
 import boto3
 from botocore.stub import Stubber
+
+from ses_domains.engine.ses.client import CallTimeouts, SesReader
+from ses_domains.engine.ses.status import DEFAULT_DKIM_HOSTED_ZONE, IdentityStatus
 
 REGION = "eu-west-1"
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -67,7 +72,11 @@ def tokens_for(domain: str) -> list[str]:
 
 
 def build_response(
-    domain: str, state: SesState, *, mail_from_domain: str | None = None
+    domain: str,
+    state: SesState,
+    *,
+    mail_from_domain: str | None = None,
+    dkim_hosted_zone: str = DEFAULT_DKIM_HOSTED_ZONE,
 ) -> dict[str, Any]:
     """A complete ``GetEmailIdentity`` response for ``state``, shaped like real SES's."""
     verified = state.verified if state.verified is not None else state.dkim == "SUCCESS"
@@ -80,6 +89,7 @@ def build_response(
             "Status": state.dkim,
             "Tokens": tokens_for(domain),
             "SigningAttributesOrigin": "AWS_SES",
+            "SigningHostedZone": dkim_hosted_zone,
             "NextSigningKeyLength": "RSA_2048_BIT",
             "CurrentSigningKeyLength": "RSA_2048_BIT",
             "LastKeyGenerationTimestamp": T0,
@@ -124,14 +134,12 @@ def check_enums(shape: Any, value: Any, path: str = "") -> None:
 
 
 class _ScriptedIdentity:
-    """One identity: a stubbed client and how many of its scripted answers are still unread."""
+    """One identity: a client whose stubber answers the identity's script in order."""
 
-    def __init__(self, domain: str, answers: list[Any], mail_from_domain: str | None):
+    def __init__(self, domain: str, answers: list[Any], mail_from_domain: str | None, dkim_hosted_zone: str):
         self.domain = domain
         self.client = make_client()
         self.stubber = Stubber(self.client)
-        self._lock = threading.Lock()
-        self._remaining = len(answers)
         output_shape = self.client.meta.service_model.operation_model("GetEmailIdentity").output_shape
         expected = {"EmailIdentity": domain}
         for answer in answers:
@@ -144,21 +152,12 @@ class _ScriptedIdentity:
                     expected_params=expected,
                 )
             else:
-                response = build_response(domain, answer, mail_from_domain=mail_from_domain)
+                response = build_response(
+                    domain, answer, mail_from_domain=mail_from_domain, dkim_hosted_zone=dkim_hosted_zone
+                )
                 check_enums(output_shape, response)
                 self.stubber.add_response("get_email_identity", response, expected)
-        # after-call fires for stubbed answers and stubbed errors alike, before the error raises.
-        self.client.meta.events.register("after-call.sesv2.GetEmailIdentity", self._consumed)
         self.stubber.activate()
-
-    def _consumed(self, **_: Any) -> None:
-        with self._lock:
-            self._remaining -= 1
-
-    @property
-    def remaining(self) -> int:
-        with self._lock:
-            return self._remaining
 
 
 class FakeSes:
@@ -166,35 +165,63 @@ class FakeSes:
 
     def __init__(self) -> None:
         self._identities: dict[str, _ScriptedIdentity] = {}
+        self.routing_client = _RoutingClient(self)
 
-    def script(self, domain: str, *answers: SesState | ApiError, mail_from_domain: str | None = None) -> Any:
+    def script(
+        self,
+        domain: str,
+        *answers: SesState | ApiError,
+        mail_from_domain: str | None = None,
+        dkim_hosted_zone: str = DEFAULT_DKIM_HOSTED_ZONE,
+    ) -> Any:
         """Queue ``answers`` for ``domain`` in order; returns the identity's client."""
-        identity = _ScriptedIdentity(domain, list(answers), mail_from_domain)
+        identity = _ScriptedIdentity(domain, list(answers), mail_from_domain, dkim_hosted_zone)
         self._identities[domain] = identity
         return identity.client
 
     def client(self, domain: str) -> Any:
         return self._identities[domain].client
 
-    def client_for(self, target: Any) -> Any:
-        """Client factory for ``wait_for_identities``: routes by the target's domain."""
-        return self.client(target.domain)
-
-    def busy_identities(self) -> int:
-        """How many identities still have unread answers (their waiters will poll again)."""
-        return sum(1 for identity in self._identities.values() if identity.remaining > 0)
+    def reader(self) -> "RecordingReader":
+        """A ``SesReader`` over every scripted identity."""
+        return RecordingReader(lambda _timeouts: self.routing_client)
 
     def assert_all_consumed(self) -> None:
         for identity in self._identities.values():
             identity.stubber.assert_no_pending_responses()
 
 
+class _RoutingClient:
+    """Looks like a ``sesv2`` client to ``SesReader``: each call goes to its identity's client."""
+
+    def __init__(self, fake: FakeSes):
+        self._fake = fake
+        self.meta = make_client().meta
+
+    def get_email_identity(self, **params: Any) -> Any:
+        return self._fake.client(params["EmailIdentity"]).get_email_identity(**params)
+
+
+class RecordingReader(SesReader):
+    """A ``SesReader`` that records the timeout of every call, in order (thread-safe)."""
+
+    def __init__(self, client_factory: Callable[[CallTimeouts], Any]):
+        super().__init__(client_factory)
+        self._lock = threading.Lock()
+        self.timeouts: list[float] = []
+
+    def read_identity(self, domain: str, *, timeout_s: float) -> IdentityStatus:
+        with self._lock:
+            self.timeouts.append(timeout_s)
+        return super().read_identity(domain, timeout_s=timeout_s)
+
+
 class VirtualClock:
     """A monotonic clock plus ``sleep`` in virtual time, safe to share between threads.
 
-    ``parties()`` says how many threads still have work; time advances to the earliest wake-up
-    only when that many threads are asleep. With the default (one party) every ``sleep`` simply
-    advances time. A stall (a thread died without finishing) fails after ``real_timeout`` s.
+    ``parties()`` says how many threads still have work (e.g. waiters without an outcome yet);
+    time advances to the earliest wake-up only when that many threads are asleep. With the
+    default (one party) every ``sleep`` simply advances time. A stall (a thread died without finishing) fails after ``real_timeout`` s.
     """
 
     def __init__(self, parties: Callable[[], int] = lambda: 1, real_timeout: float = 5.0):
@@ -225,8 +252,8 @@ class VirtualClock:
                         continue
                     if time.monotonic() > give_up:
                         raise AssertionError("virtual clock stalled: a waiter never slept again")
-                    # Someone due has not woken yet, or parties() changed without notice (an
-                    # answer was read): let other threads run, re-check soon.
+                    # Someone due has not woken yet, or parties() changed without notice (a
+                    # waiter finished): let other threads run, re-check soon.
                     self._cond.wait(timeout=0.002)
             finally:
                 self._wakeups.remove(wake)

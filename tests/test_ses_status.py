@@ -7,15 +7,17 @@ from datetime import datetime, timezone
 
 import pytest
 
+from ses_domains.engine.ses.client import read_identity_status
+from ses_domains.engine.ses.errors import SesApiError, SesIdentityNotFound
 from ses_domains.engine.ses.status import (
     IdentityStatus,
     UnmetCheck,
     Verdict,
+    expected_dkim_records,
     explain_error_type,
     judge,
     parse_identity,
 )
-from ses_domains.engine.ses.wait import SesApiError, SesIdentityNotFound, read_identity_status
 from tests.fake_ses import NOT_FOUND, THROTTLED, FakeSes, SesState, build_response
 
 DOMAIN = "example.com"
@@ -23,7 +25,8 @@ DOMAIN = "example.com"
 
 def status(**state) -> IdentityStatus:
     mail_from_domain = state.pop("mail_from_domain", None)
-    response = build_response(DOMAIN, SesState(**state), mail_from_domain=mail_from_domain)
+    zone = {"dkim_hosted_zone": state.pop("dkim_hosted_zone")} if "dkim_hosted_zone" in state else {}
+    response = build_response(DOMAIN, SesState(**state), mail_from_domain=mail_from_domain, **zone)
     return parse_identity(DOMAIN, response)
 
 
@@ -33,7 +36,7 @@ def test_parse_reads_every_field_of_a_full_answer():
     assert parsed.domain == DOMAIN and parsed.identity_type == "DOMAIN"
     assert parsed.dkim_status == "TEMPORARY_FAILURE" and parsed.dkim_signing_enabled is True
     assert parsed.dkim_tokens == ("examplecomtok1", "examplecomtok2", "examplecomtok3")
-    assert parsed.dkim_origin == "AWS_SES"
+    assert parsed.dkim_origin == "AWS_SES" and parsed.dkim_hosted_zone == "dkim.amazonses.com"
     assert (parsed.mail_from_domain, parsed.mail_from_status) == (f"bounce.{DOMAIN}", "PENDING")
     assert parsed.behavior_on_mx_failure == "USE_DEFAULT_VALUE"
     assert parsed.verified_for_sending is False
@@ -48,7 +51,7 @@ def test_parse_reads_every_field_of_a_full_answer():
 def test_parse_tolerates_a_minimal_answer():
     parsed = parse_identity(DOMAIN, {"IdentityType": "DOMAIN", "VerifiedForSendingStatus": False})
 
-    assert parsed.dkim_status is None and parsed.dkim_tokens == ()
+    assert parsed.dkim_status is None and parsed.dkim_tokens == () and parsed.dkim_hosted_zone is None
     assert parsed.mail_from_domain is None and parsed.mail_from_status is None
     assert parsed.verification_info is None and parsed.verification_status is None
     assert judge(parsed, mail_from_required=False).unmet == (
@@ -57,12 +60,43 @@ def test_parse_tolerates_a_minimal_answer():
     )
 
 
+def test_expected_dkim_records_point_into_the_hosted_zone_ses_names():
+    regional = status(dkim="FAILED", dkim_hosted_zone="dkim.il-central-1.amazonses.com")
+
+    assert expected_dkim_records(regional) == [
+        f"examplecomtok{i}._domainkey.{DOMAIN} CNAME examplecomtok{i}.dkim.il-central-1.amazonses.com"
+        for i in (1, 2, 3)
+    ]
+    assert "examplecomtok1.dkim.il-central-1.amazonses.com" in judge(regional, mail_from_required=False).failure_message
+
+
+def test_expected_dkim_records_without_a_hosted_zone_use_the_global_dkim_host():
+    parsed = parse_identity(
+        DOMAIN, {"VerifiedForSendingStatus": False, "DkimAttributes": {"Status": "FAILED", "Tokens": ["t1"]}}
+    )
+
+    assert expected_dkim_records(parsed) == [f"t1._domainkey.{DOMAIN} CNAME t1.dkim.amazonses.com"]
+
+
+def test_expected_dkim_record_of_byodkim_is_a_txt_at_the_selector():
+    parsed = parse_identity(
+        DOMAIN,
+        {
+            "VerifiedForSendingStatus": False,
+            "DkimAttributes": {"Status": "FAILED", "Tokens": ["sel2024"], "SigningAttributesOrigin": "EXTERNAL"},
+        },
+    )
+
+    assert expected_dkim_records(parsed) == [f"sel2024._domainkey.{DOMAIN} TXT v=DKIM1; k=rsa; p=<your public key>"]
+
+
 def test_as_dict_is_json_safe():
     as_dict = status(dkim="SUCCESS", mail_from="SUCCESS").as_dict()
 
     assert json.loads(json.dumps(as_dict)) == as_dict
     assert as_dict["verification_info"]["last_success"] == "2024-05-01T12:05:00+00:00"
     assert as_dict["dkim_tokens"][0] == "examplecomtok1"
+    assert as_dict["dkim_hosted_zone"] == "dkim.amazonses.com"
 
 
 @pytest.mark.parametrize(

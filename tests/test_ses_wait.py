@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+
 from botocore.exceptions import EndpointConnectionError
 import pytest
 
-from ses_domains.engine.ses.status import Verdict
-from ses_domains.engine.ses.wait import (
-    Backoff,
-    IdentityTarget,
+from ses_domains.engine.ses.client import SesReader
+from ses_domains.engine.ses.errors import (
     SesApiError,
     SesIdentityNotFound,
+    SesUnreachable,
+    SesVerificationError,
     SesVerificationFailed,
     SesVerificationTimeout,
     StuckCheck,
-    WaitOptions,
-    wait_for_identities,
-    wait_for_identity,
 )
+from ses_domains.engine.ses.policy import Backoff, WaitOptions
+from ses_domains.engine.ses.status import Verdict
+from ses_domains.engine.ses.wait import IdentityTarget, wait_for_identity
 from tests.fake_ses import ACCESS_DENIED, NOT_FOUND, THROTTLED, ApiError, FakeSes, SesState, VirtualClock
 
 DOMAIN = "example.com"
@@ -25,13 +27,13 @@ DOMAIN = "example.com"
 NO_JITTER = lambda: 0.0  # noqa: E731
 
 
-def wait(client, target, *, clock=None, options=WaitOptions(), rand=NO_JITTER):
+def wait(reader, target, *, clock=None, options=WaitOptions(), rand=NO_JITTER):
     """Run the waiter in virtual time; returns (result or raised error, progress events, clock)."""
     clock = clock or VirtualClock()
     events = []
     try:
         outcome = wait_for_identity(
-            client,
+            reader,
             target,
             options=options,
             on_progress=events.append,
@@ -50,9 +52,9 @@ def summary(events):
 
 def test_not_started_then_pending_then_success():
     fake = FakeSes()
-    client = fake.script(DOMAIN, SesState("NOT_STARTED"), SesState("PENDING"), SesState("SUCCESS"))
+    fake.script(DOMAIN, SesState("NOT_STARTED"), SesState("PENDING"), SesState("SUCCESS"))
 
-    result, events, clock = wait(client, IdentityTarget(DOMAIN))
+    result, events, clock = wait(fake.reader(), IdentityTarget(DOMAIN))
 
     assert summary(events) == [
         ("NOT_STARTED", None, False, 0.0, Verdict.WAITING),
@@ -70,14 +72,14 @@ def test_not_started_then_pending_then_success():
 
 def test_dkim_success_but_mail_from_pending_keeps_waiting():
     fake = FakeSes()
-    client = fake.script(
+    fake.script(
         DOMAIN,
         SesState("SUCCESS", mail_from="PENDING"),
         SesState("SUCCESS", mail_from="PENDING"),
         SesState("SUCCESS", mail_from="SUCCESS"),
     )
 
-    result, events, _ = wait(client, IdentityTarget(DOMAIN, mail_from_required=True))
+    result, events, _ = wait(fake.reader(), IdentityTarget(DOMAIN, mail_from_required=True))
 
     assert [(e.dkim_status, e.mail_from_status, e.verdict) for e in events] == [
         ("SUCCESS", "PENDING", Verdict.WAITING),
@@ -91,9 +93,9 @@ def test_dkim_success_but_mail_from_pending_keeps_waiting():
 @pytest.mark.parametrize("mail_from", ["PENDING", "TEMPORARY_FAILURE", "FAILED", None])
 def test_mail_from_status_is_ignored_when_not_required(mail_from):
     fake = FakeSes()
-    client = fake.script(DOMAIN, SesState("SUCCESS", mail_from=mail_from))
+    fake.script(DOMAIN, SesState("SUCCESS", mail_from=mail_from))
 
-    result, events, clock = wait(client, IdentityTarget(DOMAIN, mail_from_required=False))
+    result, events, clock = wait(fake.reader(), IdentityTarget(DOMAIN, mail_from_required=False))
 
     assert result.polls == 1 and events[0].verdict is Verdict.VERIFIED
     assert clock.sleeps == []
@@ -102,9 +104,9 @@ def test_mail_from_status_is_ignored_when_not_required(mail_from):
 
 def test_dkim_success_is_not_enough_while_not_verified_for_sending():
     fake = FakeSes()
-    client = fake.script(DOMAIN, SesState("SUCCESS", verified=False), SesState("SUCCESS", verified=True))
+    fake.script(DOMAIN, SesState("SUCCESS", verified=False), SesState("SUCCESS", verified=True))
 
-    result, events, _ = wait(client, IdentityTarget(DOMAIN))
+    result, events, _ = wait(fake.reader(), IdentityTarget(DOMAIN))
 
     assert [e.verdict for e in events] == [Verdict.WAITING, Verdict.VERIFIED]
     assert result.polls == 2
@@ -113,7 +115,7 @@ def test_dkim_success_is_not_enough_while_not_verified_for_sending():
 
 def test_temporary_failure_keeps_polling_and_recovers():
     fake = FakeSes()
-    client = fake.script(
+    fake.script(
         DOMAIN,
         SesState("PENDING", mail_from="PENDING"),
         SesState("TEMPORARY_FAILURE", mail_from="TEMPORARY_FAILURE", error_type="DNS_SERVER_ERROR"),
@@ -121,7 +123,7 @@ def test_temporary_failure_keeps_polling_and_recovers():
         SesState("SUCCESS", mail_from="SUCCESS"),
     )
 
-    result, events, _ = wait(client, IdentityTarget(DOMAIN, mail_from_required=True))
+    result, events, _ = wait(fake.reader(), IdentityTarget(DOMAIN, mail_from_required=True))
 
     assert [(e.dkim_status, e.mail_from_status, e.verdict) for e in events] == [
         ("PENDING", "PENDING", Verdict.WAITING),
@@ -145,9 +147,9 @@ def test_temporary_failure_keeps_polling_and_recovers():
 )
 def test_dkim_failed_is_terminal_and_explained(error_type, meaning):
     fake = FakeSes()
-    client = fake.script(DOMAIN, SesState("PENDING"), SesState("FAILED", error_type=error_type))
+    fake.script(DOMAIN, SesState("PENDING"), SesState("FAILED", error_type=error_type))
 
-    err, events, clock = wait(client, IdentityTarget(DOMAIN))
+    err, events, clock = wait(fake.reader(), IdentityTarget(DOMAIN))
 
     assert isinstance(err, SesVerificationFailed)
     message = str(err)
@@ -165,13 +167,13 @@ def test_dkim_failed_is_terminal_and_explained(error_type, meaning):
 
 def test_required_mail_from_failed_is_terminal_and_explained():
     fake = FakeSes()
-    client = fake.script(
+    fake.script(
         DOMAIN,
         SesState("SUCCESS", mail_from="FAILED"),
         mail_from_domain=f"mail.{DOMAIN}",
     )
 
-    err, _, _ = wait(client, IdentityTarget(DOMAIN, mail_from_required=True))
+    err, _, _ = wait(fake.reader(), IdentityTarget(DOMAIN, mail_from_required=True))
 
     assert isinstance(err, SesVerificationFailed)
     assert f"MAIL FROM verification of mail.{DOMAIN} FAILED" in str(err)
@@ -190,9 +192,9 @@ def test_required_mail_from_failed_is_terminal_and_explained():
 )
 def test_throttling_and_transient_errors_are_retried_with_backoff(error):
     fake = FakeSes()
-    client = fake.script(DOMAIN, SesState("PENDING"), error, error, SesState("SUCCESS"))
+    fake.script(DOMAIN, SesState("PENDING"), error, error, SesState("SUCCESS"))
 
-    result, events, clock = wait(client, IdentityTarget(DOMAIN))
+    result, events, clock = wait(fake.reader(), IdentityTarget(DOMAIN))
 
     assert result.status.dkim_status == "SUCCESS"
     assert (result.polls, result.retries) == (2, 2)
@@ -204,9 +206,9 @@ def test_throttling_and_transient_errors_are_retried_with_backoff(error):
 
 def test_retry_jitter_shortens_delays_by_at_most_half():
     fake = FakeSes()
-    client = fake.script(DOMAIN, THROTTLED, THROTTLED, THROTTLED, SesState("SUCCESS"))
+    fake.script(DOMAIN, THROTTLED, THROTTLED, THROTTLED, SesState("SUCCESS"))
 
-    result, _, clock = wait(client, IdentityTarget(DOMAIN), rand=lambda: 0.999)
+    result, _, clock = wait(fake.reader(), IdentityTarget(DOMAIN), rand=lambda: 0.999)
 
     assert result.retries == 3
     assert clock.sleeps == pytest.approx([0.5005, 1.001, 2.002])
@@ -222,9 +224,9 @@ def test_backoff_grows_then_stays_at_cap():
 
 def test_missing_identity_is_a_clear_error_without_retry():
     fake = FakeSes()
-    client = fake.script(DOMAIN, NOT_FOUND)
+    fake.script(DOMAIN, NOT_FOUND)
 
-    err, events, clock = wait(client, IdentityTarget(DOMAIN))
+    err, events, clock = wait(fake.reader(), IdentityTarget(DOMAIN))
 
     assert isinstance(err, SesIdentityNotFound)
     assert err.region == "eu-west-1" and not err.retryable
@@ -235,9 +237,9 @@ def test_missing_identity_is_a_clear_error_without_retry():
 
 def test_access_denied_is_a_clear_error_without_retry():
     fake = FakeSes()
-    client = fake.script(DOMAIN, ACCESS_DENIED)
+    fake.script(DOMAIN, ACCESS_DENIED)
 
-    err, _, clock = wait(client, IdentityTarget(DOMAIN))
+    err, _, clock = wait(fake.reader(), IdentityTarget(DOMAIN))
 
     assert isinstance(err, SesApiError) and not isinstance(err, SesIdentityNotFound)
     assert err.code == "AccessDeniedException" and not err.retryable
@@ -251,9 +253,9 @@ def test_deadline_names_the_stuck_status_and_since_when():
     fake = FakeSes()
     pending = SesState("PENDING")
     temp = SesState("TEMPORARY_FAILURE", error_type="HOST_NOT_FOUND")
-    client = fake.script(DOMAIN, pending, pending, pending, temp, temp, temp)
+    fake.script(DOMAIN, pending, pending, pending, temp, temp, temp)
 
-    err, events, clock = wait(client, IdentityTarget(DOMAIN), options=WaitOptions(timeout=50.0))
+    err, events, clock = wait(fake.reader(), IdentityTarget(DOMAIN), options=WaitOptions(timeout=50.0))
 
     assert isinstance(err, SesVerificationTimeout)
     assert clock.sleeps == [2.0, 4.0, 8.0, 16.0, 20.0]
@@ -273,10 +275,10 @@ def test_deadline_names_the_stuck_status_and_since_when():
 
 def test_deadline_with_required_mail_from_never_configured():
     fake = FakeSes()
-    client = fake.script(DOMAIN, SesState("SUCCESS"), SesState("SUCCESS"))
+    fake.script(DOMAIN, SesState("SUCCESS"), SesState("SUCCESS"))
 
     err, _, _ = wait(
-        client, IdentityTarget(DOMAIN, mail_from_required=True), options=WaitOptions(timeout=2.0)
+        fake.reader(), IdentityTarget(DOMAIN, mail_from_required=True), options=WaitOptions(timeout=2.0)
     )
 
     assert isinstance(err, SesVerificationTimeout)
@@ -287,9 +289,9 @@ def test_deadline_with_required_mail_from_never_configured():
 
 def test_deadline_while_only_throttled_says_ses_never_answered():
     fake = FakeSes()
-    client = fake.script(DOMAIN, THROTTLED, THROTTLED, THROTTLED)
+    fake.script(DOMAIN, THROTTLED, THROTTLED, THROTTLED)
 
-    err, events, clock = wait(client, IdentityTarget(DOMAIN), options=WaitOptions(timeout=3.0))
+    err, events, clock = wait(fake.reader(), IdentityTarget(DOMAIN), options=WaitOptions(timeout=3.0))
 
     assert isinstance(err, SesVerificationTimeout)
     assert err.status is None and events == []
@@ -298,61 +300,62 @@ def test_deadline_while_only_throttled_says_ses_never_answered():
     fake.assert_all_consumed()
 
 
-def test_three_domains_at_once_take_as_long_as_the_slowest():
+def wait_in_threads(reader, targets):
+    """One waiter thread per target, sharing ``reader`` (as the pipeline runs them), in virtual
+    time that moves on once every waiter not yet done is asleep; returns outcomes, events, clock."""
+    outcomes, events = {}, []
+    clock = VirtualClock(parties=lambda: len(targets) - len(outcomes))
+
+    def run(target):
+        try:
+            outcomes[target.domain] = wait_for_identity(
+                reader, target, on_progress=events.append, clock=clock.monotonic, sleep=clock.sleep, rand=NO_JITTER
+            )
+        except SesVerificationError as err:
+            outcomes[target.domain] = err
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return outcomes, events, clock
+
+
+def test_three_domains_at_once_on_one_reader_take_as_long_as_the_slowest():
     fake = FakeSes()
     pending, success = SesState("PENDING"), SesState("SUCCESS")
     fake.script("a.example", success)  # verified at 0 s
     fake.script("b.example", pending, pending, pending, success)  # at 14 s
     fake.script("c.example", pending, pending, pending, pending, success)  # at 30 s
-    clock = VirtualClock(parties=fake.busy_identities)
-    events = []
     targets = [IdentityTarget(d) for d in ("a.example", "b.example", "c.example")]
 
-    outcome = wait_for_identities(
-        fake.client_for,
-        targets,
-        on_progress=events.append,
-        clock=clock.monotonic,
-        sleep=clock.sleep,
-        rand=NO_JITTER,
-    )
+    outcomes, events, clock = wait_in_threads(fake.reader(), targets)
 
-    assert outcome.errors == {}
-    assert {d: r.elapsed for d, r in outcome.verified.items()} == {
+    assert {d: r.elapsed for d, r in outcomes.items()} == {
         "a.example": 0.0,
         "b.example": 14.0,
         "c.example": 30.0,
     }
     assert clock.monotonic() == 30.0  # the slowest; one after another would take 44 s
     assert [e.elapsed for e in events if e.domain == "c.example"] == [0.0, 2.0, 6.0, 14.0, 30.0]
-    outcome.raise_for_errors()  # nothing to raise
     fake.assert_all_consumed()
 
 
-def test_several_domains_report_each_failure_without_stopping_the_others():
+def test_several_domains_on_one_reader_fail_each_without_stopping_the_others():
     fake = FakeSes()
     fake.script("ok.example", SesState("PENDING"), SesState("SUCCESS"))
     fake.script("bad.example", SesState("FAILED", error_type="TYPE_NOT_FOUND"))
     fake.script("gone.example", NOT_FOUND)
-    clock = VirtualClock(parties=fake.busy_identities)
     targets = [IdentityTarget(d) for d in ("ok.example", "bad.example", "gone.example")]
 
-    outcome = wait_for_identities(
-        fake.client_for, targets, clock=clock.monotonic, sleep=clock.sleep, rand=NO_JITTER
-    )
+    outcomes, _, _ = wait_in_threads(fake.reader(), targets)
 
-    assert set(outcome.verified) == {"ok.example"}
-    assert isinstance(outcome.errors["bad.example"], SesVerificationFailed)
-    assert isinstance(outcome.errors["gone.example"], SesIdentityNotFound)
-    with pytest.raises(ExceptionGroup, match="2 of 3 domains") as group:
-        outcome.raise_for_errors()
-    assert {e.domain for e in group.value.exceptions} == {"bad.example", "gone.example"}
+    assert outcomes["ok.example"].status.dkim_status == "SUCCESS"
+    assert isinstance(outcomes["bad.example"], SesVerificationFailed)
+    assert isinstance(outcomes["gone.example"], SesIdentityNotFound)
+    assert {outcomes[d].domain for d in ("bad.example", "gone.example")} == {"bad.example", "gone.example"}
     fake.assert_all_consumed()
-
-
-def test_duplicate_targets_are_rejected():
-    with pytest.raises(ValueError, match="duplicate"):
-        wait_for_identities(lambda _: None, [IdentityTarget("a.example"), IdentityTarget("a.example")])
 
 
 class _NetworkFailsFirst:
@@ -374,7 +377,53 @@ def test_connection_errors_are_retried():
     fake = FakeSes()
     client = _NetworkFailsFirst(fake.script(DOMAIN, SesState("SUCCESS")))
 
-    result, _, clock = wait(client, IdentityTarget(DOMAIN))
+    result, _, clock = wait(SesReader(lambda _timeouts: client), IdentityTarget(DOMAIN))
 
     assert (result.polls, result.retries) == (1, 1) and clock.sleeps == [1.0]
     fake.assert_all_consumed()
+
+
+def test_every_call_gets_the_time_left_and_the_poll_at_the_deadline_a_minimum():
+    # Polls at 0, 2, 6, 14, 30 and 50 s (the deadline), as in the test above.
+    fake = FakeSes()
+    fake.script(DOMAIN, *[SesState("PENDING")] * 6)
+    reader = fake.reader()
+
+    err, _, _ = wait(reader, IdentityTarget(DOMAIN), options=WaitOptions(timeout=50.0, min_call_timeout=0.25))
+
+    assert isinstance(err, SesVerificationTimeout)
+    assert reader.timeouts == [50.0, 48.0, 44.0, 36.0, 20.0, 0.25]
+    fake.assert_all_consumed()
+
+
+def test_region_specific_dkim_host_is_what_a_failure_asks_for():
+    fake = FakeSes()
+    fake.script(
+        DOMAIN, SesState("FAILED", error_type="INVALID_VALUE"), dkim_hosted_zone="dkim.af-south-1.amazonses.com"
+    )
+
+    err, _, _ = wait(fake.reader(), IdentityTarget(DOMAIN))
+
+    assert isinstance(err, SesVerificationFailed)
+    assert f"examplecomtok1._domainkey.{DOMAIN} CNAME examplecomtok1.dkim.af-south-1.amazonses.com" in str(err)
+    assert "tok1.dkim.amazonses.com" not in str(err)
+    assert err.status.dkim_hosted_zone == "dkim.af-south-1.amazonses.com"
+    fake.assert_all_consumed()
+
+
+def test_deadline_while_unreachable_names_the_endpoint():
+    fake = FakeSes()
+
+    class Refusing:
+        meta = fake.routing_client.meta
+
+        def get_email_identity(self, **params):
+            raise EndpointConnectionError(endpoint_url=self.meta.endpoint_url)
+
+    err, events, clock = wait(SesReader(lambda _timeouts: Refusing()), IdentityTarget(DOMAIN), options=WaitOptions(timeout=3.0))
+
+    assert isinstance(err, SesVerificationTimeout) and err.status is None and events == []
+    assert isinstance(err.last_error, SesUnreachable)
+    assert clock.sleeps == [1.0, 2.0]
+    assert "SES is unreachable at https://email.eu-west-1.amazonaws.com" in str(err)
+    assert "no answer from SES in 3s (3 failed calls" in str(err)

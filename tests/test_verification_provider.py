@@ -18,7 +18,8 @@ from pulumi.dynamic.dynamic import serialize_provider
 from ses_domains.deploy.verification import VerificationProvider
 from ses_domains.deploy import provider_ops as stack_run
 from ses_domains.deploy.provider_ops import VerificationFailed
-from ses_domains.deploy.verification_state import job_input
+from ses_domains.engine.job import VerificationJob
+from ses_domains.records.model import DnsRecord
 from tests.dns_servers import KNOTD, start_primary_and_secondary, zone_text
 from tests.fake_ses import FakeSes, SesState, tokens_for
 
@@ -75,7 +76,13 @@ def props(servers, **domains) -> dict:
     return {
         "aws": {"region": "eu-west-1", "profile": None},
         "domains": {
-            domain: job_input(records, [primary.endpoint, secondary.endpoint], mail_from, timeout)
+            domain: VerificationJob(
+                domain,
+                tuple(DnsRecord(r["name"], r["type"], tuple(r["values"]), r["ttl"]) for r in records),
+                (primary.endpoint, secondary.endpoint),
+                mail_from,
+                timeout,
+            ).to_props()
             for domain, (records, mail_from, timeout) in domains.items()
         },
         "results": None,
@@ -85,7 +92,7 @@ def props(servers, **domains) -> dict:
 @pytest.fixture
 def fake_ses(monkeypatch):
     fake = FakeSes()
-    monkeypatch.setattr(stack_run, "ses_clients", lambda settings: fake.client)
+    monkeypatch.setattr(stack_run, "ses_reader", lambda settings: fake.reader())
     return fake
 
 

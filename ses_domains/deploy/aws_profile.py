@@ -15,7 +15,8 @@ from ses_domains.config.errors import ConfigError, Problem
 def check_aws_profile(region: str, profile: Optional[str]) -> None:
     if not profile:
         return
-    from ses_domains.engine.ses.client import AwsSettings, AwsSettingsError, make_session
+    from ses_domains.engine.ses.client import AwsSettings, make_session
+    from ses_domains.engine.ses.errors import AwsSettingsError
 
     try:
         make_session(AwsSettings(region=region, profile=profile))

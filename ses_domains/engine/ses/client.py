@@ -1,33 +1,51 @@
-"""boto3 sessions and SESv2 clients from the stack's own AWS settings.
+"""Talking to SES: AWS settings, sessions, SESv2 clients, and one bounded ``GetEmailIdentity`` call.
 
 The waiter must talk to the same account and region as the Pulumi AWS provider, so it is built
 from the stack's ``aws:region`` and optional ``aws:profile``: a user never configures credentials
 twice. Without a profile, boto3's default chain applies (environment variables, shared files,
-SSO, instance role), which is also what the Pulumi AWS provider uses.
+SSO, instance role), which is also what the Pulumi AWS provider uses. boto3 also honours
+``AWS_ENDPOINT_URL_SESV2`` (and ``AWS_ENDPOINT_URL``), which points every client here elsewhere.
 
-``AwsSettings`` is plain, picklable data: a dynamic provider should hold it and build a client
-inside each method, never hold a client.
+``AwsSettings`` is plain, picklable data: a dynamic provider holds it and builds a ``SesReader``
+inside each method, never a client.
+
+Every call ends within the time it is given, whatever the endpoint does. botocore's own retries
+are off (one policy, the waiter's, decides what to retry and when); each client's connect and
+read timeouts fit the call's budget (one client per rounded-up budget, made when first needed);
+and ``SesReader`` gives up on a call that is still running at its budget (an endpoint trickling
+bytes defeats socket timeouts, which count per read).
 """
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ProfileNotFound
-
-# Retries inside botocore for throttling and transient faults; the waiter adds its own backoff
-# on top, bounded by its deadline.
-_CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
-    user_agent_extra="ses-domains",
+from botocore.exceptions import (
+    ClientError,
+    CredentialRetrievalError,
+    HTTPClientError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    TokenRetrievalError,
 )
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.parsers import ResponseParserError
 
-
-class AwsSettingsError(ValueError):
-    """The AWS settings cannot produce a session (unknown profile, no region)."""
+from ses_domains.engine.ses.errors import (
+    AwsSettingsError,
+    SesApiError,
+    SesError,
+    SesIdentityNotFound,
+    SesUnreachable,
+)
+from ses_domains.engine.ses.status import IdentityStatus, parse_identity
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,232 @@ def make_session(settings: AwsSettings) -> boto3.session.Session:
     return session
 
 
-def make_sesv2_client(settings: AwsSettings) -> Any:
-    """A ``sesv2`` client for ``settings`` (thread-safe: one can serve many waiting threads)."""
-    return make_session(settings).client("sesv2", config=_CLIENT_CONFIG)
+@dataclass(frozen=True)
+class CallTimeouts:
+    """A client's socket timeouts: to connect, and for each read of the answer."""
+
+    connect_s: float
+    read_s: float
+
+    @classmethod
+    def within(cls, budget_s: float) -> CallTimeouts:
+        """Timeouts for a call that has ``budget_s`` seconds: the budget rounded up to a whole
+        second (so a wait needs few clients), capped. The caller enforces the exact budget."""
+        whole = float(max(1, math.ceil(budget_s)))
+        return cls(connect_s=min(whole, CONNECT_TIMEOUT_CAP_S), read_s=min(whole, READ_TIMEOUT_CAP_S))
+
+
+CONNECT_TIMEOUT_CAP_S = 10.0
+READ_TIMEOUT_CAP_S = 30.0
+DEFAULT_TIMEOUTS = CallTimeouts(CONNECT_TIMEOUT_CAP_S, READ_TIMEOUT_CAP_S)
+
+
+def make_sesv2_client(
+    settings: AwsSettings,
+    timeouts: CallTimeouts = DEFAULT_TIMEOUTS,
+    *,
+    session: boto3.session.Session | None = None,
+) -> Any:
+    """A ``sesv2`` client for ``settings`` with ``timeouts`` and no retries of its own.
+
+    Thread-safe once made: one client can serve many waiting threads.
+    """
+    session = session or make_session(settings)
+    config = Config(
+        connect_timeout=timeouts.connect_s,
+        read_timeout=timeouts.read_s,
+        retries={"mode": "standard", "total_max_attempts": 1},
+        user_agent_extra="ses-domains",
+    )
+    return session.client("sesv2", config=config)
+
+
+ClientFactory = Callable[[CallTimeouts], Any]
+"""Gives a ``sesv2`` client (or a stand-in with ``get_email_identity`` and ``meta``) for timeouts."""
+
+
+class Sesv2Clients:
+    """The ``ClientFactory`` of one AWS session: a client per ``CallTimeouts``, made when first
+    asked for and kept. Thread-safe (a boto3 session is not, so making clients is serialised)."""
+
+    def __init__(self, settings: AwsSettings):
+        self._settings = settings
+        self._session = make_session(settings)
+        self._clients: dict[CallTimeouts, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, timeouts: CallTimeouts) -> Any:
+        with self._lock:
+            client = self._clients.get(timeouts)
+            if client is None:
+                client = make_sesv2_client(self._settings, timeouts, session=self._session)
+                self._clients[timeouts] = client
+            return client
+
+
+class SesReader:
+    """Reads SES identities, each call bounded by the time it is given. Thread-safe.
+
+    Build it with ``SesReader.from_settings(AwsSettings(region, profile))``; tests give their own
+    ``client_factory``.
+    """
+
+    def __init__(self, client_factory: ClientFactory):
+        self._client_for = client_factory
+
+    @classmethod
+    def from_settings(cls, settings: AwsSettings) -> SesReader:
+        """Raises ``AwsSettingsError`` at once when the settings cannot make a session."""
+        return cls(Sesv2Clients(settings))
+
+    def read_identity(self, domain: str, *, timeout_s: float) -> IdentityStatus:
+        """One ``GetEmailIdentity`` call, returning within ``timeout_s`` seconds; no retry.
+
+        Raises ``SesIdentityNotFound``, ``SesUnreachable`` (no usable answer in time) or
+        ``SesApiError`` (``retryable`` for throttling and transient faults).
+        """
+        started = time.monotonic()
+        client = self._client_for(CallTimeouts.within(timeout_s))
+        call = _Call(client, domain)
+        worker = threading.Thread(target=call.run, name=f"ses-read {domain}", daemon=True)
+        worker.start()
+        worker.join(max(0.0, timeout_s - (time.monotonic() - started)))
+        if worker.is_alive():
+            endpoint = _endpoint(client)
+            raise SesUnreachable(
+                domain,
+                f"SES at {endpoint} did not answer GetEmailIdentity({domain}) within "
+                f"{timeout_s:.1f}s.",
+                "NoAnswer",
+                endpoint,
+            )
+        return call.outcome()
+
+
+class _Call:
+    """One ``read_identity_status`` on a worker thread; the caller may stop waiting for it."""
+
+    def __init__(self, client: Any, domain: str):
+        self._client = client
+        self._domain = domain
+        self._status: IdentityStatus | None = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._status = read_identity_status(self._client, self._domain)
+        except BaseException as err:  # noqa: BLE001 - handed to the waiting thread
+            self._error = err
+
+    def outcome(self) -> IdentityStatus:
+        if self._error is not None:
+            raise self._error
+        assert self._status is not None
+        return self._status
+
+
+_THROTTLING_CODES = frozenset(
+    {
+        "TooManyRequestsException",
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "RequestLimitExceeded",
+        "SlowDown",
+    }
+)
+_TRANSIENT_CODES = frozenset(
+    {"RequestTimeout", "RequestTimeoutException", "InternalFailure", "ServiceUnavailable"}
+)
+_CREDENTIAL_CODES = frozenset(
+    {"UnrecognizedClientException", "InvalidClientTokenId", "ExpiredTokenException", "ExpiredToken"}
+)
+_CREDENTIAL_ERRORS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    CredentialRetrievalError,
+    TokenRetrievalError,
+)
+
+
+def read_identity_status(client: Any, domain: str) -> IdentityStatus:
+    """One ``GetEmailIdentity`` call on ``client``, read into an ``IdentityStatus``; no retry, and
+    no bound but the client's own timeouts (``SesReader.read_identity`` adds one).
+
+    Raises ``SesIdentityNotFound``, ``SesUnreachable`` or ``SesApiError`` instead of botocore's
+    exceptions.
+    """
+    try:
+        response = client.get_email_identity(EmailIdentity=domain)
+    except ClientError as err:
+        raise _translate_client_error(err, domain, client.meta.region_name) from err
+    except (BotoConnectionError, HTTPClientError) as err:
+        endpoint = _endpoint(client)
+        raise SesUnreachable(
+            domain, f"Cannot reach SES at {endpoint} for {domain}: {err}", type(err).__name__, endpoint
+        ) from err
+    except ResponseParserError as err:
+        raise _bad_answer(client, domain, f"cannot parse it ({err})") from err
+    except _CREDENTIAL_ERRORS as err:
+        raise SesApiError(
+            domain,
+            f"No usable AWS credentials to read SES identity {domain}: set aws:profile for the "
+            f"stack or provide credentials in the environment ({err}).",
+            "NoCredentials",
+            False,
+        ) from err
+    if "IdentityType" not in response:
+        raise _bad_answer(client, domain, "it has no IdentityType, so it is no GetEmailIdentity answer")
+    return parse_identity(domain, response)
+
+
+def _bad_answer(client: Any, domain: str, why: str) -> SesError:
+    endpoint = _endpoint(client)
+    return SesUnreachable(
+        domain,
+        f"The answer from {endpoint} to GetEmailIdentity({domain}) is not SES's: {why}. "
+        "Is AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL pointing at the wrong place, or a proxy in the way?",
+        "BadAnswer",
+        endpoint,
+    )
+
+
+def _translate_client_error(err: ClientError, domain: str, region: str | None) -> SesApiError:
+    error = err.response.get("Error", {})
+    code = error.get("Code", "")
+    aws_message = error.get("Message", "")
+    http_status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    if code == "NotFoundException":
+        return SesIdentityNotFound(
+            domain,
+            f"SES has no identity {domain} in region {region}: it was deleted, not created yet, "
+            "or lives in another region (identities are regional: check aws:region).",
+            region,
+        )
+    if code in _THROTTLING_CODES or http_status == 429:
+        return SesApiError(domain, f"SES throttled GetEmailIdentity({domain}): {code}", code, True)
+    if code in _TRANSIENT_CODES or http_status >= 500:
+        return SesApiError(domain, f"SES transient error for {domain}: {code} {aws_message}", code, True)
+    if code in ("AccessDeniedException", "AccessDenied"):
+        return SesApiError(
+            domain,
+            f"Access denied reading SES identity {domain} in {region}: the credentials in use "
+            f"need ses:GetEmailIdentity (AWS said: {aws_message}).",
+            code,
+            False,
+        )
+    if code in _CREDENTIAL_CODES:
+        return SesApiError(
+            domain,
+            f"AWS rejected the credentials used to read SES identity {domain}: {code} "
+            f"{aws_message} (expired session? check aws:profile or the environment).",
+            code,
+            False,
+        )
+    return SesApiError(domain, f"SES GetEmailIdentity({domain}) failed: {code} {aws_message}", code, False)
+
+
+def _endpoint(client: Any) -> str | None:
+    return getattr(client.meta, "endpoint_url", None)

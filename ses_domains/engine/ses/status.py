@@ -30,6 +30,11 @@ SENDING_CHECK = "VerifiedForSendingStatus"
 # Shown when the caller expects a MAIL FROM domain but the identity has none configured.
 MAIL_FROM_NOT_CONFIGURED = "NOT_CONFIGURED"
 
+# Where Easy DKIM CNAMEs point when SES names no ``SigningHostedZone`` (answers from before SES
+# reported it); regions with their own DKIM domain use ``dkim.<region>.amazonses.com``.
+DEFAULT_DKIM_HOSTED_ZONE = "dkim.amazonses.com"
+BYODKIM_ORIGIN = "EXTERNAL"
+
 
 @dataclass(frozen=True)
 class SoaRecord:
@@ -55,7 +60,8 @@ class IdentityStatus:
     """One reading of a domain identity's verification state.
 
     ``dkim_status`` and ``mail_from_status`` are ``None`` when SES returned no such attributes;
-    ``mail_from_domain`` is ``None`` when no custom MAIL FROM domain is configured.
+    ``mail_from_domain`` is ``None`` when no custom MAIL FROM domain is configured;
+    ``dkim_hosted_zone`` is SES's ``SigningHostedZone``, the zone the DKIM CNAMEs point into.
     """
 
     domain: str
@@ -66,6 +72,7 @@ class IdentityStatus:
     dkim_signing_enabled: bool | None
     dkim_tokens: tuple[str, ...]
     dkim_origin: str | None
+    dkim_hosted_zone: str | None
     mail_from_domain: str | None
     mail_from_status: str | None
     behavior_on_mx_failure: str | None
@@ -83,6 +90,7 @@ class IdentityStatus:
             "dkim_signing_enabled": self.dkim_signing_enabled,
             "dkim_tokens": list(self.dkim_tokens),
             "dkim_origin": self.dkim_origin,
+            "dkim_hosted_zone": self.dkim_hosted_zone,
             "mail_from_domain": self.mail_from_domain,
             "mail_from_status": self.mail_from_status,
             "behavior_on_mx_failure": self.behavior_on_mx_failure,
@@ -147,6 +155,7 @@ def parse_identity(domain: str, response: Mapping[str, Any]) -> IdentityStatus:
         dkim_signing_enabled=dkim.get("SigningEnabled"),
         dkim_tokens=tuple(dkim.get("Tokens") or ()),
         dkim_origin=dkim.get("SigningAttributesOrigin"),
+        dkim_hosted_zone=dkim.get("SigningHostedZone") or None,
         mail_from_domain=mail_from_domain,
         mail_from_status=mail_from.get("MailFromDomainStatus") if mail_from_domain else None,
         behavior_on_mx_failure=mail_from.get("BehaviorOnMxFailure"),
@@ -212,8 +221,8 @@ _DKIM_ERROR_MEANING = {
     ),
     "INVALID_VALUE": (
         "the DKIM names exist but point elsewhere: each must be a CNAME to "
-        "<token>.dkim.amazonses.com with this identity's current tokens (recreating an "
-        "identity gives it new tokens)"
+        "<token>.<the identity's SigningHostedZone> with this identity's current tokens "
+        "(recreating an identity gives it new tokens)"
     ),
     "SERVICE_ERROR": "SES had an internal error while checking; this is not caused by your DNS",
     "DNS_SERVER_ERROR": (
@@ -239,11 +248,16 @@ def explain_error_type(error_type: str | None) -> str:
 
 
 def expected_dkim_records(status: IdentityStatus) -> list[str]:
-    """The Easy DKIM CNAMEs SES looks for, as ``name CNAME target`` lines."""
-    return [
-        f"{token}._domainkey.{status.domain} CNAME {token}.dkim.amazonses.com"
-        for token in status.dkim_tokens
-    ]
+    """The DKIM records SES looks for, as ``name TYPE value`` lines: Easy DKIM CNAMEs into the
+    hosted zone SES names for this identity, or for BYODKIM (origin ``EXTERNAL``, where the
+    token is the selector) a TXT record holding the public key."""
+    if status.dkim_origin == BYODKIM_ORIGIN:
+        return [
+            f"{selector}._domainkey.{status.domain} TXT v=DKIM1; k=rsa; p=<your public key>"
+            for selector in status.dkim_tokens
+        ]
+    zone = (status.dkim_hosted_zone or DEFAULT_DKIM_HOSTED_ZONE).rstrip(".")
+    return [f"{token}._domainkey.{status.domain} CNAME {token}.{zone}" for token in status.dkim_tokens]
 
 
 def describe_failure(status: IdentityStatus, mail_from_required: bool) -> str:

@@ -1,9 +1,11 @@
-"""Poll SESv2 ``GetEmailIdentity`` until a domain identity is verified, has failed, or time is up.
+"""Poll SES until a domain identity is verified, has failed, or time is up.
 
 SES checks DNS on its own schedule, so after the records are visible it can still take minutes.
-The waiter polls fast at first and backs off to a cap, retries throttling and transient AWS
-errors with exponential backoff and jitter, stops at its own deadline (Pulumi's custom timeouts
-do not reach dynamic providers), and on timeout names the status that is stuck and since when.
+The waiter polls fast at first and backs off to a cap (``WaitOptions.poll``), retries throttling,
+transient AWS errors and an unreachable endpoint with exponential backoff and jitter
+(``WaitOptions.retry``), gives every call the time left until its deadline (Pulumi's custom
+timeouts do not reach dynamic providers), and on timeout names the status that is stuck and
+since when, or that SES never answered.
 
 Clock, sleep and randomness are parameters so that tests run in virtual time. No Pulumi here.
 """
@@ -12,13 +14,18 @@ from __future__ import annotations
 
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Callable, Iterable
 
-from botocore.exceptions import ClientError, HTTPClientError, NoCredentialsError
-from botocore.exceptions import ConnectionError as BotoConnectionError
-
+from ses_domains.engine.ses.client import SesReader
+from ses_domains.engine.ses.errors import (
+    SesApiError,
+    SesUnreachable,
+    SesVerificationFailed,
+    SesVerificationTimeout,
+    StuckCheck,
+)
+from ses_domains.engine.ses.policy import WaitOptions
 from ses_domains.engine.ses.status import (
     IdentityStatus,
     UnmetCheck,
@@ -26,45 +33,11 @@ from ses_domains.engine.ses.status import (
     describe_verification_info,
     explain_error_type,
     judge,
-    parse_identity,
 )
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 Random = Callable[[], float]
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential delays: ``initial * factor**attempt``, at most ``cap`` seconds.
-
-    ``jitter`` is the fraction by which a delay may be shortened at random (0.1 keeps concurrent
-    pollers from marching in step; 0.5 is "equal jitter", the usual choice after throttling).
-    Jitter only shortens, so the cap is a true upper bound.
-    """
-
-    initial: float
-    factor: float
-    cap: float
-    jitter: float = 0.0
-
-    def delay(self, attempt: int, rand: float) -> float:
-        """Delay before try ``attempt + 1``; ``rand`` is a uniform sample in [0, 1)."""
-        base = min(self.cap, self.initial * self.factor**attempt)
-        return base * (1.0 - self.jitter * rand)
-
-
-@dataclass(frozen=True)
-class WaitOptions:
-    """How long and how often to poll.
-
-    ``poll`` paces polls that got an answer; ``retry`` paces retries after throttling or a
-    transient error (its attempt counter resets at the next answer).
-    """
-
-    timeout: float = 45 * 60.0
-    poll: Backoff = Backoff(initial=2.0, factor=2.0, cap=30.0, jitter=0.1)
-    retry: Backoff = Backoff(initial=1.0, factor=2.0, cap=30.0, jitter=0.5)
 
 
 @dataclass(frozen=True)
@@ -97,135 +70,8 @@ class VerificationResult:
     retries: int
 
 
-@dataclass(frozen=True)
-class StuckCheck:
-    """A condition still unmet at the deadline, in ``status`` since ``since`` s into the wait."""
-
-    check: str
-    status: str
-    since: float
-
-
-class SesVerificationError(Exception):
-    """Base of every error the waiter raises; ``domain`` says which identity."""
-
-    def __init__(self, domain: str, message: str):
-        super().__init__(message)
-        self.domain = domain
-
-
-class SesVerificationFailed(SesVerificationError):
-    """SES reported FAILED: terminal, the setup must be redone."""
-
-    def __init__(self, domain: str, message: str, status: IdentityStatus, elapsed: float):
-        super().__init__(domain, message)
-        self.status = status
-        self.elapsed = elapsed
-
-
-class SesVerificationTimeout(SesVerificationError):
-    """The deadline passed; ``stuck`` names what was still unmet (empty if SES never answered)."""
-
-    def __init__(
-        self,
-        domain: str,
-        message: str,
-        status: IdentityStatus | None,
-        stuck: tuple[StuckCheck, ...],
-        elapsed: float,
-    ):
-        super().__init__(domain, message)
-        self.status = status
-        self.stuck = stuck
-        self.elapsed = elapsed
-
-
-class SesApiError(SesVerificationError):
-    """An AWS error other than "not found"; ``retryable`` for throttling and transient faults."""
-
-    def __init__(self, domain: str, message: str, code: str, retryable: bool):
-        super().__init__(domain, message)
-        self.code = code
-        self.retryable = retryable
-
-
-class SesIdentityNotFound(SesApiError):
-    """SES has no such identity in the client's region."""
-
-    def __init__(self, domain: str, message: str, region: str | None):
-        super().__init__(domain, message, code="NotFoundException", retryable=False)
-        self.region = region
-
-
-_THROTTLING_CODES = frozenset(
-    {
-        "TooManyRequestsException",
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "RequestLimitExceeded",
-        "SlowDown",
-    }
-)
-_TRANSIENT_CODES = frozenset(
-    {"RequestTimeout", "RequestTimeoutException", "InternalFailure", "ServiceUnavailable"}
-)
-
-
-def read_identity_status(client: Any, domain: str) -> IdentityStatus:
-    """One ``GetEmailIdentity`` call, read into an ``IdentityStatus``; no retry.
-
-    Raises ``SesIdentityNotFound`` or ``SesApiError`` (``retryable`` set for throttling and
-    transient faults) instead of botocore's exceptions.
-    """
-    try:
-        response = client.get_email_identity(EmailIdentity=domain)
-    except ClientError as err:
-        raise _translate_client_error(err, domain, client.meta.region_name) from err
-    except (BotoConnectionError, HTTPClientError) as err:
-        raise SesApiError(domain, f"Cannot reach SES for {domain}: {err}", "ConnectionError", True) from err
-    except NoCredentialsError as err:
-        raise SesApiError(
-            domain,
-            f"No AWS credentials found to read SES identity {domain}: set aws:profile for the "
-            "stack or provide credentials in the environment.",
-            "NoCredentials",
-            False,
-        ) from err
-    return parse_identity(domain, response)
-
-
-def _translate_client_error(err: ClientError, domain: str, region: str | None) -> SesApiError:
-    error = err.response.get("Error", {})
-    code = error.get("Code", "")
-    aws_message = error.get("Message", "")
-    http_status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    if code == "NotFoundException":
-        return SesIdentityNotFound(
-            domain,
-            f"SES has no identity {domain} in region {region}: it was deleted, not created yet, "
-            "or lives in another region (identities are regional: check aws:region).",
-            region,
-        )
-    if code in _THROTTLING_CODES or http_status == 429:
-        return SesApiError(domain, f"SES throttled GetEmailIdentity({domain}): {code}", code, True)
-    if code in _TRANSIENT_CODES or http_status >= 500:
-        return SesApiError(domain, f"SES transient error for {domain}: {code} {aws_message}", code, True)
-    if code in ("AccessDeniedException", "AccessDenied"):
-        return SesApiError(
-            domain,
-            f"Access denied reading SES identity {domain} in {region}: the credentials in use "
-            f"need ses:GetEmailIdentity (AWS said: {aws_message}).",
-            code,
-            False,
-        )
-    return SesApiError(domain, f"SES GetEmailIdentity({domain}) failed: {code} {aws_message}", code, False)
-
-
 def wait_for_identity(
-    client: Any,
+    reader: SesReader,
     target: IdentityTarget,
     *,
     options: WaitOptions = WaitOptions(),
@@ -234,15 +80,20 @@ def wait_for_identity(
     sleep: Sleep = time.sleep,
     rand: Random = random.random,
 ) -> VerificationResult:
-    """Block until ``target`` is verified; raise a ``SesVerificationError`` otherwise.
+    """Block until ``target`` is verified and return how it went.
 
-    ``client`` is a boto3 ``sesv2`` client. The last poll happens at the deadline, never after.
+    Raises ``SesVerificationFailed`` (SES said FAILED), ``SesVerificationTimeout`` (the deadline,
+    ``options.timeout`` after the start, passed; ``last_error`` is a ``SesUnreachable`` when the
+    endpoint stopped answering) or a non-retryable ``SesApiError`` (``SesIdentityNotFound``,
+    access denied, no credentials). The last poll happens at the deadline, never after, and the
+    wait returns at most ``options.min_call_timeout`` after it.
     """
     poller = _Poller(target, clock())
     deadline = poller.started + options.timeout
     while True:
+        budget = max(deadline - clock(), options.min_call_timeout)
         try:
-            status = read_identity_status(client, target.domain)
+            status = reader.read_identity(target.domain, timeout_s=budget)
         except SesApiError as err:
             if not err.retryable:
                 raise
@@ -324,13 +175,15 @@ class _Poller:
         stuck = tuple(
             StuckCheck(check, status, since) for check, (status, since) in self.stuck_since.items()
         )
+        last_error = self.last_retry_error if self.consecutive_retries else None
         if self.last_status is None:
-            cause = self.last_retry_error
+            unreachable = isinstance(last_error, SesUnreachable)
+            where = f"SES is unreachable at {last_error.endpoint}: " if unreachable else ""
             message = (
-                f"SES identity {domain}: no answer from SES in {_duration(elapsed)} "
-                f"({self.retries} retries; last error: {cause})."
+                f"SES identity {domain}: {where}no answer from SES in {_duration(elapsed)} "
+                f"({self.retries} failed calls; last error: {last_error})."
             )
-            return SesVerificationTimeout(domain, message, None, stuck, elapsed)
+            return SesVerificationTimeout(domain, message, None, stuck, elapsed, last_error)
         parts = [f"SES identity {domain} is still not verified after {_duration(elapsed)}:"]
         parts.append(
             ", ".join(
@@ -354,69 +207,7 @@ class _Poller:
             "SES keeps checking DNS for up to 72 hours: check the records, then run `pulumi up` "
             "again or raise the timeout."
         )
-        return SesVerificationTimeout(domain, " ".join(parts), self.last_status, stuck, elapsed)
-
-
-@dataclass(frozen=True)
-class MultiVerification:
-    """Outcome of waiting on several identities: each domain is in exactly one of the two maps."""
-
-    verified: dict[str, VerificationResult]
-    errors: dict[str, SesVerificationError]
-
-    def raise_for_errors(self) -> None:
-        """Raise an ``ExceptionGroup`` of the per-domain errors, if any."""
-        if self.errors:
-            total = len(self.errors) + len(self.verified)
-            raise ExceptionGroup(
-                f"SES verification failed for {len(self.errors)} of {total} domains",
-                list(self.errors.values()),
-            )
-
-
-def wait_for_identities(
-    client_for: Callable[[IdentityTarget], Any],
-    targets: Sequence[IdentityTarget],
-    *,
-    options: WaitOptions = WaitOptions(),
-    on_progress: Callable[[ProgressEvent], None] | None = None,
-    clock: Clock = time.monotonic,
-    sleep: Sleep = time.sleep,
-    rand: Random = random.random,
-    max_workers: int | None = None,
-) -> MultiVerification:
-    """Wait on every target at once, one thread each: total time is the slowest, not the sum.
-
-    ``client_for(target)`` gives the sesv2 client for a target (boto3 clients are thread-safe,
-    so ``lambda _: client`` is fine). ``on_progress`` is called from worker threads. One
-    domain's failure does not stop the others; errors other than ``SesVerificationError``
-    propagate.
-    """
-    domains = [t.domain for t in targets]
-    if len(set(domains)) != len(domains):
-        raise ValueError(f"duplicate domains in targets: {domains}")
-    if not targets:
-        return MultiVerification({}, {})
-
-    def wait_one(target: IdentityTarget) -> VerificationResult | SesVerificationError:
-        try:
-            return wait_for_identity(
-                client_for(target),
-                target,
-                options=options,
-                on_progress=on_progress,
-                clock=clock,
-                sleep=sleep,
-                rand=rand,
-            )
-        except SesVerificationError as err:
-            return err
-
-    with ThreadPoolExecutor(max_workers=max_workers or len(targets)) as pool:
-        outcomes = list(pool.map(wait_one, targets))
-    verified = {o.domain: o for o in outcomes if isinstance(o, VerificationResult)}
-    errors = {o.domain: o for o in outcomes if isinstance(o, SesVerificationError)}
-    return MultiVerification(verified, errors)
+        return SesVerificationTimeout(domain, " ".join(parts), self.last_status, stuck, elapsed, last_error)
 
 
 def _duration(seconds: float) -> str:
