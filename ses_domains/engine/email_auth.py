@@ -42,7 +42,7 @@ from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
 SPF_LOOKUP_LIMIT = 10
 DEAD_AFTER_TIMEOUTS = 2
-DEFAULT_WORKERS = 64
+DEFAULT_WORKERS = 128
 
 _RUN_LOCK = threading.Lock()
 
