@@ -11,6 +11,7 @@ from ses_domains.engine.audit import (
     AuditError, AuditTarget, AuditVerdict, RecordStatus, ServerState, audit_sync,
 )
 from ses_domains.engine.email_auth import JudgmentStatus, ResolverSettings
+from ses_domains.records.model import DnsRecord
 from tests.conftest import _require_knot
 from tests.dns_servers import BlackholeServer, wait_in_sync
 from tests.test_audit_world import REGION, expected_records, start_world
@@ -103,7 +104,7 @@ def test_stale_secondary_is_reported_per_server(world):
     zone = "stale.test"
     wait_in_sync(primary, secondary, zone)
     new_dmarc = "v=DMARC1; p=reject; rua=mailto:dmarc@reports.test"
-    records = tuple(r if r.name != f"_dmarc.{zone}" else r.__class__(r.name, "TXT", (new_dmarc,), 60)
+    records = tuple(r if r.name != f"_dmarc.{zone}" else DnsRecord(r.name, "TXT", (new_dmarc,), 60)
                     for r in expected_records(zone))
     target = AuditTarget(zone, records, world.nameservers, REGION)
     secondary.freeze(zone)
