@@ -1,5 +1,6 @@
-"""Real DNS servers on loopback for tests and the benchmark: Knot DNS, and two tiny
-misbehaving UDP servers (one that never answers, one that always says SERVFAIL).
+"""Real DNS servers on loopback for tests and the benchmark: Knot DNS, tiny misbehaving
+servers (one that never answers, one that always says SERVFAIL, one that sends malformed
+answers), and a forwarder that delays every answer (a server far away).
 
 Knot runs as a plain ``knotd -c <conf>`` subprocess in a temporary directory, on a
 127.0.0.x address and a free high port. A primary accepts RFC 2136 updates from
@@ -8,9 +9,12 @@ Knot runs as a plain ``knotd -c <conf>`` subprocess in a temporary directory, on
 
 from __future__ import annotations
 
+import asyncio
 import os
+import random
 import shutil
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -303,3 +307,193 @@ class ServfailServer(_UdpServerThread):
         reply = dns.message.make_response(query)
         reply.set_rcode(dns.rcode.SERVFAIL)
         return reply.to_wire()
+
+
+class DelayingForwarder:
+    """A DNS forwarder on loopback (UDP and TCP) that makes ``upstream_endpoint`` look
+    ``delay_s`` away: every query is relayed to the upstream server at once, and its answer
+    leaves ``delay_s`` after the query arrived (or when the upstream answers, if later).
+
+    Answers are delayed concurrently (each has its own timer on the forwarder's event loop,
+    which runs in a daemon thread), so 1000 queries in flight with a 20 ms delay take about
+    20 ms, not 20 s. Over UDP the upstream sees the forwarder's own ids (clients' ids are
+    mapped back), so queries from many clients never collide; a query the upstream never
+    answers is forgotten after ``forget_after_s``.
+    """
+
+    def __init__(self, upstream_endpoint: tuple[str, int], listen_address: str, delay_s: float,
+                 *, forget_after_s: float = 10.0) -> None:
+        self.upstream = (upstream_endpoint[0], int(upstream_endpoint[1]))
+        self.address = listen_address
+        self.delay_s = delay_s
+        self.forget_after_s = forget_after_s
+        self.received = 0  # queries read, UDP and TCP
+        self.answered = 0  # answers sent back
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
+                                        name=f"DelayingForwarder {listen_address}")
+        self._thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
+        except BaseException:
+            self._stop_loop()
+            raise
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.address}:{self.port}"
+
+    # -- event-loop side
+    async def _start(self) -> None:
+        loop = asyncio.get_running_loop()
+        for _ in range(20):
+            self.port = free_port(self.address)
+            try:
+                self._tcp_server = await asyncio.start_server(self._serve_tcp, self.address, self.port)
+            except OSError:
+                continue
+            self._listen = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                self._listen.bind((self.address, self.port))
+            except OSError:
+                self._listen.close()
+                self._tcp_server.close()
+                continue
+            break
+        else:
+            raise OSError(f"no free port on {self.address}")
+        self._listen.setblocking(False)
+        self._listen.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
+        self._listen.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 21)
+        self._relays: list[socket.socket] = []
+        # per relay socket: forwarder id -> (client address, client's id bytes, when the query arrived)
+        self._pending: list[dict[int, tuple]] = []
+        self._tcp_tasks: set[asyncio.Task] = set()
+        loop.add_reader(self._listen.fileno(), self._on_query)
+
+    def _relay_with_free_id(self) -> tuple[int, int]:
+        for index, pending in enumerate(self._pending):
+            if len(pending) < 60000:
+                qid = random.getrandbits(16)
+                while qid in pending:
+                    qid = random.getrandbits(16)
+                return index, qid
+        relay = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        relay.setblocking(False)
+        relay.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
+        relay.connect(self.upstream)
+        self._relays.append(relay)
+        self._pending.append({})
+        index = len(self._relays) - 1
+        self._loop.add_reader(relay.fileno(), self._on_answer, index)
+        return index, random.getrandbits(16)
+
+    def _on_query(self) -> None:
+        loop = self._loop
+        for _ in range(4096):
+            try:
+                data, client = self._listen.recvfrom(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                continue
+            if len(data) < 12:
+                continue
+            self.received += 1
+            index, qid = self._relay_with_free_id()
+            pending = self._pending[index]
+            pending[qid] = (client, data[:2], loop.time())
+            loop.call_later(self.forget_after_s, pending.pop, qid, None)
+            try:
+                self._relays[index].send(qid.to_bytes(2, "big") + data[2:])
+            except OSError:
+                pending.pop(qid, None)
+
+    def _on_answer(self, index: int) -> None:
+        relay, pending, loop = self._relays[index], self._pending[index], self._loop
+        for _ in range(4096):
+            try:
+                data = relay.recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                continue
+            if len(data) < 2:
+                continue
+            entry = pending.pop(int.from_bytes(data[:2], "big"), None)
+            if entry is None:
+                continue
+            client, client_id, arrived = entry
+            loop.call_at(max(arrived + self.delay_s, loop.time()), self._send_answer,
+                         client_id + data[2:], client)
+
+    def _send_answer(self, data: bytes, client) -> None:
+        try:
+            self._listen.sendto(data, client)
+            self.answered += 1
+        except OSError:
+            pass
+
+    async def _serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Each length-prefixed query on the connection is relayed over its own upstream TCP
+        connection; answers are written back as they come due (pipelining allowed)."""
+        tasks: set[asyncio.Task] = set()
+        try:
+            while True:
+                try:
+                    (length,) = struct.unpack("!H", await reader.readexactly(2))
+                    query = await reader.readexactly(length)
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    break
+                self.received += 1
+                task = asyncio.ensure_future(self._relay_tcp(query, writer, self._loop.time()))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            writer.close()
+
+    async def _relay_tcp(self, query: bytes, writer: asyncio.StreamWriter, arrived: float) -> None:
+        upstream_writer = None
+        try:
+            async with asyncio.timeout(self.forget_after_s):
+                upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
+                upstream_writer.write(struct.pack("!H", len(query)) + query)
+                (length,) = struct.unpack("!H", await upstream_reader.readexactly(2))
+                answer = await upstream_reader.readexactly(length)
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+            return
+        finally:
+            if upstream_writer is not None:
+                upstream_writer.close()
+        await asyncio.sleep(max(0.0, arrived + self.delay_s - self._loop.time()))
+        if not writer.is_closing():
+            writer.write(struct.pack("!H", len(answer)) + answer)
+            self.answered += 1
+
+    async def _shutdown(self) -> None:
+        self._loop.remove_reader(self._listen.fileno())
+        self._listen.close()
+        for relay in self._relays:
+            self._loop.remove_reader(relay.fileno())
+            relay.close()
+        self._tcp_server.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- caller side
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=5)
+        finally:
+            self._stop_loop()

@@ -1,0 +1,510 @@
+"""Judging a domain's email authentication as a whole, with checkdmarc (no hand-written parsers).
+
+Per domain:
+
+- SPF at the MAIL FROM domain (where SES's bounces make receivers check SPF) and at the apex
+  when the apex has one: exactly one ``v=spf1`` record per name, at most 10 DNS lookups
+  (RFC 7208 4.6.4), includes that resolve;
+- DMARC at ``_dmarc.<domain>``: one record, valid syntax and tags, and every external ``rua``/``ruf``
+  destination authorized by ``<domain>._report._dmarc.<destination>`` TXT ``v=DMARC1``;
+- the MAIL FROM MX pointing at the feedback endpoint of the stack's SES region.
+
+Every lookup checkdmarc makes goes through one :class:`dns.resolver.Resolver` built here: to the
+given ``host[:port]`` nameservers (so a check runs offline against a loopback server on a high
+port) or, without any, to the system's resolvers. Each lookup is bounded (``attempt_timeout_s``
+per try, ``lifetime_s`` per lookup), and a server that stopped answering is skipped for the rest of
+the run after :data:`DEAD_AFTER_TIMEOUTS` timeouts in a row, so a dead server costs a couple of
+timeouts per run rather than one per lookup.
+
+checkdmarc is sequential and blocking: domains are judged concurrently in a bounded thread pool.
+It also keeps a process-wide answer cache keyed by name and type only (not by nameserver); a
+run clears it first, so a judgment sees what the servers serve now and never answers
+learned from other servers, and runs in one process take turns.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable, Sequence
+
+import checkdmarc.dmarc as cd_dmarc
+import checkdmarc.spf as cd_spf
+import checkdmarc.utils as cd_utils
+import dns.exception
+import dns.nameserver
+import dns.resolver
+
+from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
+
+SPF_LOOKUP_LIMIT = 10
+DEAD_AFTER_TIMEOUTS = 2
+DEFAULT_WORKERS = 128
+
+_RUN_LOCK = threading.Lock()
+
+
+class EmailAuthError(Exception):
+    """Root of the errors of this module: the judgment could not be set up at all."""
+
+
+class NameserverSetupError(EmailAuthError):
+    """A ``--nameserver`` value is malformed or its host name does not resolve."""
+
+
+class JudgmentStatus(str, Enum):
+    OK = "ok"
+    PROBLEM = "problem"
+    COULD_NOT_CHECK = "could not check"
+
+
+def worst(statuses: Iterable[JudgmentStatus]) -> JudgmentStatus:
+    """PROBLEM beats COULD_NOT_CHECK beats OK (a found problem is worth more than a gap)."""
+    statuses = set(statuses)
+    for status in (JudgmentStatus.PROBLEM, JudgmentStatus.COULD_NOT_CHECK):
+        if status in statuses:
+            return status
+    return JudgmentStatus.OK
+
+
+@dataclass(frozen=True)
+class EmailAuthTarget:
+    """What to judge for one domain.
+
+    ``mail_from_domain``: the custom MAIL FROM domain (None: SES's own, nothing to judge there).
+    ``dmarc``: whether the stack publishes DMARC for the domain (judged only then).
+    """
+
+    domain: str
+    ses_region: str
+    mail_from_domain: str | None = None
+    dmarc: bool = True
+
+
+@dataclass(frozen=True)
+class SpfJudgment:
+    """The SPF record at one name. ``required``: the MAIL FROM name must have one; the apex
+    is judged only when it publishes something."""
+
+    name: str
+    required: bool
+    status: JudgmentStatus
+    record: str | None = None
+    dns_lookups: int | None = None
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "required": self.required, "status": self.status.value,
+                "record": self.record, "dns_lookups": self.dns_lookups, "error": self.error,
+                "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class ReportDestination:
+    """One external ``rua``/``ruf`` mailbox and whether its domain accepts this domain's reports."""
+
+    tag: str  # "rua" or "ruf"
+    address: str  # the mailbox, e.g. "dmarc@reports.example.net"
+    destination_domain: str
+    authorization_name: str  # <domain>._report._dmarc.<destination_domain>
+    status: JudgmentStatus
+    message: str = ""
+
+    def as_json(self) -> dict:
+        return {"tag": self.tag, "address": self.address, "destination_domain": self.destination_domain,
+                "authorization_name": self.authorization_name, "status": self.status.value,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class DmarcJudgment:
+    name: str  # _dmarc.<domain>
+    status: JudgmentStatus
+    record: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()  # explicit tags as written, in order (rua/ruf as addresses)
+    report_destinations: tuple[ReportDestination, ...] = ()
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "status": self.status.value, "record": self.record,
+                "tags": dict(self.tags),
+                "report_destinations": [d.as_json() for d in self.report_destinations],
+                "error": self.error, "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class MailFromMxJudgment:
+    name: str  # the MAIL FROM domain
+    expected: str  # "10 feedback-smtp.<region>.amazonses.com"
+    status: JudgmentStatus
+    found: tuple[str, ...] = ()  # "<preference> <host>"
+    message: str = ""
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "expected": self.expected, "status": self.status.value,
+                "found": list(self.found), "message": self.message}
+
+
+@dataclass(frozen=True)
+class EmailAuthJudgment:
+    domain: str
+    spf: tuple[SpfJudgment, ...]
+    dmarc: DmarcJudgment | None
+    mail_from_mx: MailFromMxJudgment | None
+    error: str = ""  # set when the domain could not be judged at all
+
+    @property
+    def status(self) -> JudgmentStatus:
+        parts = [s.status for s in self.spf]
+        if self.dmarc is not None:
+            parts.append(self.dmarc.status)
+        if self.mail_from_mx is not None:
+            parts.append(self.mail_from_mx.status)
+        if self.error:
+            parts.append(JudgmentStatus.COULD_NOT_CHECK)
+        return worst(parts)
+
+    def problems(self) -> tuple[str, ...]:
+        """One line per problem or gap, for a human."""
+        lines = [f"SPF {s.name}: {s.error}" for s in self.spf if s.status is not JudgmentStatus.OK]
+        if self.dmarc is not None and self.dmarc.status is not JudgmentStatus.OK:
+            if self.dmarc.error:
+                lines.append(f"DMARC {self.dmarc.name}: {self.dmarc.error}")
+            lines += [f"DMARC {self.dmarc.name}: {d.message}" for d in self.dmarc.report_destinations
+                      if d.status is not JudgmentStatus.OK]
+        if self.mail_from_mx is not None and self.mail_from_mx.status is not JudgmentStatus.OK:
+            lines.append(f"MX {self.mail_from_mx.name}: {self.mail_from_mx.message}")
+        if self.error:
+            lines.append(self.error)
+        return tuple(lines)
+
+    def as_json(self) -> dict:
+        return {"domain": self.domain, "status": self.status.value,
+                "spf": [s.as_json() for s in self.spf],
+                "dmarc": None if self.dmarc is None else self.dmarc.as_json(),
+                "mail_from_mx": None if self.mail_from_mx is None else self.mail_from_mx.as_json(),
+                "error": self.error}
+
+
+def feedback_mx(region: str) -> str:
+    return f"10 feedback-smtp.{region}.amazonses.com"
+
+
+# ---------------------------------------------------------------- the resolver
+
+
+class _RunHealth:
+    """Timeouts in a row per server during one run, shared by the worker threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._timeouts: dict[str, int] = {}
+
+    def is_dead(self, key: str) -> bool:
+        return self._timeouts.get(key, 0) >= DEAD_AFTER_TIMEOUTS
+
+    def answered(self, key: str) -> None:
+        if self._timeouts.get(key):
+            with self._lock:
+                self._timeouts[key] = 0
+
+    def timed_out(self, key: str) -> None:
+        with self._lock:
+            self._timeouts[key] = self._timeouts.get(key, 0) + 1
+
+    def dead_servers(self) -> tuple[str, ...]:
+        return tuple(k for k in self._timeouts if self.is_dead(k))
+
+
+class ServerStoppedAnswering(OSError):
+    """Raised instead of sending to a server that stopped answering during this run.
+
+    An OSError, because dnspython's resolver then drops the server for the lookup (a timeout
+    would be retried until the lookup's lifetime ends)."""
+
+
+class _GuardedNameserver(dns.nameserver.Do53Nameserver):
+    """A plain DNS server at an address and port, skipped (at once) after it stopped
+    answering during this run."""
+
+    def __init__(self, address: str, port: int, label: str, health: _RunHealth) -> None:
+        super().__init__(address, port)
+        self.label = label
+        self._health = health
+
+    def query(self, request, timeout, source, source_port, max_size, one_rr_per_rrset=False,
+              ignore_trailing=False):
+        if self._health.is_dead(self.label):
+            raise ServerStoppedAnswering(f"{self.label} stopped answering during this check")
+        try:
+            response = super().query(request, timeout, source, source_port, max_size,
+                                     one_rr_per_rrset=one_rr_per_rrset, ignore_trailing=ignore_trailing)
+        except dns.exception.Timeout:
+            self._health.timed_out(self.label)
+            raise
+        self._health.answered(self.label)
+        return response
+
+
+@dataclass(frozen=True)
+class ResolverSettings:
+    """Where and how long the judgment's lookups go. ``nameservers``: ``host[:port]`` strings;
+    empty means the system's resolvers."""
+
+    nameservers: tuple[str, ...] = ()
+    attempt_timeout_s: float = 0.5
+    lifetime_s: float = 1.5
+
+
+def _server_endpoints(nameservers: Sequence[str]) -> list[tuple[str, str, int]]:
+    """(label, address, port) per nameserver; host names resolved once, here."""
+    endpoints = []
+    for text in nameservers:
+        try:
+            spec = parse_nameserver(text)
+        except NameserverSpecError as exc:
+            raise NameserverSetupError(str(exc)) from exc
+        address = spec.host
+        if not spec.is_ip:
+            try:
+                infos = socket.getaddrinfo(spec.host, spec.port, type=socket.SOCK_DGRAM)
+            except OSError as exc:
+                raise NameserverSetupError(f"cannot resolve nameserver {spec.host}: {exc}") from exc
+            addresses = [info[4][0] for info in infos]
+            address = ([a for a in addresses if ":" not in a] or addresses)[0]
+        endpoints.append((str(spec), address, spec.port))
+    return endpoints
+
+
+def _make_resolver(settings: ResolverSettings, endpoints, health: _RunHealth) -> dns.resolver.Resolver:
+    if endpoints:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [_GuardedNameserver(a, p, label, health) for label, a, p in endpoints]
+    else:
+        resolver = dns.resolver.Resolver()
+    resolver.cache = None
+    resolver.timeout = settings.attempt_timeout_s
+    resolver.lifetime = settings.lifetime_s
+    return resolver
+
+
+# ---------------------------------------------------------------- the checks
+
+
+_UNREACHABLE = (dns.exception.Timeout, dns.resolver.NoNameservers, OSError)
+
+
+def _unreachable(error: BaseException | str | None) -> bool:
+    seen = set()
+    while isinstance(error, BaseException) and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, _UNREACHABLE):
+            return True
+        inner = getattr(error, "error", None)
+        error = inner if isinstance(inner, BaseException) else (error.__cause__ or error.__context__)
+    return False
+
+
+def _judge_spf(name: str, *, required: bool, resolver) -> SpfJudgment:
+    try:
+        query = cd_spf.query_spf_record(name, resolver=resolver, retries=0)
+    except cd_spf.SPFRecordNotFound as exc:
+        if _unreachable(exc):
+            return SpfJudgment(name, required, JudgmentStatus.COULD_NOT_CHECK,
+                               error=f"could not look up the SPF record: {exc}")
+        if not required:
+            return SpfJudgment(name, required, JudgmentStatus.OK, error="no SPF record (none needed)")
+        return SpfJudgment(name, required, JudgmentStatus.PROBLEM, error=f"no SPF record: {exc}",
+                           warnings=tuple(exc.warnings))
+    except cd_spf.MultipleSPFRTXTRecords as exc:
+        return SpfJudgment(name, required, JudgmentStatus.PROBLEM,
+                           error=f"{exc}: a name may hold only one v=spf1 record (RFC 7208 4.5), "
+                                 "receivers return permerror")
+    record = query["record"]
+    warnings = list(query["warnings"])
+    try:
+        parsed = cd_spf.parse_spf_record(record, name, ignore_too_many_lookups=True,
+                                         resolver=resolver, retries=0)
+    except cd_spf.SPFError as exc:
+        status = JudgmentStatus.COULD_NOT_CHECK if _unreachable(exc) else JudgmentStatus.PROBLEM
+        return SpfJudgment(name, required, status, record, error=str(exc),
+                           warnings=tuple(warnings + exc.warnings))
+    warnings += parsed["warnings"]
+    lookups = parsed["dns_lookups"]
+    if "error" in parsed:
+        return SpfJudgment(name, required, JudgmentStatus.PROBLEM, record, lookups,
+                           error=str(parsed["error"]), warnings=tuple(warnings))
+    if lookups > SPF_LOOKUP_LIMIT:
+        return SpfJudgment(name, required, JudgmentStatus.PROBLEM, record, lookups,
+                           error=f"{lookups} DNS lookups, more than the {SPF_LOOKUP_LIMIT} SPF allows "
+                                 "(RFC 7208 4.6.4): receivers return permerror",
+                           warnings=tuple(warnings))
+    return SpfJudgment(name, required, JudgmentStatus.OK, record, lookups, warnings=tuple(warnings))
+
+
+def _has_txt(name: str, resolver) -> bool:
+    """Whether the name holds any TXT at all (the apex SPF is judged only when it might have one)."""
+    try:
+        return bool(cd_utils.query_dns(name, "TXT", resolver=resolver, retries=0))
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return False
+
+
+def _report_destinations(domain: str, tags: dict, resolver) -> tuple[ReportDestination, ...]:
+    destinations = []
+    for tag in ("rua", "ruf"):
+        for uri in tags.get(tag, {}).get("value") or ():
+            if not isinstance(uri, dict) or uri.get("scheme") != "mailto":
+                continue
+            address = uri["address"]
+            destination = address.rsplit("@", 1)[-1].lower()
+            auth_name = f"{domain}._report._dmarc.{destination}"
+            if cd_utils.get_base_domain(destination) == cd_utils.get_base_domain(domain):
+                continue  # not external (RFC 9990 4): no authorization needed
+            try:
+                cd_dmarc.verify_dmarc_report_destination(domain, destination, resolver=resolver, retries=0)
+            except cd_dmarc.UnverifiedDMARCURIDestination:
+                destinations.append(ReportDestination(
+                    tag, address, destination, auth_name, JudgmentStatus.PROBLEM,
+                    f"{tag} mailbox {address} is in another domain that has not authorized reports about "
+                    f'{domain}: publish {auth_name} TXT "v=DMARC1"'))
+                continue
+            except cd_dmarc.DMARCError as exc:
+                destinations.append(ReportDestination(tag, address, destination, auth_name,
+                                                      JudgmentStatus.PROBLEM, str(exc)))
+                continue
+            destinations.append(ReportDestination(tag, address, destination, auth_name, JudgmentStatus.OK))
+    return tuple(destinations)
+
+
+def _judge_dmarc(domain: str, resolver) -> DmarcJudgment:
+    name = f"_dmarc.{domain}"
+    # Asked first, directly: without a record there, checkdmarc walks up to the parents, whose
+    # policy is not this stack's (and which the given authoritative servers refuse to answer).
+    try:
+        cd_utils.query_dns(name, "TXT", resolver=resolver, retries=0)
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return DmarcJudgment(name, JudgmentStatus.PROBLEM, error=f"no DMARC record (TXT) at {name}")
+    except dns.exception.DNSException as exc:
+        return DmarcJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {exc}")
+    try:
+        query = cd_dmarc.query_dmarc_record(domain, resolver=resolver, retries=0)
+    except cd_dmarc.DMARCError as exc:
+        status = JudgmentStatus.COULD_NOT_CHECK if _unreachable(exc) else JudgmentStatus.PROBLEM
+        return DmarcJudgment(name, status, error=str(exc))
+    record, warnings = query["record"], list(query["warnings"])
+    if query["location"] != domain:
+        return DmarcJudgment(name, JudgmentStatus.PROBLEM, record,
+                             error=f"no DMARC record at {name}; the policy of {query['location']} applies",
+                             warnings=tuple(warnings))
+    try:
+        parsed = cd_dmarc.parse_dmarc_record(record, domain, resolver=resolver, retries=0)
+    except cd_dmarc.DMARCError as exc:
+        return DmarcJudgment(name, JudgmentStatus.PROBLEM, record, error=str(exc), warnings=tuple(warnings))
+    tags = parsed["tags"]
+    explicit = tuple(
+        (tag, ",".join(u["address"] for u in v["value"]) if tag in ("rua", "ruf") else str(v["value"]))
+        for tag, v in tags.items() if v.get("explicit")
+    )
+    destinations = _report_destinations(domain, tags, resolver)
+    # checkdmarc words an unauthorized destination as a warning; it is judged above, typed
+    warnings += [w for w in parsed["warnings"] if "does not indicate that it accepts" not in w]
+    status = worst(d.status for d in destinations)
+    return DmarcJudgment(name, status, record, explicit, destinations, warnings=tuple(warnings))
+
+
+def _judge_mail_from_mx(mail_from: str, region: str, resolver) -> MailFromMxJudgment:
+    expected = feedback_mx(region)
+    expected_host = expected.split(" ", 1)[1]
+    try:
+        hosts = cd_utils.get_mx_records(mail_from, resolver=resolver, retries=0)
+    except cd_utils.DNSExceptionNXDOMAIN:
+        return MailFromMxJudgment(mail_from, expected, JudgmentStatus.PROBLEM,
+                                  message=f"{mail_from} does not exist: SES needs its MX {expected}")
+    except cd_utils.DNSException as exc:
+        return MailFromMxJudgment(mail_from, expected, JudgmentStatus.COULD_NOT_CHECK,
+                                  message=f"could not look up the MX: {exc.args[0] if exc.args else exc}")
+    found = tuple(f"{h['preference']} {h['hostname'].rstrip('.').lower()}" for h in hosts)
+    names = [h["hostname"].rstrip(".").lower() for h in hosts]
+    if not names:
+        return MailFromMxJudgment(mail_from, expected, JudgmentStatus.PROBLEM, found,
+                                  f"no MX record: SES needs {expected}")
+    if all(n == expected_host for n in names):
+        return MailFromMxJudgment(mail_from, expected, JudgmentStatus.OK, found)
+    regions = [n.split(".")[1] for n in names
+               if n.startswith("feedback-smtp.") and n.endswith(".amazonses.com") and n.count(".") == 3]
+    if expected_host not in names and regions:
+        message = (f"the MX points at SES in {', '.join(sorted(set(regions)))}, but the stack sends from "
+                   f"{region}: SES needs {expected}")
+    elif expected_host in names:
+        message = f"besides {expected}, the name has other MX records ({', '.join(found)}): bounces may go there"
+    else:
+        message = f"the MX points elsewhere ({', '.join(found)}): SES needs {expected}"
+    return MailFromMxJudgment(mail_from, expected, JudgmentStatus.PROBLEM, found, message)
+
+
+def _judge_domain(target: EmailAuthTarget, resolver, health: _RunHealth, servers: int) -> EmailAuthJudgment:
+    domain = target.domain.rstrip(".").lower()
+    spf = []
+    mx = None
+    if target.mail_from_domain:
+        mail_from = target.mail_from_domain.rstrip(".").lower()
+        spf.append(_judge_spf(mail_from, required=True, resolver=resolver))
+        mx = _judge_mail_from_mx(mail_from, target.ses_region, resolver)
+    try:
+        apex_has_txt = _has_txt(domain, resolver)
+    except dns.exception.DNSException as exc:
+        spf.append(SpfJudgment(domain, False, JudgmentStatus.COULD_NOT_CHECK,
+                               error=f"could not look up the TXT records: {exc}"))
+    else:
+        if apex_has_txt:
+            spf.append(_judge_spf(domain, required=False, resolver=resolver))
+    dmarc = _judge_dmarc(domain, resolver) if target.dmarc else None
+    error = ""
+    if servers and len(health.dead_servers()) >= servers:
+        error = f"no nameserver answered ({', '.join(health.dead_servers())})"
+        spf = [s if s.status is JudgmentStatus.OK else
+               SpfJudgment(s.name, s.required, JudgmentStatus.COULD_NOT_CHECK, s.record, s.dns_lookups,
+                           s.error, s.warnings) for s in spf]
+        if dmarc is not None and dmarc.status is JudgmentStatus.PROBLEM:
+            dmarc = DmarcJudgment(dmarc.name, JudgmentStatus.COULD_NOT_CHECK, dmarc.record, dmarc.tags,
+                                  dmarc.report_destinations, dmarc.error, dmarc.warnings)
+    return EmailAuthJudgment(domain, tuple(spf), dmarc, mx, error)
+
+
+def judge_email_auth(
+    targets: Iterable[EmailAuthTarget],
+    settings: ResolverSettings = ResolverSettings(),
+    *,
+    max_workers: int = DEFAULT_WORKERS,
+) -> tuple[EmailAuthJudgment, ...]:
+    """Judge every domain's SPF, DMARC and MAIL FROM MX, domains concurrently; results in order.
+
+    Never raises for DNS trouble (unreachable servers make parts "could not check"); raises
+    :class:`NameserverSetupError` when a given nameserver is malformed or unresolvable.
+    """
+    targets = list(targets)
+    endpoints = _server_endpoints(settings.nameservers)
+    if not targets:
+        return ()
+    health = _RunHealth()
+    resolver = _make_resolver(settings, endpoints, health)
+    with _RUN_LOCK:
+        cd_utils.DNS_CACHE.clear()
+        workers = max(1, min(max_workers, len(targets)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="email-auth") as pool:
+            futures = [pool.submit(_judge_domain, t, resolver, health, len(endpoints)) for t in targets]
+            results = []
+            for target, future in zip(targets, futures):
+                try:
+                    results.append(future.result())
+                except Exception as exc:  # one domain's surprise must not sink the others
+                    results.append(EmailAuthJudgment(target.domain, (), None, None,
+                                                     error=f"judgment failed: {type(exc).__name__}: {exc}"))
+        cd_utils.DNS_CACHE.clear()
+    return tuple(results)

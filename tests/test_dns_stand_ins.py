@@ -1,0 +1,65 @@
+"""The stand-in servers other tests and the benchmarks rely on do what they claim."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import pytest
+
+from tests.conftest import KNOT_TEST_ZONE as ZONE
+from tests.dns_servers import DelayingForwarder
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def soa_query(qid: int) -> bytes:
+    query = dns.message.make_query(ZONE, "SOA")
+    query.id = qid
+    query.flags &= ~dns.flags.RD
+    return query.to_wire()
+
+
+def test_delaying_forwarder_delays_a_thousand_answers_at_once(knot_pair):
+    primary, _ = knot_pair
+    forwarder = DelayingForwarder((primary.address, primary.port), "127.0.0.6", 0.02)
+    try:
+        host, port = forwarder.endpoint.rsplit(":", 1)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
+            client.connect((host, int(port)))
+            client.settimeout(5)
+            started = time.monotonic()
+            for qid in range(1000):
+                client.send(soa_query(qid))
+            answers = {}
+            first = None
+            while len(answers) < 1000:
+                answer = dns.message.from_wire(client.recv(65535))
+                first = first or time.monotonic() - started
+                answers[answer.id] = answer
+            elapsed = time.monotonic() - started
+        assert set(answers) == set(range(1000))  # every client id came back as sent
+        assert all(a.rcode() == dns.rcode.NOERROR and a.answer for a in answers.values())
+        assert first >= 0.02  # not even the first answer came early
+        assert elapsed < 1.0  # concurrently: one after another would take 20 s
+        assert forwarder.received == forwarder.answered == 1000
+    finally:
+        forwarder.close()
+
+
+def test_delaying_forwarder_over_tcp(knot_pair):
+    primary, _ = knot_pair
+    forwarder = DelayingForwarder((primary.address, primary.port), "127.0.0.6", 0.3)
+    try:
+        host, port = forwarder.endpoint.rsplit(":", 1)
+        started = time.monotonic()
+        answer = dns.query.tcp(dns.message.make_query(ZONE, "SOA"), host, port=int(port), timeout=5)
+        assert time.monotonic() - started >= 0.3
+        assert answer.rcode() == dns.rcode.NOERROR and answer.answer[0][0].serial >= 1
+    finally:
+        forwarder.close()

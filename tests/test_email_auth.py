@@ -1,0 +1,104 @@
+"""The email-auth judgment (checkdmarc) with every lookup sent to a loopback Knot server on a high port."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ses_domains.engine.email_auth import (
+    EmailAuthTarget, JudgmentStatus, NameserverSetupError, ResolverSettings, judge_email_auth,
+)
+from tests.conftest import _require_knot
+from tests.dns_servers import BlackholeServer
+from tests.test_audit_world import REGION, REPORTS, start_world
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    _require_knot()
+    started = start_world(tmp_path_factory.mktemp("email-auth"), "127.0.0.43", "127.0.0.44")
+    yield started
+    started.stop()
+
+
+def judge(world, domain: str, **settings):
+    settings.setdefault("nameservers", (world.primary.endpoint,))
+    target = EmailAuthTarget(domain, REGION, f"mail.{domain}", dmarc=True)
+    (judgment,) = judge_email_auth([target], ResolverSettings(**settings))
+    return judgment
+
+
+def test_healthy_domain_passes_with_includes_resolved_on_the_given_server(world):
+    judgment = judge(world, "healthy.test")
+    assert judgment.status is JudgmentStatus.OK, judgment.problems()
+    mail_from, apex = judgment.spf
+    assert (mail_from.name, mail_from.status, mail_from.dns_lookups) == ("mail.healthy.test", JudgmentStatus.OK, 1)
+    assert (apex.name, apex.required, apex.status) == ("healthy.test", False, JudgmentStatus.OK)
+    assert apex.record == "v=spf1 include:amazonses.com -all"
+    assert dict(judgment.dmarc.tags)["p"] == "none"
+    (destination,) = judgment.dmarc.report_destinations
+    assert (destination.destination_domain, destination.status) == (REPORTS, JudgmentStatus.OK)
+    assert judgment.mail_from_mx.found == (f"10 feedback-smtp.{REGION}.amazonses.com",)
+    assert judgment.as_json()["status"] == "ok"
+
+
+def test_two_spf_records_at_the_mail_from_name(world):
+    judgment = judge(world, "twospf.test")
+    spf = judgment.spf[0]
+    assert (spf.name, spf.status) == ("mail.twospf.test", JudgmentStatus.PROBLEM)
+    assert "multiple SPF" in spf.error
+    assert judgment.status is JudgmentStatus.PROBLEM
+
+
+def test_spf_with_eleven_lookups(world):
+    spf = judge(world, "eleven.test").spf[0]
+    assert spf.status is JudgmentStatus.PROBLEM
+    assert spf.dns_lookups == 11
+    assert "11" in spf.error
+
+
+def test_unauthorized_external_rua(world):
+    judgment = judge(world, "unauth.test")
+    (destination,) = judgment.dmarc.report_destinations
+    assert destination.status is JudgmentStatus.PROBLEM
+    assert destination.authorization_name == f"unauth.test._report._dmarc.{REPORTS}"
+    assert destination.address == f"dmarc@{REPORTS}"
+    assert judgment.dmarc.status is JudgmentStatus.PROBLEM
+    assert any(destination.authorization_name in line for line in judgment.problems())
+
+
+def test_mail_from_mx_in_another_region(world):
+    mx = judge(world, "region.test").mail_from_mx
+    assert mx.status is JudgmentStatus.PROBLEM
+    assert mx.found == ("10 feedback-smtp.eu-west-1.amazonses.com",)
+    assert "eu-west-1" in mx.message and REGION in mx.message
+
+
+def test_many_domains_judged_concurrently_keep_their_order(world):
+    domains = ["healthy.test", "twospf.test", "eleven.test", "unauth.test", "region.test", "dkim.test"]
+    targets = [EmailAuthTarget(d, REGION, f"mail.{d}") for d in domains]
+    judgments = judge_email_auth(targets, ResolverSettings((world.primary.endpoint,)), max_workers=4)
+    assert [j.domain for j in judgments] == domains
+    assert [j.status for j in judgments] == [JudgmentStatus.OK, JudgmentStatus.PROBLEM, JudgmentStatus.PROBLEM,
+                                             JudgmentStatus.PROBLEM, JudgmentStatus.PROBLEM, JudgmentStatus.OK]
+
+
+def test_dead_nameserver_is_could_not_check_within_bounded_time():
+    server = BlackholeServer("127.0.0.46")
+    try:
+        targets = [EmailAuthTarget(f"d{i}.test", REGION, f"mail.d{i}.test") for i in range(8)]
+        started = time.monotonic()
+        judgments = judge_email_auth(targets, ResolverSettings((server.endpoint,)))
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert {j.status for j in judgments} == {JudgmentStatus.COULD_NOT_CHECK}
+    assert all(s.status is JudgmentStatus.COULD_NOT_CHECK for j in judgments for s in j.spf)
+    assert all(j.dmarc.status is JudgmentStatus.COULD_NOT_CHECK for j in judgments)
+    assert elapsed < 5.0
+
+
+def test_malformed_nameserver_is_a_setup_error():
+    with pytest.raises(NameserverSetupError, match="port"):
+        judge_email_auth([EmailAuthTarget("x.test", REGION)], ResolverSettings(("127.0.0.1:dns",)))
