@@ -14,7 +14,7 @@ from ses_domains.engine.email_auth import JudgmentStatus, ResolverSettings
 from ses_domains.records.model import DnsRecord
 from tests.conftest import _require_knot
 from tests.dns_servers import BlackholeServer, wait_in_sync
-from tests.test_audit_world import REGION, expected_records, start_world
+from tests.audit_world import REGION, expected_records, start_world
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from ses_domains.engine.email_auth import (
 )
 from tests.conftest import _require_knot
 from tests.dns_servers import BlackholeServer
-from tests.test_audit_world import REGION, REPORTS, start_world
+from tests.audit_world import REGION, REPORTS, start_world
 
 
 @pytest.fixture(scope="module")
