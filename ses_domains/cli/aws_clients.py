@@ -1,0 +1,31 @@
+"""boto3 clients for the command: the stack's ``aws:region``/``aws:profile``, boto3's standard chain
+(environment, shared files, SSO, ``AWS_ENDPOINT_URL_<SERVICE>``), and every call bounded in time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.config import Config
+
+from ses_domains.cli.errors import CommandError
+from ses_domains.engine.ses.client import AwsSettings, AwsSettingsError, make_session
+
+CALL_TIMEOUT_S = 8.0
+"""A read the command makes (SES identity, Route 53 zone) answers within this or is reported as unanswered."""
+
+
+def bounded_config(timeout_s: float = CALL_TIMEOUT_S) -> Config:
+    return Config(
+        connect_timeout=min(3.0, timeout_s),
+        read_timeout=timeout_s,
+        retries={"mode": "standard", "total_max_attempts": 2},
+        user_agent_extra="ses-domains-cli",
+    )
+
+
+def make_client(settings: AwsSettings, service: str, timeout_s: float = CALL_TIMEOUT_S) -> Any:
+    try:
+        session = make_session(settings)
+    except AwsSettingsError as error:
+        raise CommandError(str(error)) from None
+    return session.client(service, config=bounded_config(timeout_s))
