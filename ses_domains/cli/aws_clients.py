@@ -23,9 +23,18 @@ def bounded_config(timeout_s: float = CALL_TIMEOUT_S) -> Config:
     )
 
 
+NO_CREDENTIALS = (
+    "no AWS credentials found (boto3 looked in the environment, aws:profile, ~/.aws, SSO and the instance "
+    "role): set aws:profile in the stack or AWS credentials in the environment"
+)
+
+
 def make_client(settings: AwsSettings, service: str, timeout_s: float = CALL_TIMEOUT_S) -> Any:
+    """A client; ``CommandError`` for an unknown profile and when there are no credentials at all."""
     try:
         session = make_session(settings)
     except AwsSettingsError as error:
         raise CommandError(str(error)) from None
+    if session.get_credentials() is None:
+        raise CommandError(NO_CREDENTIALS)
     return session.client(service, config=bounded_config(timeout_s))
