@@ -26,7 +26,8 @@ from ses_domains.deploy.configuration_set_policies import (
     firehose_trust_policy,
     sns_topic_policy,
 )
-from ses_domains.records.tracking import tracking_cname, tracking_endpoint
+from ses_domains.records.ses import tracking_endpoint
+from ses_domains.records.tracking import tracking_cname
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.zones import HostedZone
 

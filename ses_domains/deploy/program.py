@@ -48,7 +48,7 @@ def declare(stack: StackSpec, zones: dict) -> None:
         for spec in stack.domains
     }
     verification = declare_verification(
-        {spec.domain: sending_domains[spec.domain] for spec in stack.domains if spec.verify.enabled},
+        [sending_domains[spec.domain] for spec in stack.domains if spec.verify.enabled],
         stack.region,
         stack.profile,
     )

@@ -5,30 +5,31 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from ses_domains.records.model import DnsRecord
-from ses_domains.records.route53 import route53_values
 from ses_domains.deploy.zones import HostedZone
+from ses_domains.records.model import DnsRecord
 
 
 def declare_record(
     name: str,
     zone: HostedZone,
     parent: pulumi.Resource,
+    record: pulumi.Input[DnsRecord],
     *,
-    record_name: pulumi.Input[str],
     record_type: str,
     ttl: int,
-    values: pulumi.Input[list[str]],
 ) -> aws.route53.Record:
+    """``record`` may be known (static records) or an output (DKIM records, whose tokens SES
+    gives only once the identity exists); type and TTL are always known, so previews show them."""
+    record = pulumi.Output.from_input(record)
     # Never allow_overwrite: Route 53's CREATE fails on an existing record set instead of
     # silently replacing what another owner put there.
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
-        name=record_name,
+        name=record.apply(lambda r: r.name),
         type=record_type,
         ttl=ttl,
-        records=values,
+        records=record.apply(lambda r: r.route53_values()),
         allow_overwrite=False,
         opts=pulumi.ResourceOptions(parent=parent),
     )
@@ -36,18 +37,18 @@ def declare_record(
 
 def declare_known_record(name: str, zone: HostedZone, parent: pulumi.Resource, record: DnsRecord) -> aws.route53.Record:
     """A record whose name and values are known before anything is created."""
-    return declare_record(
-        name, zone, parent,
-        record_name=record.name, record_type=record.type, ttl=record.ttl, values=route53_values(record),
+    return aws.route53.Record(
+        name,
+        zone_id=zone.zone_id,
+        name=record.name,
+        type=record.type,
+        ttl=record.ttl,
+        records=record.route53_values(),
+        allow_overwrite=False,
+        opts=pulumi.ResourceOptions(parent=parent),
     )
 
 
 def record_output(record: DnsRecord, zone: HostedZone) -> dict:
     """A record as the stack exports it: what a user would type into a DNS console."""
-    return {
-        "name": record.name,
-        "type": record.type,
-        "values": list(record.values),
-        "ttl": record.ttl,
-        "zone": zone.name,
-    }
+    return {"name": record.name, "type": record.type, "values": list(record.values), "ttl": record.ttl, "zone": zone.name}

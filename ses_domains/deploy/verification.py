@@ -9,7 +9,8 @@ Mind the pitfalls of dynamic providers:
 
 - The provider object is pickled by reference (module + class name) into every stack's state:
   this module's path and ``VerificationProvider``'s name must never change, or refresh and
-  destroy of existing stacks break.
+  destroy of existing stacks break. (Stacks from before this package stored
+  ``components.domain_verification.VerificationProvider``, which stays as an alias.)
 - It holds only plain data; AWS clients are created inside each method.
 - Custom timeouts do not reach it: each domain carries its own deadline (``verify.timeout``).
 - Its stdout is relayed by the Pulumi engine to ``pulumi up``'s output, so progress is printed.
@@ -17,49 +18,50 @@ Mind the pitfalls of dynamic providers:
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi.dynamic
 
+from ses_domains.deploy.sending_domain import SendingDomain
 from ses_domains.deploy.verification_state import domains_to_verify
 
 
 class VerificationProvider(pulumi.dynamic.ResourceProvider):
-    """Runs in Pulumi's dynamic provider host; the engine work lives in ``stack_run``, imported
-    only here, when an operation runs."""
+    """Runs in Pulumi's dynamic provider host; the engine work lives in ``provider_ops``,
+    imported only when an operation runs, so the program never loads the DNS and SES engine."""
 
     serialize_as_secret_always = False
     """Nothing secret is captured: the provider is a class reference and no data."""
 
     def diff(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.DiffResult:
         return pulumi.dynamic.DiffResult(
-            changes=bool(domains_to_verify(olds, news)) or olds.get("domains") != news.get("domains"),
+            changes=bool(domains_to_verify(olds, news)) or set(olds.get("domains") or {}) != set(news.get("domains") or {}),
             replaces=[],
             stables=[],
             delete_before_replace=False,
         )
 
     def create(self, props: dict) -> pulumi.dynamic.CreateResult:
-        from ses_domains.deploy import provider_ops as stack_run
+        from ses_domains.deploy import provider_ops
 
-        results = stack_run.verify(props, sorted(props["domains"]), {})
+        results = provider_ops.verify(props, sorted(props["domains"]), {})
         return pulumi.dynamic.CreateResult(id_="ses-domains-verification", outs={**props, "results": results})
 
     def update(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.UpdateResult:
-        from ses_domains.deploy import provider_ops as stack_run
+        from ses_domains.deploy import provider_ops
 
         again = domains_to_verify(olds, news)
         old_results = olds.get("results") or {}
         kept = {d: old_results[d] for d in news["domains"] if d not in again and d in old_results}
-        return pulumi.dynamic.UpdateResult(outs={**news, "results": stack_run.verify(news, again, kept)})
+        return pulumi.dynamic.UpdateResult(outs={**news, "results": provider_ops.verify(news, again, kept)})
 
     def read(self, id_: str, props: dict) -> pulumi.dynamic.ReadResult:
-        """``pulumi refresh`` / ``preview --refresh``: the refresh shows a domain that regressed,
-        and the next ``pulumi up`` verifies it again (see ``stack_run.refresh``)."""
-        from ses_domains.deploy import provider_ops as stack_run
+        """``pulumi refresh`` / ``preview --refresh``: a domain that regressed shows as not
+        verified, and the next ``pulumi up`` verifies it again (see ``provider_ops.refresh``)."""
+        from ses_domains.deploy import provider_ops
 
-        return pulumi.dynamic.ReadResult(id_, {**props, "results": stack_run.refresh(props)})
+        return pulumi.dynamic.ReadResult(id_, {**props, "results": provider_ops.refresh(props)})
 
     def delete(self, _id: str, _props: dict) -> None:
         """Nothing to undo: verification only looked."""
@@ -89,22 +91,20 @@ class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Ver
 
 
 def declare_verification(
-    domains: dict[str, Any], region: str, profile: Optional[str]
+    domains: Sequence[SendingDomain], region: str, profile: Optional[str]
 ) -> Optional[StackVerification]:
-    """The stack's verification step for the ``SendingDomain``s whose ``verify.enabled`` is on,
+    """The stack's verification step for these domains (those whose ``verify.enabled`` is on),
     after every record and MAIL FROM setting of theirs exists; ``None`` when there are none."""
     if not domains:
         return None
     pulumi.log.info(
-        f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(domains)} "
+        f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(c.domain for c in domains)} "
         "(progress lines start with 'ses-domains verify:')"
     )
     return StackVerification(
         "verification",
-        domains={domain: component.verification_input for domain, component in domains.items()},
+        domains={component.domain: component.verification_job.apply(lambda job: job.to_props()) for component in domains},
         region=region,
         profile=profile,
-        opts=pulumi.ResourceOptions(
-            depends_on=[resource for component in domains.values() for resource in component.published]
-        ),
+        opts=pulumi.ResourceOptions(depends_on=[resource for component in domains for resource in component.published]),
     )

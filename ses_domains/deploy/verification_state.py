@@ -1,38 +1,34 @@
-"""The verification resource's state as plain dicts: what each domain's input holds, and which
-domains need verifying again. Pure and cheap to import (the Pulumi program imports it)."""
+"""The verification resource's props, read into the engine's types, and which domains need
+verifying again. Cheap to import: the provider's ``diff`` runs in the program's preview."""
 
 from __future__ import annotations
 
-CHECKED_KEYS = ("records", "nameservers", "mailFromRequired")
-"""The part of a domain's input whose change means verifying it again (not its timeout)."""
+from typing import Any, Mapping
+
+from ses_domains.engine.job import DomainResult, VerificationJob
 
 
-def job_input(records: list[dict], nameservers: list[str], mail_from_required: bool, timeout_s: float) -> dict:
-    """One domain's entry in the resource's ``domains`` input (plain data, stable for diffs)."""
-    return {
-        "records": [
-            {"name": r["name"], "type": r["type"], "values": list(r["values"]), "ttl": r["ttl"]} for r in records
-        ],
-        "nameservers": list(nameservers),
-        "mailFromRequired": mail_from_required,
-        "timeoutSeconds": timeout_s,
-    }
+def jobs_of(props: Mapping[str, Any]) -> dict[str, VerificationJob]:
+    return {domain: VerificationJob.from_props(domain, entry) for domain, entry in (props.get("domains") or {}).items()}
 
 
-def domains_to_verify(olds: dict, news: dict) -> list[str]:
+def results_of(props: Mapping[str, Any]) -> dict[str, DomainResult]:
+    return {domain: DomainResult.from_props(domain, entry) for domain, entry in (props.get("results") or {}).items()}
+
+
+def domains_to_verify(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     """Domains of ``news`` that are new, whose checked input changed, that were not verified
-    (or whose refresh found them regressed), or all of them when the AWS settings changed."""
-    old_domains, old_results = olds.get("domains") or {}, olds.get("results") or {}
+    (or whose refresh found them regressed), or all of them when the AWS settings changed.
+
+    A domain a refresh could not check keeps the verified state it had: an unreachable server
+    is not drift."""
+    old_jobs, old_results = jobs_of(olds), results_of(olds)
     same_account = olds.get("aws") == news.get("aws")
     return sorted(
         domain
-        for domain, entry in (news.get("domains") or {}).items()
+        for domain, job in jobs_of(news).items()
         if not same_account
-        or domain not in old_domains
-        or _checked(old_domains[domain]) != _checked(entry)
-        or not (old_results.get(domain) or {}).get("verified")
+        or domain not in old_jobs
+        or old_jobs[domain].checked() != job.checked()
+        or not (domain in old_results and old_results[domain].verified)
     )
-
-
-def _checked(entry: dict) -> dict:
-    return {key: entry[key] for key in CHECKED_KEYS}

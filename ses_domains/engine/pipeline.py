@@ -1,82 +1,84 @@
 """Verifying sending domains end to end: every record on every authoritative server, then SES.
 
-Each domain runs its own pipeline, all at once: as soon as one domain's records are visible
-everywhere its SES polling starts, while slower domains are still waiting for DNS, so a stack
-waits as long as its slowest domain, never the sum. DNS waits share one transport (one set of
-sockets); SES waits run in threads (boto3 is blocking).
+One pipeline, two ways to run it:
+
+- :func:`verify_domains` waits: each domain runs its own DNS-then-SES pipeline, all at once. As
+  soon as one domain's records are visible everywhere its SES polling starts, while slower domains
+  are still waiting for DNS, so a stack waits as long as its slowest domain, never the sum.
+  ``pulumi up`` (the verification step) and ``ses-domains wait`` use it.
+- :func:`check_domains` looks once: one DNS round for every domain, then one SES read each. Refresh
+  (``pulumi preview --refresh``) and ``ses-domains check`` use it. A server or SES that cannot be
+  reached makes the domain "could not check", never "regressed": its verified state stays as the
+  look before found it.
+
+DNS waits share one transport (one set of sockets); SES calls run in threads (boto3 blocks).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Optional
+from typing import Callable, Mapping, Optional, Sequence
 
-from ses_domains.records.model import DnsRecord
 from ses_domains.engine.dns.transport import DnsTransport
-from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, wait_for_records
-from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, SesVerificationError, WaitOptions, wait_for_identity
+from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, check_once, wait_for_records
+from ses_domains.engine.job import DomainResult, Stage, VerificationJob
+from ses_domains.engine.ses.client import SesError, SesReader
+from ses_domains.engine.ses.policy import WaitOptions
+from ses_domains.engine.ses.status import judge
+from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, wait_for_identity
 
-ProgressLine = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class DomainJob:
-    """One domain to verify: what must be in DNS, where to look, and how long to wait."""
-
-    domain: str
-    records: tuple[DnsRecord, ...]
-    nameservers: tuple[str, ...]
-    mail_from_required: bool
-    timeout_s: float
+SES_READ_TIMEOUT_S = 20.0
+"""How long one look at SES may take during a check (connect, read and retries together)."""
 
 
 @dataclass(frozen=True)
-class DomainOutcome:
-    """What happened to one domain; plain data, the shape the Pulumi resource stores."""
+class Progress:
+    """One progress line about one domain; ``milestone`` for a step done (DNS ready, verified,
+    failed), which a throttled display never drops."""
 
     domain: str
-    verified: bool
-    stage: str
-    """``dns`` or ``ses``: where the pipeline stopped (``ses`` once verified)."""
-    dns_seconds: Optional[float] = None
-    dns_queries: int = 0
-    ses_seconds: Optional[float] = None
-    ses_status: dict[str, Any] = field(default_factory=dict)
-    verified_at: Optional[str] = None
-    error: Optional[str] = None
+    text: str
+    milestone: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "stage": self.stage,
-            "dnsSeconds": self.dns_seconds,
-            "dnsQueries": self.dns_queries,
-            "sesSeconds": self.ses_seconds,
-            "sesStatus": self.ses_status,
-            "verifiedAt": self.verified_at,
-            "error": self.error,
-        }
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.text}"
+
+
+ProgressSink = Callable[[Progress], None]
+
+
+def _ignore(_progress: Progress) -> None:
+    pass
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _target(job: VerificationJob) -> DomainTarget:
+    return DomainTarget(job.domain, job.records, job.nameservers)
 
 
 async def verify_domains(
-    jobs: list[DomainJob],
-    ses_client_for: Callable[[str], Any],
+    jobs: Sequence[VerificationJob],
+    ses: SesReader,
     *,
-    progress: ProgressLine = lambda line: None,
+    progress: ProgressSink = _ignore,
     progress_every_s: float = 10.0,
     ses_options: Optional[Callable[[float], WaitOptions]] = None,
     ses_sleep: Callable[[float], None] = time.sleep,
-) -> list[DomainOutcome]:
-    """Verify every job concurrently; never raises for a domain that fails (see ``error``)."""
+) -> list[DomainResult]:
+    """Verify every job concurrently, each within its own ``timeout_s``; never raises for a
+    domain that fails (see ``DomainResult.error``)."""
     transport = DnsTransport()
     reporter = _Reporter(progress, progress_every_s)
     try:
         return list(
             await asyncio.gather(
-                *(_verify_one(job, ses_client_for, transport, reporter, ses_options, ses_sleep) for job in jobs)
+                *(_verify_one(job, ses, transport, reporter, ses_options, ses_sleep) for job in jobs)
             )
         )
     finally:
@@ -84,70 +86,128 @@ async def verify_domains(
 
 
 async def _verify_one(
-    job: DomainJob,
-    ses_client_for: Callable[[str], Any],
+    job: VerificationJob,
+    ses: SesReader,
     transport: DnsTransport,
     reporter: "_Reporter",
     ses_options: Optional[Callable[[float], WaitOptions]],
     ses_sleep: Callable[[float], None],
-) -> DomainOutcome:
+) -> DomainResult:
     started = time.monotonic()
     reporter.say(job.domain, f"checking {len(job.records)} records on {len(job.nameservers)} nameservers")
     report = await wait_for_records(
-        [DomainTarget(job.domain, job.records, job.nameservers)],
+        [_target(job)],
         deadline_s=job.timeout_s,
         transport=transport,
         on_progress=lambda p: reporter.dns(job.domain, p),
     )
     dns_seconds = round(report.elapsed_s, 3)
     if not report.ready:
-        reporter.say(job.domain, "DNS not ready", force=True)
-        return DomainOutcome(job.domain, False, "dns", dns_seconds, report.queries_sent, error=report.describe())
+        reporter.say(job.domain, "DNS not ready", milestone=True)
+        return DomainResult(job.domain, False, Stage.DNS, dns_seconds, report.queries_sent, error=report.describe())
     reporter.say(
         job.domain,
         f"DNS ready on every nameserver after {dns_seconds:.1f}s ({report.queries_sent} queries); polling SES",
-        force=True,
+        milestone=True,
     )
     remaining = max(1.0, job.timeout_s - (time.monotonic() - started))
     options = ses_options(remaining) if ses_options else WaitOptions(timeout=remaining)
     try:
-        result = await asyncio.to_thread(
+        verified = await asyncio.to_thread(
             wait_for_identity,
-            ses_client_for(job.domain),
+            ses,
             IdentityTarget(job.domain, mail_from_required=job.mail_from_required),
             options=options,
-            on_progress=lambda event: reporter.ses(event),
+            on_progress=reporter.ses,
             sleep=ses_sleep,
         )
-    except SesVerificationError as error:
+    except SesError as error:
         status = getattr(error, "status", None)
-        reporter.say(job.domain, "SES verification did not succeed", force=True)
-        return DomainOutcome(
-            job.domain, False, "ses", dns_seconds, report.queries_sent,
+        reporter.say(job.domain, "SES verification did not succeed", milestone=True)
+        return DomainResult(
+            job.domain, False, Stage.SES, dns_seconds, report.queries_sent,
             ses_status=status.as_dict() if status is not None else {}, error=str(error),
         )
-    reporter.say(job.domain, f"verified for sending after {time.monotonic() - started:.1f}s", force=True)
-    return DomainOutcome(
-        job.domain, True, "ses", dns_seconds, report.queries_sent,
-        ses_seconds=round(result.elapsed, 3),
-        ses_status=result.status.as_dict(),
-        verified_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    reporter.say(job.domain, f"verified for sending after {time.monotonic() - started:.1f}s", milestone=True)
+    return DomainResult(
+        job.domain, True, Stage.SES, dns_seconds, report.queries_sent,
+        ses_seconds=round(verified.elapsed, 3),
+        ses_status=verified.status.as_dict(),
+        verified_at=_now(),
     )
 
 
-class _Reporter:
-    """Progress lines, at most one per domain every ``every_s`` seconds unless forced."""
+async def check_domains(
+    jobs: Sequence[VerificationJob],
+    ses: SesReader,
+    previous: Mapping[str, DomainResult] = {},
+    *,
+    ses_timeout_s: float = SES_READ_TIMEOUT_S,
+) -> list[DomainResult]:
+    """One look at every job: what a refresh stores, beside what the look before found.
 
-    def __init__(self, emit: ProgressLine, every_s: float):
-        self.emit = emit
+    A domain whose records are all served and whose SES status is verified is verified (since
+    the earlier ``verified_at`` if it already was); a record missing or wrong, or an SES status no
+    longer verified, makes it not verified; a server or SES that could not be asked leaves the
+    previous result as it was, marked ``unchecked``.
+    """
+    started = time.monotonic()
+    report = await check_once([_target(job) for job in jobs])
+    dns_seconds = round(time.monotonic() - started, 3)
+    return list(await asyncio.gather(*(
+        _check_one(job, report.domain(job.domain), ses, previous.get(job.domain), dns_seconds, ses_timeout_s)
+        for job in jobs
+    )))
+
+
+async def _check_one(job, dns, ses, before, dns_seconds, ses_timeout_s) -> DomainResult:
+    before = before or DomainResult(job.domain, False, Stage.DNS)
+    queries = sum(p.queries for p in dns.pairs)
+    problems = [p for p in dns.pairs if not p.ready]
+    unreachable = [p for p in problems if p.state.could_not_check]
+    if unreachable:
+        return before.could_not_check("\n".join(p.describe() for p in unreachable))
+    if problems:
+        return DomainResult(job.domain, False, Stage.DNS, dns_seconds, queries,
+                            error="\n".join(p.describe() for p in problems))
+    try:
+        status = await asyncio.to_thread(ses.read_identity, job.domain, timeout_s=ses_timeout_s)
+    except SesError as error:
+        if getattr(error, "retryable", False):
+            return before.could_not_check(str(error))
+        return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, error=str(error))
+    judgement = judge(status, mail_from_required=job.mail_from_required)
+    if judgement.unmet:
+        return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
+                            error="; ".join(str(u) for u in judgement.unmet))
+    return DomainResult(job.domain, True, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
+                        verified_at=before.verified_at if before.verified else _now())
+
+
+def run_verify(jobs: Sequence[VerificationJob], ses: SesReader, **options) -> list[DomainResult]:
+    """Blocking :func:`verify_domains` (its own event loop)."""
+    return asyncio.run(verify_domains(jobs, ses, **options))
+
+
+def run_check(jobs: Sequence[VerificationJob], ses: SesReader, previous: Mapping[str, DomainResult] = {},
+              **options) -> list[DomainResult]:
+    """Blocking :func:`check_domains` (its own event loop)."""
+    return asyncio.run(check_domains(jobs, ses, previous, **options))
+
+
+class _Reporter:
+    """Progress to a sink: at most one line per domain every ``every_s`` seconds, milestones always."""
+
+    def __init__(self, sink: ProgressSink, every_s: float):
+        self.sink = sink
         self.every_s = every_s
         self.last: dict[str, float] = {}
 
-    def say(self, domain: str, text: str, *, force: bool = False) -> None:
+    def say(self, domain: str, text: str, *, milestone: bool = False) -> None:
         now = time.monotonic()
-        if force or now - self.last.get(domain, float("-inf")) >= self.every_s:
+        if milestone or now - self.last.get(domain, float("-inf")) >= self.every_s:
             self.last[domain] = now
-            self.emit(f"{domain}: {text}")
+            self.sink(Progress(domain, text, milestone))
 
     def dns(self, domain: str, progress: DnsProgress) -> None:
         self.say(

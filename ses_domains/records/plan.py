@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from ses_domains.records.dkim import easy_dkim_record
+from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.dmarc import dmarc_record
 from ses_domains.records.mail_from import mail_from_mx, mail_from_spf
 from ses_domains.records.model import DnsRecord
 
 if TYPE_CHECKING:
     from ses_domains.config.domains import DomainSpec
+
+
+def dkim_strategy(spec: "DomainSpec", region: str) -> EasyDkim:
+    return EasyDkim(region=region, key_length=spec.dkim_key_length)
 
 
 def static_records(spec: "DomainSpec", region: str) -> dict[str, DnsRecord]:
@@ -25,7 +29,7 @@ def static_records(spec: "DomainSpec", region: str) -> dict[str, DnsRecord]:
     return records
 
 
-def all_records(spec: "DomainSpec", region: str, dkim_tokens: Sequence[str]) -> list[DnsRecord]:
+def domain_records(spec: "DomainSpec", region: str, dkim_tokens: Sequence[str]) -> tuple[DnsRecord, ...]:
     """DKIM records first, then the static ones: the order the stack outputs list them in."""
-    dkim = [easy_dkim_record(spec.domain, token, spec.ttl) for token in dkim_tokens]
-    return dkim + list(static_records(spec, region).values())
+    dkim = dkim_strategy(spec, region).records(spec.domain, dkim_tokens, spec.ttl)
+    return dkim + tuple(static_records(spec, region).values())

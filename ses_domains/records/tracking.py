@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from ses_domains.records.model import DnsRecord
-
-
-def tracking_endpoint(region: str) -> str:
-    """The regional SES open/click tracking host a custom tracking domain points its CNAME at."""
-    return f"r.{region}.awstrack.me"
+from ses_domains.records.ses import tracking_endpoint
 
 
 def tracking_cname(tracking_domain: str, region: str, ttl: int) -> DnsRecord:

@@ -1,0 +1,50 @@
+"""Every name and value SES defines for a sending domain, in one place.
+
+AWS General Reference, Amazon SES, "DKIM domains": most regions publish Easy DKIM keys under
+``dkim.amazonses.com``; the regions below have their own DKIM domain,
+``dkim.<region>.amazonses.com``. ``GetEmailIdentity`` reports the one an identity uses as
+``DkimAttributes.SigningHostedZone``.
+"""
+
+from __future__ import annotations
+
+REGIONAL_DKIM_DOMAIN_REGIONS = frozenset({
+    "af-south-1", "ap-northeast-3", "ap-south-2", "ap-southeast-3", "ap-southeast-5",
+    "ca-west-1", "eu-central-2", "eu-south-1", "il-central-1", "us-gov-east-1",
+})
+SPF_INCLUDE = "amazonses.com"
+"""The SPF include that authorizes SES's sending addresses."""
+MAIL_FROM_MX_PREFERENCE = 10
+
+
+def dkim_domain(region: str) -> str:
+    """Where SES publishes the Easy DKIM keys of identities in ``region``."""
+    if region in REGIONAL_DKIM_DOMAIN_REGIONS:
+        return f"dkim.{region}.amazonses.com"
+    return "dkim.amazonses.com"
+
+
+def easy_dkim_host(token: str, domain: str) -> str:
+    return f"{token}._domainkey.{domain}".lower()
+
+
+def easy_dkim_target(token: str, region: str) -> str:
+    return f"{token}.{dkim_domain(region)}".lower()
+
+
+def feedback_endpoint(region: str) -> str:
+    """The host the MAIL FROM MX must name: SES's bounce endpoint in the identity's region."""
+    return f"feedback-smtp.{region}.amazonses.com"
+
+
+def mail_from_mx_value(region: str) -> str:
+    return f"{MAIL_FROM_MX_PREFERENCE} {feedback_endpoint(region)}"
+
+
+def ses_spf(qualifier: str = "~") -> str:
+    return f"v=spf1 include:{SPF_INCLUDE} {qualifier}all"
+
+
+def tracking_endpoint(region: str) -> str:
+    """The regional SES open/click tracking host a custom tracking domain points its CNAME at."""
+    return f"r.{region}.awstrack.me"
