@@ -58,7 +58,7 @@ def test_records_table_with_tokens_from_ses(capsys, project, ses):
     assert "bounce.example.com" in out and "10 feedback-smtp.eu-west-1.amazonses.com" in out
     assert "v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com" in out
     assert "news.example.org  (zone example.org)" in out
-    assert "<dkim-token" not in out
+    assert "from-ses" not in out
     assert "\x1b[" not in out  # not a terminal: no colours
     assert sorted(ses.requests) == ["example.com", "news.example.org"]
 
@@ -100,9 +100,9 @@ def test_records_without_credentials_show_placeholders_and_say_why(capsys, proje
     code, out, err = run(capsys, "records", "--stack", "dev", "-C", str(project), "-f", "zone")
     assert code == 0
     assert ses.requests == []
-    assert "note: DKIM tokens of example.com, news.example.org shown as <dkim-token-1..3>" in err
+    assert "note: DKIM tokens of example.com, news.example.org shown as dkim-token-N-from-ses" in err
     assert "no AWS credentials found" in err
-    assert "; <dkim-token-1>._domainkey.example.com. 1800 IN CNAME <dkim-token-1>.dkim.amazonses.com." in out
+    assert "; dkim-token-1-from-ses._domainkey.example.com. 1800 IN CNAME dkim-token-1-from-ses.dkim.amazonses.com." in out
     zone = dns.zone.from_text(out, origin=".", relativize=False, check_origin=False)
     assert {str(name) for name in zone.nodes} == {"bounce.example.com.", "_dmarc.example.com."}
 
@@ -111,9 +111,9 @@ def test_records_before_the_identity_exists_name_the_region(capsys, project, ses
     ses.script("example.com", SesState())
     code, out, err = run(capsys, "records", "--stack", "dev", "-C", str(project))
     assert code == 0
-    assert "<dkim-token-1>._domainkey.news.example.org" in out
-    assert "<dkim-token" not in out.split("news.example.org  (zone")[0]
-    assert "DKIM tokens of news.example.org shown as <dkim-token-1..3>" in err
+    assert "dkim-token-1-from-ses._domainkey.news.example.org" in out
+    assert "from-ses" not in out.split("news.example.org  (zone")[0]
+    assert "DKIM tokens of news.example.org shown as dkim-token-N-from-ses" in err
     assert "SES has no identity news.example.org in region eu-west-1" in err
 
 

@@ -39,4 +39,4 @@ def _explain_placeholders(domains: list[DomainRecords], console: Console) -> Non
         if not entry.dkim_from_ses:
             by_reason.setdefault(entry.why_placeholders or "", []).append(entry.domain)
     for reason, names in by_reason.items():
-        console.note(f"DKIM tokens of {', '.join(names)} shown as <dkim-token-1..3>: {reason}")
+        console.note(f"DKIM tokens of {', '.join(names)} shown as dkim-token-N-from-ses: {reason}")

@@ -10,9 +10,6 @@ from ses_domains.cli.stack_records import DomainRecords, is_placeholder
 from ses_domains.cli.table import format_table
 from ses_domains.records.model import DnsRecord
 
-TXT_STRING_LIMIT = 255
-
-
 def records_table(stack: str, region: str, domains: Sequence[DomainRecords], tracking: Sequence[DnsRecord],
                   palette: Palette) -> str:
     lines = [f"Records of stack {stack} (SES region {region})"]
@@ -72,39 +69,9 @@ def records_zone(stack: str, region: str, domains: Sequence[DomainRecords], trac
             lines.append(f"; the DKIM records below need the identity's tokens from SES: {entry.why_placeholders}")
         for record in entry.records:
             prefix = "; " if is_placeholder(record) else ""
-            lines.extend(prefix + line for line in zone_lines(record))
+            lines.extend(prefix + line for line in record.zone_file_lines())
     if tracking:
         lines.append("; custom tracking domains")
         for record in tracking:
-            lines.extend(zone_lines(record))
+            lines.extend(record.zone_file_lines())
     return "\n".join(lines) + "\n"
-
-
-def zone_lines(record: DnsRecord) -> list[str]:
-    return [f"{record.name}. {record.ttl} IN {record.type} {zone_value(record.type, value)}" for value in record.values]
-
-
-def zone_value(rdtype: str, value: str) -> str:
-    """Presentation form: a host gets its final dot; a TXT value becomes quoted strings of at most 255."""
-    if rdtype == "CNAME":
-        return value.rstrip(".") + "."
-    if rdtype == "MX":
-        preference, _, host = value.partition(" ")
-        return f"{preference} {host.rstrip('.')}."
-    if rdtype == "TXT":
-        data = value.encode("utf-8")
-        chunks = [data[i:i + TXT_STRING_LIMIT] for i in range(0, len(data), TXT_STRING_LIMIT)] or [b""]
-        return " ".join('"' + _escape(chunk) + '"' for chunk in chunks)
-    return value
-
-
-def _escape(chunk: bytes) -> str:
-    out = []
-    for byte in chunk:
-        if byte in (0x22, 0x5C):
-            out.append("\\" + chr(byte))
-        elif 0x20 <= byte < 0x7F:
-            out.append(chr(byte))
-        else:
-            out.append(f"\\{byte:03d}")
-    return "".join(out)

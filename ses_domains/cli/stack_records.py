@@ -9,20 +9,16 @@ from typing import Optional
 from ses_domains.cli.ses_identities import IdentityReading
 from ses_domains.config.domains import DEFAULT_TTL, DomainSpec
 from ses_domains.config.stack import StackSpec
-from ses_domains.records.dkim import EASY_DKIM_TOKEN_COUNT
+from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.model import DnsRecord
-from ses_domains.records.plan import all_records
+from ses_domains.records.plan import domain_records as planned_records
 from ses_domains.records.tracking import tracking_cname
 
-PLACEHOLDER_MARK = "<dkim-token-"
-
-
-def placeholder_tokens() -> list[str]:
-    return [f"{PLACEHOLDER_MARK}{n}>" for n in range(1, EASY_DKIM_TOKEN_COUNT + 1)]
+PLACEHOLDERS = EasyDkim.PLACEHOLDER_TOKENS
 
 
 def is_placeholder(record: DnsRecord) -> bool:
-    return PLACEHOLDER_MARK in record.name or any(PLACEHOLDER_MARK in value for value in record.values)
+    return any(token in record.name or any(token in value for value in record.values) for token in PLACEHOLDERS)
 
 
 @dataclass(frozen=True)
@@ -40,10 +36,10 @@ class DomainRecords:
 def domain_records(spec: DomainSpec, region: str, reading: IdentityReading) -> DomainRecords:
     tokens = reading.dkim_tokens
     if tokens:
-        return DomainRecords(spec.domain, str(spec.zone), tuple(all_records(spec, region, tokens)), True)
+        return DomainRecords(spec.domain, str(spec.zone), planned_records(spec, region, tokens), True)
     why = reading.problem or f"SES returned no DKIM tokens for {spec.domain}"
     return DomainRecords(
-        spec.domain, str(spec.zone), tuple(all_records(spec, region, placeholder_tokens())), False, why
+        spec.domain, str(spec.zone), planned_records(spec, region, PLACEHOLDERS), False, why
     )
 
 

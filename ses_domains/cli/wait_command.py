@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from dataclasses import replace
 from typing import Optional
 
 from ses_domains.cli.aws_clients import make_client
@@ -14,8 +15,10 @@ from ses_domains.cli.progress import ProgressLine
 from ses_domains.cli.render_wait import outcome_line
 from ses_domains.cli.ses_identities import read_identities
 from ses_domains.cli.stack_file import load_stack
-from ses_domains.engine.pipeline import DomainJob, DomainOutcome, verify_domains
-from ses_domains.engine.ses.client import AwsSettings
+from ses_domains.engine.job import VerificationJob
+from ses_domains.engine.pipeline import Progress, verify_domains
+from ses_domains.engine.ses.client import AwsSettings, SesReader
+from ses_domains.verification_jobs import job_for_domain
 
 LIVE_EVERY_S = 0.25
 """How often the engine reports per domain when a person watches the live line."""
@@ -29,25 +32,27 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
     readings = read_identities(settings, [d.domain for d in spec.domains])
     plans = plan_domains(spec, readings, args.nameserver, lambda: make_client(settings, "route53"))
     _refuse_to_start(plans)
-    jobs = [_job(plan, args.timeout) for plan in plans]
-    ses = make_client(settings, "sesv2")
+    jobs = [_job(plan, spec.region, args.timeout) for plan in plans]
     live = console.out_is_terminal
     progress = ProgressLine(console.out, live=live)
     by_domain = {plan.domain: plan for plan in plans}
 
-    def report(line: str) -> None:
-        domain, _, text = line.partition(": ")
-        progress.update(domain, text)
+    def report(event: Progress) -> None:
+        if event.milestone and live:
+            progress.print(f"{event.domain}: {event.text}")
+        else:
+            progress.update(event.domain, event.text)
 
     try:
-        outcomes = asyncio.run(
-            verify_domains(jobs, lambda domain: ses, progress=report, progress_every_s=LIVE_EVERY_S if live else 10.0)
+        results = asyncio.run(
+            verify_domains(jobs, SesReader(settings), progress=report,
+                           progress_every_s=LIVE_EVERY_S if live else 10.0)
         )
     finally:
         progress.close()
-    for outcome in outcomes:
-        console.out.write(outcome_line(outcome, by_domain[outcome.domain], console.palette) + "\n")
-    return ExitCode.OK if all(o.verified for o in outcomes) else ExitCode.PROBLEMS
+    for result in results:
+        console.out.write(outcome_line(result, by_domain[result.domain], console.palette) + "\n")
+    return ExitCode.OK if all(r.verified for r in results) else ExitCode.PROBLEMS
 
 
 def _refuse_to_start(plans: list[DomainPlan]) -> None:
@@ -62,11 +67,6 @@ def _refuse_to_start(plans: list[DomainPlan]) -> None:
         raise CommandError("cannot start the wait:\n" + "\n".join(f"  - {r}" for r in reasons))
 
 
-def _job(plan: DomainPlan, timeout_s: Optional[float]) -> DomainJob:
-    return DomainJob(
-        domain=plan.domain,
-        records=plan.records.records,
-        nameservers=plan.nameservers,
-        mail_from_required=bool(plan.spec.mail_from),
-        timeout_s=timeout_s or plan.spec.verify.timeout_s,
-    )
+def _job(plan: DomainPlan, region: str, timeout_s: Optional[float]) -> VerificationJob:
+    job = job_for_domain(plan.spec, region, plan.identity.dkim_tokens, plan.nameservers)
+    return replace(job, nameservers=plan.nameservers, timeout_s=timeout_s or job.timeout_s)
