@@ -71,7 +71,7 @@ def test_records_json_with_tokens_from_ses(capsys, project, ses):
     document = json.loads(out)
     assert document["stack"] == "dev" and document["region"] == "eu-west-1"
     first = document["domains"][0]
-    assert first["domain"] == "example.com" and first["zone"] == "example.com" and first["dkimTokensFromSes"]
+    assert first["domain"] == "example.com" and first["zone"] == "example.com" and first["dkim_tokens_from_ses"]
     names = [(r["name"], r["type"]) for r in first["records"]]
     assert names == [(f"{t}._domainkey.example.com", "CNAME") for t in tokens_for("example.com")] + [
         ("bounce.example.com", "MX"), ("bounce.example.com", "TXT"), ("_dmarc.example.com", "TXT")]
@@ -122,7 +122,7 @@ def test_records_json_marks_placeholders(capsys, project, monkeypatch):
     code, out, err = run(capsys, "records", "--stack", "dev", "-C", str(project), "-f", "json")
     assert code == 0
     domain = json.loads(out)["domains"][0]
-    assert not domain["dkimTokensFromSes"] and "Cannot reach SES" in domain["placeholderReason"]
+    assert not domain["dkim_tokens_from_ses"] and "Cannot reach SES" in domain["placeholder_reason"]
     assert [r["placeholder"] for r in domain["records"]] == [True, True, True, False, False, False]
     assert "Cannot reach SES" in err
 

@@ -38,13 +38,13 @@ def records_json(stack: str, region: str, domains: Sequence[DomainRecords], trac
             {
                 "domain": entry.domain,
                 "zone": entry.zone,
-                "dkimTokensFromSes": entry.dkim_from_ses,
-                "placeholderReason": entry.why_placeholders,
+                "dkim_tokens_from_ses": entry.dkim_from_ses,
+                "placeholder_reason": entry.why_placeholders,
                 "records": [_record_json(record) for record in entry.records],
             }
             for entry in domains
         ],
-        "trackingRecords": [_record_json(record) for record in tracking],
+        "tracking_records": [_record_json(record) for record in tracking],
     }
     return json.dumps(document, indent=2) + "\n"
 
