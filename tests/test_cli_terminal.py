@@ -4,6 +4,7 @@ and the command run as ``python -m ses_domains.cli`` in a subprocess."""
 from __future__ import annotations
 
 import io
+import time
 
 from ses_domains.cli.colours import Palette, colours_wanted
 from ses_domains.cli.progress import ERASE_TO_END, ProgressLine
@@ -28,7 +29,7 @@ class Terminal(io.StringIO):
 
 def test_the_live_line_is_rewritten_in_place_at_most_four_times_a_second():
     stream, clock = Terminal(), Clock()
-    line = ProgressLine(stream, live=True, clock=clock, width=lambda: 80)
+    line = ProgressLine(stream, live=True, clock=clock, width=lambda: 80, ticker=False)
     line.update("a.com", "DNS 1/6")
     clock.now += 0.1
     line.update("a.com", "DNS 2/6")  # too soon: kept for the next draw
@@ -43,7 +44,7 @@ def test_the_live_line_is_rewritten_in_place_at_most_four_times_a_second():
 
 def test_a_permanent_line_goes_above_the_live_line_and_close_erases_it():
     stream, clock = Terminal(), Clock()
-    line = ProgressLine(stream, live=True, clock=clock, width=lambda: 80)
+    line = ProgressLine(stream, live=True, clock=clock, width=lambda: 80, ticker=False)
     line.update("a.com", "DNS 1/6")
     stream.truncate(0), stream.seek(0)
     line.print("a.com: DNS ready")
@@ -55,10 +56,21 @@ def test_a_permanent_line_goes_above_the_live_line_and_close_erases_it():
 
 def test_the_live_line_fits_the_terminal():
     stream, clock = Terminal(), Clock()
-    line = ProgressLine(stream, live=True, clock=clock, width=lambda: 30)
+    line = ProgressLine(stream, live=True, clock=clock, width=lambda: 30, ticker=False)
     line.update("a-long-domain-name.example.com", "DNS 1/6 record checks ready")
     drawn = stream.getvalue()[1:-len(ERASE_TO_END)]
     assert len(drawn) == 29 and drawn.endswith("…")
+
+
+def test_the_ticker_draws_news_that_came_too_soon():
+    stream = Terminal()
+    line = ProgressLine(stream, live=True, width=lambda: 80, max_rate=20)
+    line.update("a.com", "DNS 1/6")
+    line.update("a.com", "DNS 2/6")  # within 50 ms of the first draw
+    time.sleep(0.2)
+    line.close()
+    assert "a.com: DNS 2/6" in stream.getvalue()
+    assert stream.getvalue().endswith(f"\r{ERASE_TO_END}")
 
 
 def test_plain_lines_when_not_a_terminal():

@@ -1,8 +1,9 @@
 """Progress of a long wait: one live line on a terminal, plain lines otherwise.
 
 On a terminal the line is rewritten in place (``\\r``, then erase to the end of the line) at most
-``max_rate`` times a second, holding the latest news of every domain; a permanent line (a domain
-finished) is printed above it. When stdout is a file or a pipe every update is its own line, so
+``max_rate`` times a second, holding the latest news of every domain; a ticker thread redraws it
+at that rate, so news that came too soon after a draw still shows and the clock keeps moving.
+A milestone (DNS ready, verified) is printed as a permanent line above it. When stdout is a file or a pipe every update is its own line, so
 a CI log reads top to bottom.
 """
 
@@ -20,7 +21,8 @@ ERASE_TO_END = "\x1b[K"
 
 class ProgressLine:
     def __init__(self, stream: TextIO, *, live: bool, max_rate: float = 4.0,
-                 clock: Callable[[], float] = time.monotonic, width: Callable[[], int] | None = None):
+                 clock: Callable[[], float] = time.monotonic, width: Callable[[], int] | None = None,
+                 ticker: bool = True):
         self.stream = stream
         self.live = live
         self.min_interval = 1.0 / max_rate
@@ -33,6 +35,17 @@ class ProgressLine:
         self.pending = False
         self.lock = threading.Lock()
         """Updates arrive from the event loop and from SES polling threads."""
+        self.stopped = threading.Event()
+        self.ticker: threading.Thread | None = None
+        if live and ticker:
+            self.ticker = threading.Thread(target=self._tick, name="progress-line", daemon=True)
+            self.ticker.start()
+
+    def _tick(self) -> None:
+        while not self.stopped.wait(self.min_interval):
+            with self.lock:
+                if self.latest and not self.stopped.is_set():
+                    self._draw()
 
     def update(self, domain: str, text: str) -> None:
         with self.lock:
@@ -44,6 +57,15 @@ class ProgressLine:
             self.pending = True
             if self.clock() - self.last_drawn >= self.min_interval:
                 self._draw()
+
+    def milestone(self, domain: str, text: str) -> None:
+        """A step done: a permanent line on a terminal (and the domain's latest news), a line in a pipe."""
+        if not self.live:
+            self.update(domain, text)
+            return
+        with self.lock:
+            self.latest[domain] = text
+        self.print(f"{domain}: {text}")
 
     def print(self, line: str) -> None:
         """A permanent line (above the live line, which is drawn again below it)."""
@@ -62,6 +84,9 @@ class ProgressLine:
             self.latest.pop(domain, None)
 
     def close(self) -> None:
+        self.stopped.set()
+        if self.ticker is not None:
+            self.ticker.join()
         with self.lock:
             if self.live and self.shown:
                 self.stream.write("\r" + ERASE_TO_END)

@@ -38,8 +38,8 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
     by_domain = {plan.domain: plan for plan in plans}
 
     def report(event: Progress) -> None:
-        if event.milestone and live:
-            progress.print(f"{event.domain}: {event.text}")
+        if event.milestone:
+            progress.milestone(event.domain, event.text)
         else:
             progress.update(event.domain, event.text)
 
