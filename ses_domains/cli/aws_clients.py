@@ -29,6 +29,11 @@ NO_CREDENTIALS = (
 )
 
 
+def has_credentials(settings: AwsSettings) -> bool:
+    """Whether boto3's chain finds credentials (``AwsSettingsError`` for an unknown profile)."""
+    return make_session(settings).get_credentials() is not None
+
+
 def make_client(settings: AwsSettings, service: str, timeout_s: float = CALL_TIMEOUT_S) -> Any:
     """A client; ``CommandError`` for an unknown profile and when there are no credentials at all."""
     try:

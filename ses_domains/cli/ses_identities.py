@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence
+from typing import Optional, Sequence
 
-from ses_domains.cli.aws_clients import make_client
-from ses_domains.cli.errors import CommandError
-from ses_domains.engine.ses.client import AwsSettings
+from ses_domains.cli.aws_clients import CALL_TIMEOUT_S, NO_CREDENTIALS, has_credentials
+from ses_domains.engine.ses.client import AwsSettings, SesReader
+from ses_domains.engine.ses.errors import AwsSettingsError, SesError, SesIdentityNotFound
 from ses_domains.engine.ses.status import IdentityStatus
-from ses_domains.engine.ses.wait import SesApiError, SesIdentityNotFound, read_identity_status
 
 
 @dataclass(frozen=True)
@@ -32,30 +31,31 @@ class IdentityReading:
         return self.status.dkim_tokens if self.status is not None else ()
 
 
-ClientFactory = Callable[[], Any]
-
-
 def read_identities(settings: AwsSettings, domains: Sequence[str]) -> dict[str, IdentityReading]:
     try:
-        client = make_client(settings, "sesv2")
-    except CommandError as error:
+        reader = SesReader.from_settings(settings)
+        credentials = has_credentials(settings)
+    except AwsSettingsError as error:
         return {domain: IdentityReading(domain, problem=str(error)) for domain in domains}
-    return read_identities_with(client, domains)
+    if not credentials:
+        return {domain: IdentityReading(domain, problem=NO_CREDENTIALS) for domain in domains}
+    return read_identities_with(reader, domains)
 
 
-def read_identities_with(client: Any, domains: Sequence[str]) -> dict[str, IdentityReading]:
-    """One ``GetEmailIdentity`` per domain, all at once (a boto3 client is thread-safe)."""
+def read_identities_with(reader: SesReader, domains: Sequence[str],
+                         timeout_s: float = CALL_TIMEOUT_S) -> dict[str, IdentityReading]:
+    """One ``GetEmailIdentity`` per domain, all at once, each within ``timeout_s``."""
     if not domains:
         return {}
     with ThreadPoolExecutor(max_workers=min(16, len(domains))) as pool:
-        readings = list(pool.map(lambda domain: _read_one(client, domain), domains))
+        readings = list(pool.map(lambda domain: _read_one(reader, domain, timeout_s), domains))
     return {reading.domain: reading for reading in readings}
 
 
-def _read_one(client: Any, domain: str) -> IdentityReading:
+def _read_one(reader: SesReader, domain: str, timeout_s: float) -> IdentityReading:
     try:
-        return IdentityReading(domain, status=read_identity_status(client, domain))
+        return IdentityReading(domain, status=reader.read_identity(domain, timeout_s=timeout_s))
     except SesIdentityNotFound as error:
         return IdentityReading(domain, problem=str(error), not_created=True)
-    except SesApiError as error:
+    except SesError as error:
         return IdentityReading(domain, problem=str(error))

@@ -45,7 +45,7 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
 
     try:
         results = asyncio.run(
-            verify_domains(jobs, SesReader(settings), progress=report,
+            verify_domains(jobs, SesReader.from_settings(settings), progress=report,
                            progress_every_s=LIVE_EVERY_S if live else 10.0)
         )
     finally:
