@@ -1,1 +1,109 @@
-"""The ``ses-domains`` command (placeholder entry point replaced by the command's own module)."""
+"""``ses-domains``: argument parsing and dispatch to the subcommands.
+
+``main(argv)`` returns the exit code (see ``errors.ExitCode``); a user mistake ends with a message
+on stderr and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from ses_domains.cli import arguments
+from ses_domains.cli.console import Console
+from ses_domains.cli.errors import CommandError, ExitCode
+from ses_domains.cli.records_command import FORMATS, run_records
+
+DESCRIPTION = """\
+Check, list and wait for the DNS records and SES verification of the sending domains that a
+ses-domains stack declares. Reads Pulumi.<stack>.yaml in the current directory (or --cwd) and
+talks to AWS with boto3's standard credential chain, using the stack's aws:region and aws:profile.
+
+exit codes: 0 all good, 1 problems found (check) or not verified in time (wait),
+            2 the command could not do its job (bad arguments or config, no credentials, no answer)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ses-domains", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--stack", "-s", required=True, metavar="NAME", help="the stack: reads Pulumi.NAME.yaml")
+    common.add_argument(
+        "--cwd", "-C", type=Path, default=Path("."), metavar="DIR",
+        help="the Pulumi project directory (default: the current directory)",
+    )
+    nameservers = argparse.ArgumentParser(add_help=False)
+    nameservers.add_argument(
+        "--nameserver", "-n", action="append", default=[], type=arguments.nameserver, metavar="HOST[:PORT]",
+        help="ask this nameserver instead of each domain's verify.nameservers or its Route 53 zone's "
+        "(repeat for several); it also answers the lookups of the SPF and DMARC checks",
+    )
+
+    check = commands.add_parser(
+        "check", parents=[common, nameservers], help="check every record on every authoritative nameserver",
+        description="Check each domain's records on each of its authoritative nameservers (expected, served, "
+        "status) and judge SPF, DMARC and the MAIL FROM MX as a whole. Exit 0 all good, 1 problems found, "
+        "2 could not check.",
+    )
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(run=_lazy("ses_domains.cli.check_command", "run_check"))
+
+    records = commands.add_parser(
+        "records", parents=[common], help="print the DNS records the stack needs",
+        description="Print the DNS records the stack needs, for review or for DNS outside Route 53. Values "
+        "that need SES (the DKIM tokens) are shown as placeholders when SES cannot be asked; a note on "
+        "stderr says why.",
+    )
+    records.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
+    records.set_defaults(run=run_records)
+
+    wait = commands.add_parser(
+        "wait", parents=[common, nameservers], help="wait until every domain is verified",
+        description="Wait until every record is on every authoritative nameserver and SES says each domain "
+        "is verified (the same wait as pulumi up). Exit 0 once verified, 1 at the deadline or when SES "
+        "fails for good, 2 when the wait cannot start.",
+    )
+    wait.add_argument(
+        "--timeout", "-t", type=arguments.duration, metavar="DURATION",
+        help="give up after this long, e.g. 90s, 20m, 1h30m (default: each domain's verify.timeout)",
+    )
+    wait.set_defaults(run=_lazy("ses_domains.cli.wait_command", "run_wait"))
+    return parser
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace, Console], ExitCode]:
+    """Imports a subcommand when it runs: ``--help`` and ``records`` stay quick."""
+
+    def run(args: argparse.Namespace, console: Console) -> ExitCode:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(args, console)
+
+    return run
+
+
+def main(argv: Optional[Sequence[str]] = None, console: Optional[Console] = None) -> int:
+    console = console or Console.for_streams(sys.stdout, sys.stderr)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    try:
+        return int(args.run(args, console))
+    except CommandError as error:
+        console.error(str(error))
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""``ses-domains check``: each domain's records on each of its nameservers, and its email auth.
+
+The audit (``engine.audit``) asks every record once on every nameserver and judges SPF, DMARC and
+the MAIL FROM MX with checkdmarc; ``--nameserver`` servers also answer those lookups, so a check
+runs offline against a test server. What the audit cannot be given (DKIM tokens SES would not
+tell, a zone whose nameservers Route 53 would not tell) is reported here as "could not check".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass
+from typing import Optional
+
+from ses_domains.cli.aws_clients import make_client
+from ses_domains.cli.console import Console
+from ses_domains.cli.domain_plans import DomainPlan, plan_domains
+from ses_domains.cli.errors import CommandError, ExitCode
+from ses_domains.cli.render_check import check_json, check_table
+from ses_domains.cli.ses_identities import read_identities
+from ses_domains.cli.stack_file import load_stack
+from ses_domains.cli.stack_records import is_placeholder
+from ses_domains.engine.audit import AuditError, AuditTarget, AuditVerdict, DomainAudit, audit
+from ses_domains.engine.email_auth import NameserverSetupError, ResolverSettings
+from ses_domains.engine.ses.client import AwsSettings
+
+
+@dataclass(frozen=True)
+class DomainCheck:
+    """One domain's plan, its audit (``None`` when it could not be asked at all), and the gaps."""
+
+    plan: DomainPlan
+    audit: Optional[DomainAudit]
+    gaps: tuple[str, ...]
+    """Why part of the domain could not be checked (beyond what the audit itself reports)."""
+
+    @property
+    def verdict(self) -> AuditVerdict:
+        audited = self.audit.verdict if self.audit is not None else AuditVerdict.COULD_NOT_CHECK
+        if audited is AuditVerdict.OK and self.gaps:
+            return AuditVerdict.COULD_NOT_CHECK
+        return audited
+
+
+def overall(checks: list[DomainCheck]) -> AuditVerdict:
+    verdicts = {c.verdict for c in checks}
+    for verdict in (AuditVerdict.PROBLEMS, AuditVerdict.COULD_NOT_CHECK):
+        if verdict in verdicts:
+            return verdict
+    return AuditVerdict.OK
+
+
+EXIT_CODES = {AuditVerdict.OK: ExitCode.OK, AuditVerdict.PROBLEMS: ExitCode.PROBLEMS,
+              AuditVerdict.COULD_NOT_CHECK: ExitCode.CANNOT_RUN}
+
+
+def run_check(args: argparse.Namespace, console: Console) -> ExitCode:
+    loaded = load_stack(args.cwd, args.stack)
+    spec = loaded.spec
+    console.warnings(spec.warnings)
+    settings = AwsSettings(spec.region, spec.profile)
+    readings = read_identities(settings, [d.domain for d in spec.domains])
+    plans = plan_domains(spec, readings, args.nameserver, lambda: make_client(settings, "route53"))
+    checks = check_plans(plans, spec.region, tuple(args.nameserver))
+    verdict = overall(checks)
+    if args.json:
+        console.out.write(check_json(loaded.name, spec.region, checks, verdict))
+    else:
+        console.out.write(check_table(loaded.name, spec.region, checks, verdict, console.palette))
+    return EXIT_CODES[verdict]
+
+
+def check_plans(plans: list[DomainPlan], region: str, judgment_nameservers: tuple[str, ...]) -> list[DomainCheck]:
+    targets = []
+    for plan in plans:
+        if plan.nameservers:
+            records = tuple(r for r in plan.records.records if not is_placeholder(r))
+            targets.append(AuditTarget(plan.domain, records, plan.nameservers, region))
+    try:
+        report = asyncio.run(audit(targets, email_auth=ResolverSettings(nameservers=judgment_nameservers)))
+    except (AuditError, NameserverSetupError) as error:
+        raise CommandError(f"cannot check: {error}") from None
+    audits = {entry.domain: entry for entry in report.domains}
+    checks = []
+    for plan in plans:
+        gaps = []
+        if plan.nameserver_problem:
+            gaps.append(f"nameservers unknown: {plan.nameserver_problem}")
+        if not plan.records.dkim_from_ses:
+            gaps.append(f"DKIM records not checked: {plan.records.why_placeholders}")
+        checks.append(DomainCheck(plan, audits.get(plan.domain), tuple(gaps)))
+    return checks

@@ -1,0 +1,17 @@
+"""The final lines of ``wait``: each domain verified or not, and why not."""
+
+from __future__ import annotations
+
+from ses_domains.cli.colours import Palette
+from ses_domains.cli.domain_plans import DomainPlan
+from ses_domains.engine.job import DomainResult, Stage
+
+
+def outcome_line(outcome: DomainResult, plan: DomainPlan, palette: Palette) -> str:
+    timing = f"DNS {outcome.dns_seconds or 0:.1f}s on {len(plan.nameservers)} nameservers ({outcome.dns_queries} queries)"
+    if outcome.verified:
+        ses = f", SES {outcome.ses_seconds or 0:.1f}s" if outcome.ses_seconds is not None else ""
+        return f"{palette.good('verified')}      {outcome.domain}: {timing}{ses}"
+    stage = "DNS" if outcome.stage is Stage.DNS else "SES"
+    details = "\n".join("    " + line for line in (outcome.error or "").splitlines())
+    return f"{palette.bad('not verified')}  {outcome.domain}: stopped at {stage} after {timing}\n{details}".rstrip()

@@ -1,0 +1,72 @@
+"""``ses-domains wait``: the verification wait of ``pulumi up``, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import replace
+from typing import Optional
+
+from ses_domains.cli.aws_clients import make_client
+from ses_domains.cli.console import Console
+from ses_domains.cli.domain_plans import DomainPlan, plan_domains
+from ses_domains.cli.errors import CommandError, ExitCode
+from ses_domains.cli.progress import ProgressLine
+from ses_domains.cli.render_wait import outcome_line
+from ses_domains.cli.ses_identities import read_identities
+from ses_domains.cli.stack_file import load_stack
+from ses_domains.engine.job import VerificationJob
+from ses_domains.engine.pipeline import Progress, verify_domains
+from ses_domains.engine.ses.client import AwsSettings, SesReader
+from ses_domains.verification_jobs import job_for_domain
+
+LIVE_EVERY_S = 0.25
+"""How often the engine reports per domain when a person watches the live line."""
+
+
+def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
+    loaded = load_stack(args.cwd, args.stack)
+    spec = loaded.spec
+    console.warnings(spec.warnings)
+    settings = AwsSettings(spec.region, spec.profile)
+    readings = read_identities(settings, [d.domain for d in spec.domains])
+    plans = plan_domains(spec, readings, args.nameserver, lambda: make_client(settings, "route53"))
+    _refuse_to_start(plans)
+    jobs = [_job(plan, spec.region, args.timeout) for plan in plans]
+    live = console.out_is_terminal
+    progress = ProgressLine(console.out, live=live)
+    by_domain = {plan.domain: plan for plan in plans}
+
+    def report(event: Progress) -> None:
+        if event.milestone:
+            progress.milestone(event.domain, event.text)
+        else:
+            progress.update(event.domain, event.text)
+
+    try:
+        results = asyncio.run(
+            verify_domains(jobs, SesReader.from_settings(settings), progress=report,
+                           progress_every_s=LIVE_EVERY_S if live else 10.0)
+        )
+    finally:
+        progress.close()
+    for result in results:
+        console.out.write(outcome_line(result, by_domain[result.domain], console.palette) + "\n")
+    return ExitCode.OK if all(r.verified for r in results) else ExitCode.PROBLEMS
+
+
+def _refuse_to_start(plans: list[DomainPlan]) -> None:
+    """Every domain needs its DKIM tokens and its nameservers before waiting makes sense."""
+    reasons = []
+    for plan in plans:
+        if not plan.records.dkim_from_ses:
+            reasons.append(f"{plan.domain}: cannot read its DKIM tokens from SES: {plan.records.why_placeholders}")
+        if plan.nameserver_problem:
+            reasons.append(f"{plan.domain}: {plan.nameserver_problem}")
+    if reasons:
+        raise CommandError("cannot start the wait:\n" + "\n".join(f"  - {r}" for r in reasons))
+
+
+def _job(plan: DomainPlan, region: str, timeout_s: Optional[float]) -> VerificationJob:
+    job = job_for_domain(plan.spec, region, plan.identity.dkim_tokens, plan.nameservers)
+    return replace(job, nameservers=plan.nameservers, timeout_s=timeout_s or job.timeout_s)

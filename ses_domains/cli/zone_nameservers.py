@@ -1,0 +1,51 @@
+"""The authoritative nameservers of a domain's hosted zone, from Route 53 (its delegation set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from ses_domains.config.domains import ZoneRef
+
+
+class ZoneLookupError(Exception):
+    """Route 53 could not say which nameservers serve the zone; the message says why and what to do."""
+
+
+def zone_nameservers(route53: Any, zone: ZoneRef) -> tuple[str, ...]:
+    """The zone's delegation set: by id, or the one public hosted zone of that name."""
+    try:
+        zone_id = zone.zone_id or _public_zone_id(route53, zone.name or "")
+        answer = route53.get_hosted_zone(Id=zone_id)
+    except NoCredentialsError:
+        raise ZoneLookupError(
+            f"no AWS credentials to ask Route 53 for the nameservers of {zone}: set aws:profile or AWS "
+            "credentials, or give --nameserver"
+        ) from None
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        raise ZoneLookupError(f"Route 53 refused to describe zone {zone}: {code} {error.response.get('Error', {}).get('Message', '')}".rstrip()) from None
+    except BotoCoreError as error:
+        raise ZoneLookupError(f"cannot reach Route 53 for zone {zone}: {error}") from None
+    nameservers = tuple(answer.get("DelegationSet", {}).get("NameServers", ()))
+    if not nameservers:
+        raise ZoneLookupError(f"Route 53 lists no nameservers for zone {zone} (a private zone?): give --nameserver")
+    return tuple(ns.rstrip(".").lower() for ns in nameservers)
+
+
+def _public_zone_id(route53: Any, name: str) -> str:
+    wanted = name.rstrip(".").lower() + "."
+    found = []
+    answer = route53.list_hosted_zones_by_name(DNSName=wanted)
+    for hosted in answer.get("HostedZones", []):
+        if hosted["Name"].lower() == wanted and not hosted.get("Config", {}).get("PrivateZone", False):
+            found.append(hosted["Id"])
+    if not found:
+        raise ZoneLookupError(f"Route 53 has no public hosted zone {name} in this account")
+    if len(found) > 1:
+        raise ZoneLookupError(
+            f"Route 53 has {len(found)} public hosted zones named {name}: set the domain's zone to the id of "
+            f"the one in use ({', '.join(z.rsplit('/', 1)[-1] for z in found)})"
+        )
+    return found[0]

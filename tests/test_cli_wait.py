@@ -1,0 +1,128 @@
+"""``ses-domains wait`` against Knot and the SES stand-in: exit 0 once verified, 1 at the deadline
+or when SES fails for good, 2 when it cannot start; the live line on a terminal, lines in a pipe."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ses_domains.cli.main import main
+from ses_domains.cli.progress import ERASE_TO_END
+from tests import cli_dns
+from tests.cli_aws import aws_environment
+from tests.cli_dns import HEALTHY, WRONG_DKIM, stack_config
+from tests.cli_fixtures import aws_env, moto_server, ses, ses_stand_in, write_stack  # noqa: F401
+from tests.cli_terminal import command_env, run_on_terminal, run_piped
+from tests.conftest import _require_knot
+from tests.fake_ses import SesState
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    _require_knot()
+    world = cli_dns.start_world(tmp_path_factory.mktemp("cli-wait-dns"), primary_address="127.0.0.53",
+                                secondary_address="127.0.0.54", domains=(HEALTHY, WRONG_DKIM))
+    yield world
+    world.stop()
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def wait(capsys, tmp_path, world, domains, *extra):
+    write_stack(tmp_path, "dev", stack_config(domains))
+    return run(capsys, "wait", "--stack", "dev", "-C", str(tmp_path), *world.nameserver_options, *extra)
+
+
+def test_exit_0_once_verified(capsys, tmp_path, world, aws_env, ses):
+    ses.script(HEALTHY, SesState(dkim="SUCCESS", mail_from="SUCCESS"), mail_from_domain=f"bounce.{HEALTHY}")
+    code, out, err = wait(capsys, tmp_path, world, (HEALTHY,), "--timeout", "30s")
+    assert code == 0, out + err
+    last = out.strip().splitlines()[-1]
+    assert last.startswith(f"verified      {HEALTHY}: DNS ") and "on 2 nameservers" in last
+
+
+def test_exit_1_at_the_deadline_while_ses_is_pending(capsys, tmp_path, world, aws_env, ses):
+    ses.script(HEALTHY, SesState(dkim="PENDING", mail_from="PENDING"), mail_from_domain=f"bounce.{HEALTHY}")
+    started = time.monotonic()
+    code, out, _ = wait(capsys, tmp_path, world, (HEALTHY,), "--timeout", "3s")
+    elapsed = time.monotonic() - started
+    assert code == 1
+    assert f"not verified  {HEALTHY}: stopped at SES" in out
+    assert "DKIM status PENDING" in out
+    assert 2.5 < elapsed < 8
+
+
+def test_exit_1_at_the_deadline_while_a_record_is_missing(capsys, tmp_path, world, aws_env, ses):
+    ses.script(WRONG_DKIM, SesState(dkim="PENDING", mail_from="PENDING"), mail_from_domain=f"bounce.{WRONG_DKIM}")
+    code, out, _ = wait(capsys, tmp_path, world, (WRONG_DKIM,), "-t", "2")
+    assert code == 1
+    assert f"not verified  {WRONG_DKIM}: stopped at DNS" in out
+    assert "missing" in out and "_domainkey.dkim.test" in out
+    assert ses.requests == [WRONG_DKIM]  # the token read only: SES is not polled before DNS is ready
+
+
+def test_exit_1_when_ses_fails_for_good(capsys, tmp_path, world, aws_env, ses):
+    ses.script(HEALTHY, SesState(dkim="FAILED", mail_from="SUCCESS", error_type="TYPE_NOT_FOUND"),
+               mail_from_domain=f"bounce.{HEALTHY}")
+    started = time.monotonic()
+    code, out, _ = wait(capsys, tmp_path, world, (HEALTHY,), "--timeout", "5m")
+    assert code == 1 and time.monotonic() - started < 10
+    assert "FAILED" in out and "TYPE_NOT_FOUND" in out
+
+
+def test_exit_2_when_the_identity_does_not_exist(capsys, tmp_path, world, aws_env, ses):
+    code, out, err = wait(capsys, tmp_path, world, (HEALTHY,))
+    assert code == 2 and out == ""
+    assert "cannot start the wait:" in err
+    assert f"{HEALTHY}: cannot read its DKIM tokens from SES: SES has no identity {HEALTHY}" in err
+
+
+def test_exit_2_without_credentials(capsys, tmp_path, world, aws_env, ses, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    code, _, err = wait(capsys, tmp_path, world, (HEALTHY,))
+    assert code == 2 and "no AWS credentials found" in err and "Traceback" not in err
+
+
+def test_a_bad_duration_is_a_usage_error(capsys, tmp_path, world, aws_env):
+    code, out, err = wait(capsys, tmp_path, world, (HEALTHY,), "--timeout", "10 minutes")
+    assert code == 2 and out == ""
+    assert "'10 minutes' is not a duration: write it as 90s, 20m, 1h30m or a number of seconds" in err
+
+
+def _pending_then_verified(ses):
+    """The token read, one poll PENDING, then SUCCESS (SES's first poll interval is 2 s)."""
+    pending = SesState(dkim="PENDING", mail_from="PENDING")
+    ses.script(HEALTHY, pending, pending, SesState(dkim="SUCCESS", mail_from="SUCCESS"),
+               mail_from_domain=f"bounce.{HEALTHY}")
+
+
+def test_the_progress_line_on_a_terminal(tmp_path, world, ses):
+    write_stack(tmp_path, "dev", stack_config((HEALTHY,)))
+    _pending_then_verified(ses)
+    code, out, err = run_on_terminal(["wait", "--stack", "dev", "-t", "60", *world.nameserver_options],
+                                     command_env(aws_environment(ses.url)), tmp_path)
+    assert code == 0, out + err
+    assert f"\r[" in out and ERASE_TO_END in out
+    redraws = out.count("\r[")
+    assert 4 <= redraws <= 4 * 3 + 4  # rewritten in place while SES is polled (~2 s), at most 4 a second
+    assert "[  1." in out  # its clock moved
+    assert f"{HEALTHY}: DNS ready on every nameserver" in out  # a milestone stays as a line of its own
+    assert "\x1b[32mverified\x1b[0m" in out
+
+
+def test_plain_lines_when_piped(tmp_path, world, ses):
+    write_stack(tmp_path, "dev", stack_config((HEALTHY,)))
+    _pending_then_verified(ses)
+    done = run_piped(["wait", "--stack", "dev", "-t", "60", *world.nameserver_options],
+                     command_env(aws_environment(ses.url)), tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "\r" not in done.stdout and "\x1b[" not in done.stdout
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{HEALTHY}: checking 6 records on 2 nameservers"
+    assert any(line.startswith(f"{HEALTHY}: DNS ready on every nameserver") for line in lines)
+    assert lines[-1].startswith(f"verified      {HEALTHY}")
