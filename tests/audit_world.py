@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ses_domains.engine.audit import AuditTarget
-from ses_domains.records.dkim import easy_dkim_record
-from ses_domains.records.mail_from import SES_SPF, mail_from_mx, mail_from_spf
+from ses_domains.records.dkim import EasyDkim
+from ses_domains.records.mail_from import mail_from_mx, mail_from_spf
+from ses_domains.records.ses import ses_spf
 from ses_domains.records.model import DnsRecord
 from tests.dns_servers import KnotServer, start_primary_and_secondary, zone_lines, zone_text
 
@@ -26,7 +27,7 @@ AMAZON_SPF = ("v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 ip4:54.240.0.0/1
 def expected_records(domain: str) -> tuple[DnsRecord, ...]:
     """What the stack expects for a domain: 3 DKIM CNAMEs, MAIL FROM MX + SPF, DMARC (rua external)."""
     label = domain.split(".")[0].replace("-", "")
-    dkim = tuple(easy_dkim_record(domain, f"tok{i}{label}", 60) for i in range(3))
+    dkim = tuple(EasyDkim(REGION).record(domain, f"tok{i}{label}", 60) for i in range(3))
     mail_from = f"mail.{domain}"
     return dkim + (
         mail_from_mx(mail_from, REGION, 60),
@@ -79,7 +80,7 @@ def scenario_bodies() -> dict[str, str]:
 
     domain = "twospf.test"  # a second v=spf1 beside SES's at the MAIL FROM name
     records = expected_records(domain)
-    served(domain, _replace(records, f"mail.{domain}", "TXT", SES_SPF, "v=spf1 include:_spf.twospf.test ~all"))
+    served(domain, _replace(records, f"mail.{domain}", "TXT", ses_spf(), "v=spf1 include:_spf.twospf.test ~all"))
     zones[domain] += _txt(f"_spf.{domain}", "v=spf1 ip4:192.0.2.1 -all")
     authorize.append(domain)
 
