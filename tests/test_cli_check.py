@@ -201,3 +201,12 @@ def test_a_bad_nameserver_option_is_a_usage_error(capsys, tmp_path, aws_env):
     code, out, err = run(capsys, "check", "--stack", "dev", "-C", str(tmp_path), "--nameserver", "127.0.0.1:99999")
     assert code == 2 and out == ""
     assert "argument --nameserver/-n: bad port in nameserver '127.0.0.1:99999'" in err
+
+
+def test_ses_failed_is_a_problem_even_when_dns_is_right(capsys, tmp_path, world, aws_env, ses):
+    ses.script(HEALTHY, SesState(dkim="FAILED", mail_from="SUCCESS"), mail_from_domain=f"bounce.{HEALTHY}")
+    code, out, _ = check(capsys, tmp_path, world, (HEALTHY,), "--json")
+    assert code == 1
+    domain = by_name(json.loads(out))[HEALTHY]
+    assert domain["verdict"] == "problems"
+    assert "FAILED is final" in domain["ses_failure"]

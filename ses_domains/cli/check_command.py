@@ -24,6 +24,7 @@ from ses_domains.cli.stack_records import is_placeholder
 from ses_domains.engine.audit import AuditError, AuditTarget, AuditVerdict, DomainAudit, audit
 from ses_domains.engine.email_auth import NameserverSetupError, ResolverSettings
 from ses_domains.engine.ses.client import AwsSettings
+from ses_domains.engine.ses.status import Verdict, judge
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,18 @@ class DomainCheck:
     """Why part of the domain could not be checked (beyond what the audit itself reports)."""
 
     @property
+    def ses_failure(self) -> Optional[str]:
+        """SES's own verdict when it is FAILED: SES has stopped looking, whatever DNS serves now."""
+        status = self.plan.identity.status
+        if status is None:
+            return None
+        judgement = judge(status, mail_from_required=self.plan.spec.mail_from is not None)
+        return judgement.failure_message if judgement.verdict is Verdict.FAILED else None
+
+    @property
     def verdict(self) -> AuditVerdict:
+        if self.ses_failure:
+            return AuditVerdict.PROBLEMS
         audited = self.audit.verdict if self.audit is not None else AuditVerdict.COULD_NOT_CHECK
         if audited is AuditVerdict.OK and self.gaps:
             return AuditVerdict.COULD_NOT_CHECK

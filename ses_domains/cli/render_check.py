@@ -57,6 +57,8 @@ def _domain_lines(check: "DomainCheck", palette: Palette) -> list[str]:
         mail_from = f", MAIL FROM {status.mail_from_status}" if status.mail_from_status else ""
         sending = "verified for sending" if status.verified_for_sending else "not verified for sending"
         lines.append(f"  SES: DKIM {status.dkim_status}{mail_from}, {sending}")
+    if check.ses_failure:
+        lines.append(f"  {_paint_status('problem', palette)}: {check.ses_failure}")
     for gap in check.gaps:
         lines.append(f"  {palette.warn('could not check')}: {gap}")
     if check.audit is None:
@@ -143,6 +145,7 @@ def _domain_json(check: "DomainCheck") -> dict:
         "nameservers": list(plan.nameservers),
         "nameserver_source": plan.nameserver_source,
         "ses": status.as_dict() if status is not None else None,
+        "ses_failure": check.ses_failure,
         "could_not_check": list(check.gaps),
         "records": audit["records"],
         "email_auth": audit["email_auth"],
