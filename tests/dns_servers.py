@@ -258,7 +258,7 @@ class _UdpServerThread:
 
     def __init__(self, address: str) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((address, 0))
+        self.sock.bind((address, free_port(address)))
         self.sock.settimeout(0.1)
         self.address, self.port = self.sock.getsockname()
         self.received = 0
@@ -497,3 +497,99 @@ class DelayingForwarder:
             asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=5)
         finally:
             self._stop_loop()
+
+
+def question_of(query: bytes) -> bytes:
+    """The question section of a one-question query (name, type, class), as sent."""
+    offset = 12
+    while query[offset]:
+        offset += 1 + query[offset]
+    return query[12 : offset + 5]
+
+
+class MalformedServer(_UdpServerThread):
+    """Answers every query with broken bytes of one ``kind``, over UDP and TCP (same port):
+
+    - ``mx-no-exchange``: an authoritative answer whose MX rdata is the preference alone;
+    - ``garbage``: a well-formed header and question, then random bytes for 3 answers;
+    - ``truncated``: a valid authoritative MX answer cut off in the middle of its rdata;
+    - ``wrong-id``: a valid answer under another id (what a spoofer or a confused server sends);
+    - ``short``: 5 bytes, not even a header;
+    - ``truncated-then-mx-no-exchange``: over UDP a valid empty answer with TC set, over TCP
+      the ``mx-no-exchange`` answer (so the TCP path meets the malformed record).
+    """
+
+    KINDS = ("mx-no-exchange", "garbage", "truncated", "wrong-id", "short", "truncated-then-mx-no-exchange")
+
+    def __init__(self, address: str, kind: str) -> None:
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        self.kind = kind
+        self._random = random.Random(kind)
+        super().__init__(address)
+        self.tcp_received = 0
+        self._tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._tcp.bind((self.address, self.port))
+        self._tcp.listen(16)
+        self._tcp.settimeout(0.1)
+        self._tcp_thread = threading.Thread(target=self._run_tcp, daemon=True)
+        self._tcp_thread.start()
+
+    def answer(self, query: bytes, *, via_tcp: bool) -> bytes:
+        question = question_of(query)
+        qid = query[:2]
+        header = lambda flags, ancount: qid + struct.pack("!HHHHH", flags, 1, ancount, 0, 0)  # noqa: E731
+        aa = 0x8400  # QR + AA, NOERROR
+        mx_rr = lambda rdata: b"\xc0\x0c" + struct.pack("!HHIH", 15, 1, 60, len(rdata)) + rdata  # noqa: E731
+        kind = self.kind
+        if kind == "truncated-then-mx-no-exchange":
+            kind = "mx-no-exchange" if via_tcp else "tc"
+        if kind == "tc":
+            return header(aa | 0x0200, 0) + question
+        if kind == "mx-no-exchange":
+            return header(aa, 1) + question + mx_rr(b"\x00\x0a")
+        if kind == "garbage":
+            return header(aa, 3) + question + self._random.randbytes(40)
+        if kind == "truncated":
+            full = header(aa, 1) + question + mx_rr(b"\x00\x0a" + b"\x04mail\x07example\x00")
+            return full[:-6]
+        if kind == "wrong-id":
+            wrong = ((int.from_bytes(qid, "big") + 1) % 65536).to_bytes(2, "big")
+            return wrong + header(aa, 1)[2:] + question + mx_rr(b"\x00\x0a\x04mail\x07example\x00")
+        return b"\x00\x01\x84\x00\x00"  # short
+
+    def handle(self, data: bytes) -> bytes | None:
+        try:
+            return self.answer(data, via_tcp=False)
+        except IndexError:
+            return None
+
+    def _run_tcp(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._tcp.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with conn:
+                try:
+                    conn.settimeout(2)
+                    length = struct.unpack("!H", conn.recv(2))[0]
+                    query = b""
+                    while len(query) < length:
+                        chunk = conn.recv(length - len(query))
+                        if not chunk:
+                            break
+                        query += chunk
+                    self.tcp_received += 1
+                    reply = self.answer(query, via_tcp=True)
+                    conn.sendall(struct.pack("!H", len(reply)) + reply)
+                except (OSError, struct.error, IndexError):
+                    continue
+
+    def close(self) -> None:
+        super().close()
+        self._tcp_thread.join(timeout=2)
+        self._tcp.close()

@@ -34,19 +34,37 @@ class PairState(str, Enum):
     MISSING = "missing"  # NXDOMAIN or NODATA: not there yet, keep polling
     WRONG = "wrong"  # there, with other values: keep polling (it may be updated)
     SERVFAIL = "servfail"  # server trouble: retry
-    TIMEOUT = "timeout"  # no answer: retry
+    TIMEOUT = "timeout"  # no answer (every try timed out, or the server stopped answering): retry
+    MALFORMED = "malformed answer"  # the answer could not be read: retry
+    NETWORK_ERROR = "network error"  # the query could not be sent, or TCP failed: retry
+    UNRESOLVED = "unresolved"  # the nameserver's host name has no address: never asked
     REFUSED = "refused"  # the server does not serve this zone
     NOT_AUTHORITATIVE = "not authoritative"  # answered without the AA flag (referral, cache)
-    ERROR = "error"  # another rcode or a broken answer: retry
+    ERROR = "error"  # another rcode (FORMERR, NOTIMP...): retry
 
     @property
     def is_misconfiguration(self) -> bool:
         """The server is not authoritative for the zone: polling it cannot succeed."""
         return self in (PairState.REFUSED, PairState.NOT_AUTHORITATIVE)
 
+    @property
+    def could_not_check(self) -> bool:
+        """The server could not be asked or gave no usable answer: nothing is known about the
+        record there. Not the same as "checked and not there" (MISSING, WRONG) or a
+        misconfiguration (REFUSED, NOT_AUTHORITATIVE)."""
+        return self in _COULD_NOT_CHECK
+
+
+_COULD_NOT_CHECK = frozenset({
+    PairState.UNCHECKED, PairState.SERVFAIL, PairState.TIMEOUT, PairState.MALFORMED,
+    PairState.NETWORK_ERROR, PairState.UNRESOLVED, PairState.ERROR,
+})
+
 
 @dataclass(frozen=True)
-class Verdict:
+class AnswerVerdict:
+    """The judgment of one answer (or failed query) against one expected record."""
+
     state: PairState
     found: tuple[str, ...] = ()
     detail: str = ""
@@ -76,38 +94,47 @@ def values_match(record: DnsRecord, found: tuple[str, ...]) -> bool:
     raise ValueError(f"unsupported record type {record.type!r} for {record.name}")
 
 
-def judge_result(record: DnsRecord, result: QueryResult) -> Verdict:
-    """Judge a transport result: errors map to TIMEOUT/ERROR, answers to :func:`judge_answer`."""
+_ERROR_STATES = {
+    QueryError.TIMEOUT: PairState.TIMEOUT,
+    QueryError.NO_ANSWER: PairState.TIMEOUT,
+    QueryError.MALFORMED: PairState.MALFORMED,
+    QueryError.TCP_FAILED: PairState.NETWORK_ERROR,
+    QueryError.NETWORK: PairState.NETWORK_ERROR,
+}
+
+
+def judge_result(record: DnsRecord, result: QueryResult) -> AnswerVerdict:
+    """Judge a transport result: errors map to "could not check" states, answers to :func:`judge_answer`."""
     if result.response is None:
-        state = PairState.TIMEOUT if result.error in (QueryError.TIMEOUT, QueryError.NO_ANSWER) else PairState.ERROR
-        return Verdict(state, detail=f"{result.error.value if result.error else 'error'}: {result.detail}".rstrip(": "))
+        state = _ERROR_STATES.get(result.error, PairState.ERROR)
+        return AnswerVerdict(state, detail=f"{result.error.value if result.error else 'error'}: {result.detail}".rstrip(": "))
     return judge_answer(record, result.response)
 
 
-def judge_answer(record: DnsRecord, response: WireAnswer) -> Verdict:
+def judge_answer(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
     """Judge one non-recursive answer for ``record`` (question = record name and type)."""
     rcode = response.rcode
     if rcode == dns.rcode.REFUSED:
-        return Verdict(PairState.REFUSED, detail="REFUSED: the server does not serve this zone")
+        return AnswerVerdict(PairState.REFUSED, detail="REFUSED: the server does not serve this zone")
     if rcode == dns.rcode.SERVFAIL:
-        return Verdict(PairState.SERVFAIL, detail="SERVFAIL")
+        return AnswerVerdict(PairState.SERVFAIL, detail="SERVFAIL")
     if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-        return Verdict(PairState.ERROR, detail=dns.rcode.to_text(rcode))
+        return AnswerVerdict(PairState.ERROR, detail=dns.rcode.to_text(rcode))
     if not response.authoritative:
-        return Verdict(
+        return AnswerVerdict(
             PairState.NOT_AUTHORITATIVE,
             detail="answer without the AA flag: the server is not authoritative for the zone",
         )
     if rcode == dns.rcode.NXDOMAIN:
-        return Verdict(PairState.MISSING, detail="NXDOMAIN")
+        return AnswerVerdict(PairState.MISSING, detail="NXDOMAIN")
     qname = normalize_host(record.name)
     rdtype = record.type.upper()
     found = tuple(a.value for a in response.answers if a.name == qname and a.type == rdtype)
     if not found:
         aliases = tuple(f"CNAME {a.value}" for a in response.answers if a.name == qname and a.type == "CNAME")
         if aliases:
-            return Verdict(PairState.WRONG, aliases, detail="the name is a CNAME")
-        return Verdict(PairState.MISSING, detail="NODATA")
+            return AnswerVerdict(PairState.WRONG, aliases, detail="the name is a CNAME")
+        return AnswerVerdict(PairState.MISSING, detail="NODATA")
     if values_match(record, found):
-        return Verdict(PairState.READY, found)
-    return Verdict(PairState.WRONG, found, detail="different value")
+        return AnswerVerdict(PairState.READY, found)
+    return AnswerVerdict(PairState.WRONG, found, detail="different value")

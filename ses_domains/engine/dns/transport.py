@@ -9,11 +9,24 @@ sending a query is ``id + template``. Each server has a bounded window of querie
 flight (never flood a server) and its own per-query timers, so the timeouts of a dead
 server run concurrently and never delay answers from the others.
 
-A server that stops answering trips a per-server breaker: after ``breaker_after``
-consecutive timeouts with no answer in between, only one probe query at a time is sent
-to it and every other query to it fails at once with ``NO_ANSWER`` (no retries while
-open: the caller's next round asks again); the first answer closes the breaker again. So a blackholed server costs one timeout per round, not one
-per query.
+Every query ends: with an answer, with an error, or when its last attempt times out,
+whatever bytes arrive. Anything that goes wrong while handling a datagram finishes that
+query as ``MALFORMED``; nothing escapes the socket callback.
+
+Timeouts adapt to each server's measured round trip, as TCP's retransmission timer does
+(RFC 6298): a smoothed RTT and its variation per server, RTO = SRTT + 4 * RTTVAR clamped
+to [``min_rto_s``, ``max_rto_s``], starting at ``initial_rto_s``; no sample is taken from a
+query that was sent more than once (Karn), and the RTO doubles on a timeout (once per
+burst of queries sent with the same RTO, not once per query). An answer to any attempt
+of a query is accepted, so a server slower than the current RTO still gets its answer
+through, and the next queries wait long enough.
+
+A server not heard from yet gets one query (a probe) until it answers; then its window
+opens. A query whose every attempt timed out with no answer at all from its server
+meanwhile opens the server's breaker: every query waiting for that server fails at once
+with ``NO_ANSWER``, and from then on one probe at a time is sent (no retries), every
+other query failing at once, until an answer closes the breaker. So a dead server costs
+about one timeout per round, not one per query.
 
 Truncated UDP answers (TC bit) are retried over TCP. Recursion is never requested (RD
 clear); EDNS0 advertises a 1232-byte UDP payload (the DNS flag day 2020 size).
@@ -33,7 +46,7 @@ from functools import lru_cache
 import dns.name
 import dns.rdatatype
 
-from ses_domains.engine.dns.wire import WireAnswer, WireFormatError, parse_answer
+from ses_domains.engine.dns.wire import WireAnswer, parse_answer
 from ses_domains.engine.dns.nameservers import Nameserver
 
 EDNS_UDP_PAYLOAD = 1232
@@ -91,7 +104,8 @@ def _render_template(name: str, rdtype: str) -> tuple[bytes, bytes]:
 
 
 class _Query:
-    __slots__ = ("future", "name", "rdtype", "template", "question", "attempt", "qid", "timer", "proto")
+    __slots__ = ("future", "name", "rdtype", "template", "question", "attempt", "ids", "timer",
+                 "sent_at", "first_sent_at", "rto", "in_flight")
 
     def __init__(self, future: asyncio.Future, name: str, rdtype: str) -> None:
         self.future = future
@@ -99,9 +113,12 @@ class _Query:
         self.rdtype = rdtype
         self.template, self.question = _render_template(name, rdtype)
         self.attempt = 0
-        self.qid = 0
+        self.ids: list[tuple[_UdpSocket, int]] = []  # every attempt's (socket, id): any may be answered
         self.timer: asyncio.TimerHandle | None = None
-        self.proto: _UdpSocket | None = None
+        self.sent_at = 0.0  # when the last attempt was sent
+        self.first_sent_at = 0.0
+        self.rto = 0.0  # the timeout the last attempt was sent with
+        self.in_flight = False
 
 
 class _UdpSocket:
@@ -147,8 +164,18 @@ class _UdpSocket:
             self.sock.close()
 
 
+@dataclass(frozen=True)
+class ServerTiming:
+    """What the transport has measured of one server's round trip (seconds)."""
+
+    srtt_s: float | None  # smoothed round-trip time; None before the first clean sample
+    rttvar_s: float | None
+    rto_s: float  # the timeout the next query to it is sent with
+    breaker_open: bool
+
+
 class _ServerChannel:
-    """Sockets, window, timers and breaker state for one nameserver."""
+    """Sockets, window, round-trip estimate, timers and breaker state for one nameserver."""
 
     def __init__(self, owner: "DnsTransport", server: Nameserver) -> None:
         self.owner = owner
@@ -158,7 +185,11 @@ class _ServerChannel:
         self.next_socket = 0
         self.backlog: deque[_Query] = deque()
         self.in_flight = 0
-        self.consecutive_timeouts = 0
+        self.srtt: float | None = None
+        self.rttvar: float | None = None
+        self.rto = owner.initial_rto_s
+        self.alive = False  # answered at least once since the channel opened
+        self.last_answer_at = float("-inf")
         self.breaker_open = False
         self.opening: asyncio.Task | None = None
 
@@ -166,35 +197,49 @@ class _ServerChannel:
         for _ in range(self.owner.sockets_per_server):
             self.sockets.append(_UdpSocket(self))
 
+    def timing(self) -> ServerTiming:
+        return ServerTiming(self.srtt, self.rttvar, self.rto, self.breaker_open)
+
     def submit(self, query: _Query) -> None:
         self.backlog.append(query)
         self.pump()
 
     def pump(self) -> None:
-        owner = self.owner
-        window = 1 if self.breaker_open else owner.max_in_flight_per_server
+        window = self.owner.max_in_flight_per_server if self.alive and not self.breaker_open else 1
         while self.backlog and self.in_flight < window:
-            self._send(self.backlog.popleft())
+            query = self.backlog.popleft()
+            if query.future.done():  # cancelled by the caller, or answered while queued for a retry
+                self._forget(query)
+                continue
+            self._send(query)
         if self.breaker_open and self.in_flight >= 1:
-            while self.backlog:  # a probe is out: everything else fails at once
-                query = self.backlog.popleft()
-                owner.stats.fast_failed += 1
+            self._fail_backlog()  # a probe is out: everything else fails at once
+
+    def _fail_backlog(self) -> None:
+        while self.backlog:
+            query = self.backlog.popleft()
+            self._forget(query)
+            if not query.future.done():
+                self.owner.stats.fast_failed += 1
                 self._finish(query, None, QueryError.NO_ANSWER, "server stopped answering")
 
     def _send(self, query: _Query) -> None:
-        if query.future.done():  # cancelled by the caller while queued
-            return
         proto = self.sockets[self.next_socket]
         self.next_socket = (self.next_socket + 1) % len(self.sockets)
         if not proto.open:
+            self._forget(query)
             self._finish(query, None, QueryError.NETWORK, "socket closed")
             return
         qid = random.getrandbits(16)
         while qid in proto.waiting:
             qid = random.getrandbits(16)
-        query.qid, query.proto = qid, proto
-        query.attempt += 1
         proto.waiting[qid] = query
+        query.ids.append((proto, qid))
+        query.attempt += 1
+        now = self.loop.time()
+        if query.attempt == 1:
+            query.first_sent_at = now
+        query.sent_at, query.rto, query.in_flight = now, self.rto, True
         self.in_flight += 1
         stats = self.owner.stats
         stats.queries_sent += 1
@@ -202,47 +247,95 @@ class _ServerChannel:
         try:
             proto.send(struct.pack("!H", qid) + query.template)
         except OSError as exc:
-            del proto.waiting[qid]
+            query.in_flight = False
             self.in_flight -= 1
+            self._forget(query)
             self._finish(query, None, QueryError.NETWORK, str(exc))
             return
-        query.timer = self.loop.call_later(self.owner.timeout_s, self._on_timeout, query)
+        query.timer = self.loop.call_later(query.rto, self._on_timeout, query)
+
+    def _forget(self, query: _Query) -> None:
+        """Stop matching answers to any attempt of ``query``."""
+        for proto, qid in query.ids:
+            if proto.waiting.get(qid) is query:
+                del proto.waiting[qid]
+        query.ids.clear()
+
+    def _sample(self, rtt: float) -> None:
+        """RFC 6298 section 2: fold one round-trip measurement into SRTT, RTTVAR and RTO."""
+        if self.srtt is None:
+            self.srtt, self.rttvar = rtt, rtt / 2
+        else:
+            self.rttvar = 0.75 * self.rttvar + 0.25 * abs(self.srtt - rtt)
+            self.srtt = 0.875 * self.srtt + 0.125 * rtt
+        owner = self.owner
+        self.rto = min(max(self.srtt + 4 * self.rttvar, owner.min_rto_s), owner.max_rto_s)
 
     def on_datagram(self, proto: _UdpSocket, data: bytes) -> None:
+        """Match a datagram to its query and finish that query; never raises."""
+        query = None
+        try:
+            query = self._match(proto, data)
+            if query is None:
+                return
+            if (data[2] << 8 | data[3]) & _FLAG_TC:
+                self.owner.stats.truncated += 1
+                self.owner._spawn(self._retry_over_tcp(query))
+            else:
+                self._finish_wire(query, data, via_tcp=False)
+        except Exception as exc:  # a bug or a datagram nobody foresaw: the query still ends
+            if query is not None:
+                self._finish(query, None, QueryError.MALFORMED, f"{type(exc).__name__}: {exc}")
+        finally:
+            if query is not None:
+                self.pump()
+
+    def _match(self, proto: _UdpSocket, data: bytes) -> _Query | None:
+        """The query ``data`` answers (any of its attempts), with its bookkeeping settled."""
         if len(data) < 12:
-            return
+            self.owner.stats.stray_answers += 1
+            return None
         qid = (data[0] << 8) | data[1]
         query = proto.waiting.get(qid)
         if query is None or data[12 : 12 + len(query.question)].lower() != query.question:
             self.owner.stats.stray_answers += 1
-            return
-        del proto.waiting[qid]
-        query.timer.cancel()
-        self.in_flight -= 1
-        self.consecutive_timeouts = 0
-        self.breaker_open = False
+            return None
+        now = self.loop.time()
+        clean = query.attempt == 1 and len(query.ids) == 1  # Karn: one transmission, no ambiguity
+        self._forget(query)
+        if query.in_flight:
+            query.in_flight = False
+            query.timer.cancel()
+            self.in_flight -= 1
+        if clean:
+            self._sample(now - query.sent_at)
+        self.alive, self.breaker_open, self.last_answer_at = True, False, now
         self.owner.stats.answers += 1
-        if (data[2] << 8 | data[3]) & _FLAG_TC:
-            self.owner.stats.truncated += 1
-            self.owner._spawn(self._retry_over_tcp(query))
-        else:
-            self._finish_wire(query, data, via_tcp=False)
-        self.pump()
+        return query
 
     def _on_timeout(self, query: _Query) -> None:
-        query.proto.waiting.pop(query.qid, None)
+        query.in_flight = False
         self.in_flight -= 1
         stats = self.owner.stats
         stats.timeouts += 1
-        self.consecutive_timeouts += 1
-        if self.consecutive_timeouts >= self.owner.breaker_after:
-            self.breaker_open = True
-        if query.attempt <= self.owner.retries and not self.breaker_open and not query.future.done():
+        if query.rto >= self.rto:  # the first timeout at this RTO: back off (RFC 6298 5.5)
+            self.rto = min(self.rto * 2, self.owner.max_rto_s)
+        if query.future.done():
+            self._forget(query)
+        elif query.attempt <= self.owner.retries and not self.breaker_open:
             stats.retries += 1
-            self.backlog.appendleft(query)
+            self.backlog.appendleft(query)  # earlier attempts stay matchable: a late answer counts
         else:
+            self._forget(query)
             self._finish(query, None, QueryError.TIMEOUT, f"no answer after {query.attempt} tries")
+            if self.last_answer_at < query.first_sent_at:  # silent through every attempt
+                self.breaker_open = True
+                self._fail_backlog()
         self.pump()
+
+    def tcp_timeout(self) -> float:
+        """Connect and ask: at least two round trips."""
+        return max(self.owner.tcp_timeout_s, 3 * self.rto)
 
     async def _retry_over_tcp(self, query: _Query) -> None:
         stats = self.owner.stats
@@ -252,12 +345,15 @@ class _ServerChannel:
         wire = struct.pack("!H", qid) + query.template
         writer = None
         try:
-            async with asyncio.timeout(self.owner.tcp_timeout_s):
+            async with asyncio.timeout(self.tcp_timeout()):
                 reader, writer = await asyncio.open_connection(*self.server.endpoint)
                 writer.write(struct.pack("!H", len(wire)) + wire)
                 (length,) = struct.unpack("!H", await reader.readexactly(2))
                 data = await reader.readexactly(length)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError) as exc:
+        except asyncio.CancelledError:
+            self._finish(query, None, QueryError.NETWORK, "transport closed")
+            raise
+        except Exception as exc:  # OSError, timeout, short read, or anything else: the query ends
             self._finish(query, None, QueryError.TCP_FAILED, f"{type(exc).__name__}: {exc}")
             return
         finally:
@@ -271,8 +367,8 @@ class _ServerChannel:
     def _finish_wire(self, query: _Query, data: bytes, *, via_tcp: bool) -> None:
         try:
             message = parse_answer(data)
-        except WireFormatError as exc:
-            self._finish(query, None, QueryError.MALFORMED, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # parse_answer raises WireFormatError only; belt and braces
+            self._finish(query, None, QueryError.MALFORMED, f"{type(exc).__name__}: {exc}", via_tcp=via_tcp)
             return
         self._finish(query, message, None, "", via_tcp=via_tcp)
 
@@ -284,17 +380,15 @@ class _ServerChannel:
             )
 
     def close(self) -> None:
+        pending = [q for proto in self.sockets for q in proto.waiting.values()] + list(self.backlog)
         for proto in self.sockets:
             proto.close()
-            for query in proto.waiting.values():
-                query.timer.cancel()
-                if not query.future.done():
-                    query.future.cancel()
             proto.waiting.clear()
-        for query in self.backlog:
-            if not query.future.done():
-                query.future.cancel()
         self.backlog.clear()
+        for query in pending:
+            if query.timer is not None:
+                query.timer.cancel()
+            self._finish(query, None, QueryError.NETWORK, "transport closed")
 
 
 @dataclass
@@ -305,12 +399,13 @@ class DnsTransport:
     transport may be shared by several concurrent waits; ``stats`` counts for all of them.
     """
 
-    timeout_s: float = 0.4
-    retries: int = 2
+    initial_rto_s: float = 0.3  # a server not measured yet; with one retry at 0.6 s it has 0.9 s
+    min_rto_s: float = 0.2
+    max_rto_s: float = 3.0
+    retries: int = 1
     tcp_timeout_s: float = 2.0
     sockets_per_server: int = 2
     max_in_flight_per_server: int = 128
-    breaker_after: int = 8
     stats: TransportStats = field(default_factory=TransportStats)
     _channels: dict = field(default_factory=dict, repr=False)
     _tasks: set = field(default_factory=set, repr=False)
@@ -331,6 +426,11 @@ class DnsTransport:
         if channel.opening is not None:
             await asyncio.shield(channel.opening)
         return channel
+
+    def timing(self, server: Nameserver) -> ServerTiming | None:
+        """The round-trip estimate of ``server`` (None if it was never asked)."""
+        channel = self._channels.get(server.endpoint)
+        return channel.timing() if channel is not None and channel.opening is not None else None
 
     def _spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)

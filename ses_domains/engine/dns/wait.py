@@ -17,6 +17,11 @@ zone, a secondary that has just been configured, a reload) can briefly refuse it
 the grace keeps one such blip from failing a deployment; not much later, because a
 wrong delegation never fixes itself during a wait and the user should hear about it in
 seconds rather than at the deadline.
+
+A nameserver host name that does not resolve is that domain's error (``DomainReport.error``,
+naming the domain and the host; its pairs are UNRESOLVED): the other domains are polled and
+reported as usual. Neither :func:`wait_for_records` nor :func:`check_once` raises for DNS
+trouble; the report's ``outcome`` says how it ended.
 """
 
 from __future__ import annotations
@@ -29,10 +34,11 @@ from typing import Callable, Iterable
 
 from ses_domains.records.model import DnsRecord
 
-from ses_domains.engine.dns.judge import PairState, Verdict, judge_result
+from ses_domains.engine.dns.judge import AnswerVerdict, PairState, judge_result
 from ses_domains.engine.dns.transport import DnsTransport
-from ses_domains.engine.dns.errors import DnsDeadlineExceeded, NameserverMisconfigured
-from ses_domains.engine.dns.nameservers import Nameserver, parse_nameserver, resolve_nameservers
+from ses_domains.engine.dns.nameservers import (
+    RESOLVE_TIMEOUT_S, Nameserver, UnresolvedNameserver, parse_nameserver, resolve_each,
+)
 
 
 @dataclass(frozen=True)
@@ -73,16 +79,32 @@ class PairStatus:
 
 @dataclass(frozen=True)
 class DomainReport:
+    """Every (record, nameserver) pair of one domain, and the domain's own error if any."""
+
     domain: str
     pairs: tuple[PairStatus, ...]
+    error: str | None = None  # e.g. "d.example: nameserver ns.x.invalid cannot be resolved: ..."
 
     @property
     def ready(self) -> bool:
-        return all(p.ready for p in self.pairs)
+        return self.error is None and all(p.ready for p in self.pairs)
 
     @property
     def problems(self) -> tuple[PairStatus, ...]:
         return tuple(p for p in self.pairs if not p.ready)
+
+    @property
+    def unchecked(self) -> tuple[PairStatus, ...]:
+        """Pairs nothing is known about: the server could not be asked or gave no usable answer."""
+        return tuple(p for p in self.pairs if p.state.could_not_check)
+
+    @property
+    def could_not_check(self) -> bool:
+        """Not ready only because some server could not be asked (timeout, unresolved,
+        malformed answer...): no server said a record is missing or wrong, and none refused
+        the zone. A refresh should leave the domain's verified state alone."""
+        problems = self.problems
+        return bool(problems) and all(p.state.could_not_check for p in problems)
 
 
 class WaitOutcome(str, Enum):
@@ -90,6 +112,7 @@ class WaitOutcome(str, Enum):
     NOT_READY = "not ready"  # check_once: some are not (yet)
     DEADLINE = "deadline"  # the wait ran out of time
     MISCONFIGURED = "misconfigured"  # some server refuses the zone / is not authoritative
+    UNRESOLVED = "unresolved"  # some nameserver host name has no address (see DomainReport.error)
 
 
 @dataclass(frozen=True)
@@ -118,14 +141,9 @@ class DnsReport:
             f"DNS {self.outcome.value}: {ready}/{len(self.domains)} domains visible on all "
             f"nameservers after {self.elapsed_s:.1f}s ({self.queries_sent} queries)"
         )
-        return "\n".join([head, *(f"  {p.domain}: {p.describe()}" for p in self.problems)])
-
-    def raise_for_status(self) -> "DnsReport":
-        if self.outcome is WaitOutcome.MISCONFIGURED:
-            raise NameserverMisconfigured(self.describe(), self)
-        if self.outcome in (WaitOutcome.DEADLINE, WaitOutcome.NOT_READY):
-            raise DnsDeadlineExceeded(self.describe(), self)
-        return self
+        errors = [f"  {d.error}" for d in self.domains if d.error]
+        problems = [f"  {p.domain}: {p.describe()}" for p in self.problems if p.state is not PairState.UNRESOLVED]
+        return "\n".join([head, *errors, *problems])
 
 
 @dataclass(frozen=True)
@@ -161,8 +179,8 @@ class PollSchedule:
 class _Pair:
     domain: str
     record: DnsRecord
-    server: Nameserver
-    verdict: Verdict = field(default_factory=lambda: Verdict(PairState.UNCHECKED))
+    server: Nameserver | UnresolvedNameserver
+    verdict: AnswerVerdict = field(default_factory=lambda: AnswerVerdict(PairState.UNCHECKED))
     queries: int = 0
     misconfig_count: int = 0
     misconfig_since: float | None = None
@@ -185,9 +203,15 @@ class _Plan:
         self.pairs: list[_Pair] = []
         self.by_server: dict[tuple[str, int], list[_Pair]] = {}
         self.servers: dict[tuple[str, int], Nameserver] = {}
+        self.errors: dict[str, list[str]] = {}
         for target in targets:
             for spec_text in dict.fromkeys(target.nameservers):
                 server = servers[parse_nameserver(spec_text)]
+                if isinstance(server, UnresolvedNameserver):
+                    self.errors.setdefault(target.domain, []).append(server.describe())
+                    verdict = AnswerVerdict(PairState.UNRESOLVED, detail=server.describe())
+                    self.pairs.extend(_Pair(target.domain, r, server, verdict, terminal=True) for r in target.records)
+                    continue
                 self.servers.setdefault(server.endpoint, server)
                 for record in target.records:
                     pair = _Pair(target.domain, record, server)
@@ -201,11 +225,27 @@ class _Plan:
                            len(self.domains), time.monotonic() - started,
                            transport.stats.queries_sent - queries_before)
 
+    def outcome(self, *, unfinished: WaitOutcome) -> WaitOutcome:
+        if all(p.verdict.state is PairState.READY for p in self.pairs):
+            return WaitOutcome.READY
+        if any(p.verdict.state.is_misconfiguration and p.terminal for p in self.pairs):
+            return WaitOutcome.MISCONFIGURED
+        if self.errors:
+            return WaitOutcome.UNRESOLVED
+        return unfinished
+
     def report(self, outcome: WaitOutcome, elapsed: float, queries: int, rounds: int) -> DnsReport:
+        """The report; a pair never answered by then is reported as a timeout."""
         per_domain: dict[str, list[PairStatus]] = {d: [] for d in self.domains}
         for pair in self.pairs:
+            if pair.verdict.state is PairState.UNCHECKED:
+                pair.verdict = AnswerVerdict(PairState.TIMEOUT, detail="no answer before the deadline")
             per_domain[pair.domain].append(pair.status())
-        domains = tuple(DomainReport(d, tuple(per_domain[d])) for d in self.domains)
+        domains = tuple(
+            DomainReport(d, tuple(per_domain[d]),
+                         "; ".join(f"{d}: {e}" for e in self.errors[d]) if d in self.errors else None)
+            for d in self.domains
+        )
         return DnsReport(outcome, domains, elapsed, queries, rounds)
 
 
@@ -220,10 +260,11 @@ def _validate(targets: Iterable[DomainTarget]) -> list[DomainTarget]:
     return targets
 
 
-async def _prepare(targets: Iterable[DomainTarget]) -> _Plan:
+async def _prepare(targets: Iterable[DomainTarget], deadline: float) -> _Plan:
     targets = _validate(targets)
     specs = [parse_nameserver(ns) for t in targets for ns in t.nameservers]
-    return _Plan(targets, await resolve_nameservers(specs))
+    timeout = max(0.0, min(RESOLVE_TIMEOUT_S, deadline - time.monotonic()))
+    return _Plan(targets, await resolve_each(specs, timeout_s=timeout))
 
 
 async def _ask(transport: DnsTransport, server: Nameserver, pairs: list[_Pair], schedule: PollSchedule) -> None:
@@ -249,31 +290,47 @@ async def _ask(transport: DnsTransport, server: Nameserver, pairs: list[_Pair], 
                 pair.misconfig_count, pair.misconfig_since = 0, None
 
 
-async def check_once(targets: Iterable[DomainTarget], *, transport: DnsTransport | None = None) -> DnsReport:
+async def check_once(targets: Iterable[DomainTarget], *, transport: DnsTransport | None = None,
+                     deadline_s: float = 30.0) -> DnsReport:
     """Ask every (record, nameserver) pair once, concurrently; report what each server says.
 
-    ``outcome`` is READY or NOT_READY (REFUSED / not-AA pairs make it MISCONFIGURED).
+    ``outcome`` is READY, NOT_READY, MISCONFIGURED (a server refuses the zone or answers
+    without authority) or UNRESOLVED (a nameserver name has no address: that domain's
+    ``error``). Returns within ``deadline_s`` seconds whatever the servers do; a question
+    unanswered by then is reported as a timeout. Never raises for DNS trouble.
     """
     started = time.monotonic()
-    plan = await _prepare(targets)
+    deadline = started + deadline_s
+    plan = await _prepare(targets, deadline)
     own = transport is None
     transport = transport or DnsTransport()
     before = transport.stats.queries_sent
+    tasks = [asyncio.ensure_future(_ask(transport, plan.servers[key], pairs, PollSchedule()))
+             for key, pairs in plan.by_server.items()]
     try:
-        await asyncio.gather(*(
-            _ask(transport, plan.servers[key], pairs, PollSchedule())
-            for key, pairs in plan.by_server.items()
-        ))
+        await _until(tasks, deadline)
     finally:
         if own:
             await transport.aclose()
-    if all(p.verdict.state is PairState.READY for p in plan.pairs):
-        outcome = WaitOutcome.READY
-    elif any(p.verdict.state.is_misconfiguration for p in plan.pairs):
-        outcome = WaitOutcome.MISCONFIGURED
-    else:
-        outcome = WaitOutcome.NOT_READY
+    for pair in plan.pairs:  # one look is all there is: a refusal is final
+        pair.terminal = pair.terminal or pair.verdict.state.is_misconfiguration
+    outcome = plan.outcome(unfinished=WaitOutcome.NOT_READY)
     return plan.report(outcome, time.monotonic() - started, transport.stats.queries_sent - before, 1)
+
+
+async def _until(tasks: list[asyncio.Future], deadline: float) -> None:
+    """Wait for ``tasks`` until ``deadline`` (monotonic); cancel what is left; re-raise a task's bug."""
+    if not tasks:
+        return
+    try:
+        done, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()
 
 
 async def wait_for_records(
@@ -286,14 +343,14 @@ async def wait_for_records(
 ) -> DnsReport:
     """Poll until every record is visible on every nameserver, a server is found
     misconfigured, or ``deadline_s`` seconds pass. Never raises for DNS trouble: look at
-    ``report.outcome`` or call ``report.raise_for_status()``.
+    ``report.outcome`` (READY, DEADLINE, MISCONFIGURED or UNRESOLVED) and each domain's report.
 
     ``on_progress`` is called after every server round with a :class:`DnsProgress`.
     Pass a shared ``transport`` to run several waits over the same sockets.
     """
     started = time.monotonic()
     deadline = started + deadline_s
-    plan = await _prepare(targets)
+    plan = await _prepare(targets, deadline)
     own = transport is None
     transport = transport or DnsTransport()
     before = transport.stats.queries_sent
@@ -317,33 +374,14 @@ async def wait_for_records(
 
     tasks = [asyncio.ensure_future(poll(plan.servers[k], pairs)) for k, pairs in plan.by_server.items()]
     try:
-        done, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for task in done:
-            if task.exception() is not None:
-                raise task.exception()
+        await _until(tasks, deadline)
     finally:
         if own:
             await transport.aclose()
-    if all(p.verdict.state is PairState.READY for p in plan.pairs):
-        outcome = WaitOutcome.READY
-    elif any(p.terminal for p in plan.pairs):
-        outcome = WaitOutcome.MISCONFIGURED
-    else:
-        outcome = WaitOutcome.DEADLINE
+    outcome = plan.outcome(unfinished=WaitOutcome.DEADLINE)
     return plan.report(outcome, time.monotonic() - started, transport.stats.queries_sent - before, rounds)
 
 
-def wait_for_records_sync(targets: Iterable[DomainTarget], *, deadline_s: float,
-                          on_progress: ProgressCallback | None = None,
-                          schedule: PollSchedule = PollSchedule()) -> DnsReport:
-    """Blocking wrapper of :func:`wait_for_records` (runs its own event loop)."""
-    return asyncio.run(wait_for_records(targets, deadline_s=deadline_s,
-                                        on_progress=on_progress, schedule=schedule))
-
-
-def check_once_sync(targets: Iterable[DomainTarget]) -> DnsReport:
-    """Blocking wrapper of :func:`check_once`."""
-    return asyncio.run(check_once(targets))
+def check_once_sync(targets: Iterable[DomainTarget], *, deadline_s: float = 30.0) -> DnsReport:
+    """Blocking wrapper of :func:`check_once` (runs its own event loop)."""
+    return asyncio.run(check_once(targets, deadline_s=deadline_s))
