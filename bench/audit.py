@@ -27,7 +27,7 @@ import dns.update
 
 from bench._knot import SES_REGION, domain_records
 from ses_domains.engine.audit import AuditTarget, AuditVerdict, audit, audit_records
-from ses_domains.engine.dns.judge import normalize_host, parse_mx
+from ses_domains.records.values import normalize_host
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DomainTarget, wait_for_records
 from ses_domains.engine.email_auth import EmailAuthTarget, ResolverSettings, judge_email_auth
@@ -89,11 +89,7 @@ def _matches(record: DnsRecord, answer: dns.message.Message) -> bool:
                 found.append(f"{rdata.preference} {normalize_host(rdata.exchange.to_text())}")
             else:
                 found.append(normalize_host(rdata.to_text()))
-    if record.type == "MX":
-        return all(parse_mx(v) in {parse_mx(f) for f in found} for v in record.values)
-    if record.type == "CNAME":
-        return [normalize_host(v) for v in record.values] == found
-    return all(v in found for v in record.values)
+    return record.satisfied_by(found)
 
 
 def sequential_check(targets: list[AuditTarget]) -> tuple[float, int, int]:

@@ -31,7 +31,8 @@ from enum import Enum
 from typing import Iterable
 
 from ses_domains.engine.dns.errors import VerificationError
-from ses_domains.engine.dns.judge import PairState, normalize_host, parse_mx
+from ses_domains.engine.dns.judge import PairState
+from ses_domains.records.values import Mx, normalize_host
 from ses_domains.engine.dns.nameservers import format_hostport, resolve_nameservers
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DomainTarget, PairStatus, check_once
@@ -200,8 +201,8 @@ def _conflict(record: DnsRecord, served: tuple[str, ...]) -> str:
                 return (f"the name holds {len(same_kind)} {prefix} records "
                         f"({'; '.join(repr(v) for v in same_kind)}): it may hold only one")
     if rdtype == "MX":
-        expected_hosts = {parse_mx(v)[1] for v in record.values}
-        others = [v for v in served if parse_mx(v)[1] not in expected_hosts]
+        expected_hosts = {Mx.parse(v).exchange for v in record.values}
+        others = [v for v in served if Mx.parse(v).exchange not in expected_hosts]
         if others and len(others) < len(served):
             return f"other MX records beside it ({', '.join(others)}): bounces may go there"
     return ""

@@ -21,6 +21,7 @@ from enum import Enum
 import dns.rcode
 
 from ses_domains.records.model import DnsRecord
+from ses_domains.records.values import normalize_host
 
 from ses_domains.engine.dns.transport import QueryError, QueryResult
 from ses_domains.engine.dns.wire import WireAnswer
@@ -70,30 +71,6 @@ class AnswerVerdict:
     detail: str = ""
 
 
-def normalize_host(host: str) -> str:
-    return host.strip().rstrip(".").lower()
-
-
-def parse_mx(value: str) -> tuple[int, str]:
-    """``"10 feedback-smtp.eu-west-1.amazonses.com"`` -> ``(10, "feedback-smtp...")``."""
-    preference, _, host = value.strip().partition(" ")
-    return int(preference), normalize_host(host)
-
-
-def values_match(record: DnsRecord, found: tuple[str, ...]) -> bool:
-    """Whether the found values (presentation form) satisfy the expected record."""
-    rdtype = record.type.upper()
-    if rdtype == "CNAME":
-        return len(found) == 1 and {normalize_host(v) for v in record.values} == {normalize_host(found[0])}
-    if rdtype == "MX":
-        have = {parse_mx(v) for v in found}
-        return all(parse_mx(v) in have for v in record.values)
-    if rdtype == "TXT":
-        have = set(found)
-        return all(v in have for v in record.values)
-    raise ValueError(f"unsupported record type {record.type!r} for {record.name}")
-
-
 _ERROR_STATES = {
     QueryError.TIMEOUT: PairState.TIMEOUT,
     QueryError.NO_ANSWER: PairState.TIMEOUT,
@@ -135,6 +112,6 @@ def judge_answer(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
         if aliases:
             return AnswerVerdict(PairState.WRONG, aliases, detail="the name is a CNAME")
         return AnswerVerdict(PairState.MISSING, detail="NODATA")
-    if values_match(record, found):
+    if record.satisfied_by(found):
         return AnswerVerdict(PairState.READY, found)
     return AnswerVerdict(PairState.WRONG, found, detail="different value")
