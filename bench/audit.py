@@ -203,7 +203,7 @@ def main() -> dict:
         say(f"  of which, alone: records {records_only:.3f} s, email-auth judgment {email_only:.3f} s "
             "(the audit runs them at the same time)")
 
-        say(f"Baseline: the same records on the same servers, one dnspython query at a time ...")
+        say("Baseline: the same records on the same servers, one dnspython query at a time ...")
         base, base_ok, base_total = sequential_check(targets)
         results["sequential_s"] = base
         say(f"  {base:.3f} s ({base_ok}/{base_total} answers right), without any SPF/DMARC judgment; "

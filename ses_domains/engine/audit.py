@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable
 
-from ses_domains.engine.dns.errors import VerificationError
 from ses_domains.engine.dns.judge import PairState
 from ses_domains.records.values import Mx, normalize_host
-from ses_domains.engine.dns.nameservers import format_hostport, resolve_nameservers
+from ses_domains.engine.dns.nameservers import UnresolvedNameserver, format_hostport, resolve_each
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DomainTarget, PairStatus, check_once
 from ses_domains.engine.email_auth import (
@@ -284,19 +283,15 @@ def _validate(targets: Iterable[AuditTarget]) -> list[AuditTarget]:
     return targets
 
 
-async def _resolve_each(labels: set[str]) -> dict[str, str | VerificationError]:
-    """label -> "ip:port" to ask, or the error that names why it cannot be asked."""
-    async def one(label: str) -> str | VerificationError:
-        spec = parse_nameserver(label)
-        try:
-            resolved = await resolve_nameservers([spec])
-        except VerificationError as exc:
-            return exc
-        server = resolved[spec]
-        return format_hostport(server.address, server.port)
-
-    labels = sorted(labels)
-    return dict(zip(labels, await asyncio.gather(*(one(label) for label in labels))))
+async def _resolve_each(labels: set[str]) -> dict[str, str | UnresolvedNameserver]:
+    """label -> "ip:port" to ask, or why its host name cannot be resolved (each name once)."""
+    specs = {label: parse_nameserver(label) for label in sorted(labels)}
+    resolved = await resolve_each(list(specs.values()))
+    return {
+        label: server if isinstance(server := resolved[spec], UnresolvedNameserver)
+        else format_hostport(server.address, server.port)
+        for label, spec in specs.items()
+    }
 
 
 async def audit_records(targets: Iterable[AuditTarget], *,
@@ -318,8 +313,8 @@ async def audit_records(targets: Iterable[AuditTarget], *,
             answers = []
             for label in dict.fromkeys(target.nameservers):
                 endpoint = endpoints[label]
-                if isinstance(endpoint, VerificationError):
-                    answers.append(ServerAnswer(label, ServerState.NO_ANSWER, (), str(endpoint)))
+                if isinstance(endpoint, UnresolvedNameserver):
+                    answers.append(ServerAnswer(label, ServerState.NO_ANSWER, (), endpoint.describe()))
                 else:
                     answers.append(_server_answer(label, record, pairs[(target.domain, record, endpoint)]))
             records.append(judge_record(record, tuple(answers)))

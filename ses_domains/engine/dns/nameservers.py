@@ -12,11 +12,10 @@ import asyncio
 import socket
 from dataclasses import dataclass
 
-from ses_domains.engine.dns.errors import NameserverResolutionError
 from ses_domains.nameserver_address import DNS_PORT, NameserverSpec, format_hostport, parse_nameserver
 
 __all__ = ["Nameserver", "NameserverSpec", "UnresolvedNameserver", "format_hostport", "parse_nameserver",
-           "resolve_each", "resolve_nameservers"]
+           "resolve_each"]
 
 RESOLVE_TIMEOUT_S = 5.0
 
@@ -81,13 +80,3 @@ async def resolve_each(specs: list[NameserverSpec], *, timeout_s: float = RESOLV
 
     resolved = await asyncio.gather(*(one(spec) for spec in unique))
     return dict(zip(unique, resolved))
-
-
-async def resolve_nameservers(specs: list[NameserverSpec]) -> dict[NameserverSpec, Nameserver]:
-    """Like :func:`resolve_each`, but raise :class:`NameserverResolutionError` for the first
-    name that does not resolve."""
-    resolved = await resolve_each(specs)
-    for result in resolved.values():
-        if isinstance(result, UnresolvedNameserver):
-            raise NameserverResolutionError(result.describe())
-    return resolved

@@ -380,8 +380,3 @@ async def wait_for_records(
             await transport.aclose()
     outcome = plan.outcome(unfinished=WaitOutcome.DEADLINE)
     return plan.report(outcome, time.monotonic() - started, transport.stats.queries_sent - before, rounds)
-
-
-def check_once_sync(targets: Iterable[DomainTarget], *, deadline_s: float = 30.0) -> DnsReport:
-    """Blocking wrapper of :func:`check_once` (runs its own event loop)."""
-    return asyncio.run(check_once(targets, deadline_s=deadline_s))
