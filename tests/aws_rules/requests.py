@@ -20,14 +20,15 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 AUTONAME_RANDOM = "0a1b2c3"
 """Stands in for the 7 random hex characters Pulumi appends (after a ``-``) when it auto-names."""
 AUTONAME_SUFFIX_LENGTH = 1 + len(AUTONAME_RANDOM)
+PREFIXED_UNIQUE_ID = "20260101000000000000000001"
+"""Stands in for the 26 characters terraform-provider-aws appends to a ``name_prefix``
+(create.Name -> id.PrefixedUniqueId; hence IAM's documented name_prefix maximum of 38)."""
 
-NOT_AWS_REQUESTS = frozenset({
-    "ses-domains:index:SendingDomain",
-    "ses-domains:index:ConfigurationSet",
-    "pulumi-python:dynamic/ses-domains:Verification",
-})
-"""Declared resources that send no AWS request of their own: components, and the dynamic
-verification step (it only reads: GetEmailIdentity and DNS queries)."""
+COMPONENT_PREFIX = "ses-domains:index:"
+"""The stack's component resources: they group others and send nothing themselves."""
+NOT_AWS_REQUESTS = frozenset({"pulumi-python:dynamic/ses-domains:Verification"})
+"""Other declared resources that create nothing in AWS: the dynamic verification step only reads
+(GetEmailIdentity and DNS queries). A new dynamic resource that writes to AWS needs a mapping."""
 
 
 @dataclass(frozen=True)
@@ -278,10 +279,13 @@ def _topic_policy(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     })]
 
 
-def role_name(name: str, inputs: dict) -> tuple[str, bool]:
-    """The name a role gets: its ``name``, or Pulumi's auto-name (logical name + 8)."""
+def generated_name(name: str, inputs: dict) -> tuple[str, bool]:
+    """The name an IAM role (or role policy) gets, and whether it was generated: its ``name``; its ``namePrefix`` + 26
+    characters; or Pulumi's auto-name (logical name + 8)."""
     if inputs.get("name"):
         return inputs["name"], False
+    if inputs.get("namePrefix"):
+        return inputs["namePrefix"] + PREFIXED_UNIQUE_ID, True
     return autoname(name), True
 
 
@@ -289,7 +293,7 @@ def _role(inputs: dict, _: Context, name: str = "") -> list[tuple[str, str, dict
     """iam/role.go, resourceRoleCreate: CreateRole with RoleName, AssumeRolePolicyDocument, Path
     (schema default ``/``), Description when set, MaxSessionDuration (schema default 3600)."""
     params: dict = {
-        "RoleName": role_name(name, inputs)[0],
+        "RoleName": generated_name(name, inputs)[0],
         "AssumeRolePolicyDocument": inputs.get("assumeRolePolicy"),
         "Path": inputs.get("path") or "/",
         "MaxSessionDuration": _int(inputs.get("maxSessionDuration", 3600)),
@@ -306,7 +310,7 @@ def _role_policy(inputs: dict, context: Context, name: str = "") -> list[tuple[s
     role = inputs.get("role")
     return [("iam", "PutRolePolicy", {
         "RoleName": context.role_names.get(role, role),
-        "PolicyName": inputs.get("name") or autoname(name),
+        "PolicyName": generated_name(name, inputs)[0],
         "PolicyDocument": inputs.get("policy"),
     })]
 
@@ -359,12 +363,12 @@ def requests_for(
     """
     resources = list(resources)
     role_names = {
-        resource_id(r): role_name(r.name, r.inputs)[0] for r in resources if r.type == "aws:iam/role:Role"
+        resource_id(r): generated_name(r.name, r.inputs)[0] for r in resources if r.type == "aws:iam/role:Role"
     }
     context = Context(zone_names=dict(zone_names or {}), role_names=role_names)
     result = []
     for resource in resources:
-        if resource.type in NOT_AWS_REQUESTS:
+        if resource.type in NOT_AWS_REQUESTS or resource.type.startswith(COMPONENT_PREFIX):
             continue
         mapping = MAPPINGS.get(resource.type)
         if mapping is None:

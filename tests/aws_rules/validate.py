@@ -23,7 +23,7 @@ import botocore.session
 from botocore.model import OperationModel, Shape
 from botocore.validate import ParamValidator
 
-from tests.aws_rules.requests import AUTONAME_SUFFIX_LENGTH, ApiRequest
+from tests.aws_rules.requests import AUTONAME_SUFFIX_LENGTH, PREFIXED_UNIQUE_ID, ApiRequest
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,8 @@ def _value_at(params: Any, dotted: str) -> Any:
 
 
 def _trait_errors(shape: Shape, value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
-    """Enum, max, range and pattern, walking the value along its shape (types are botocore's job:
-    a value of the wrong type is skipped here)."""
+    """Enum, maximum length, list size and value, and pattern, walking the value along its shape
+    (types and minimums are botocore's: a value of the wrong type is skipped here)."""
     meta = shape.metadata
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
@@ -117,8 +117,6 @@ def _trait_errors(shape: Shape, value: Any, path: str) -> Iterator[tuple[str, st
         if "pattern" in meta and not _pattern(meta["pattern"])(value):
             yield path, f"does not match {shape.name}'s pattern {meta['pattern']}", value
     elif kind in ("integer", "long") and isinstance(value, int) and not isinstance(value, bool):
-        if "min" in meta and value < meta["min"]:
-            yield path, f"at least {meta['min']} ({shape.name})", value
         if "max" in meta and value > meta["max"]:
             yield path, f"at most {meta['max']} ({shape.name})", value
 
@@ -238,7 +236,7 @@ def _ses_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
             yield key, "SES names are letters, digits, _ and -, 1 to 64 characters", value
     for key in ("EmailIdentity", "MailFromDomain"):
         value = params.get(key)
-        if isinstance(value, str) and "@" not in value:
+        if isinstance(value, str) and value and "@" not in value:
             for problem in dns_name_problems(value):
                 yield key, problem, value
     tracking = (params.get("TrackingOptions") or {}).get("CustomRedirectDomain")
@@ -298,6 +296,12 @@ def _json_document(path: str, value: Any) -> Iterator[tuple[str, str, Any]]:
 EXTRA_RULES: dict[str, Rule] = {"route53": _route53_rules, "sesv2": _ses_rules, "sns": _sns_rules, "iam": _iam_rules}
 
 
+def _generated(value: str) -> str:
+    if value.endswith(PREFIXED_UNIQUE_ID):
+        return f"name prefix + {len(PREFIXED_UNIQUE_ID)} characters"
+    return f"Pulumi's auto-name: the {len(value) - AUTONAME_SUFFIX_LENGTH}-character logical name + {AUTONAME_SUFFIX_LENGTH}"
+
+
 def validate_request(request: ApiRequest) -> list[Violation]:
     """Every rule this request breaks, each once."""
     shape = operation_model(request.service, request.operation).input_shape
@@ -313,7 +317,6 @@ def validate_request(request: ApiRequest) -> list[Violation]:
             continue
         seen.add((path, rule))
         if path in request.autonamed and isinstance(value, str):
-            rule += (f"; Pulumi auto-named it: the {len(value) - AUTONAME_SUFFIX_LENGTH}-character logical name "
-                     f"+ {AUTONAME_SUFFIX_LENGTH} = {len(value)} characters")
+            rule += f"; {len(value)} characters once generated ({_generated(value)})"
         result.append(Violation(request.resource_type, request.resource_name, request.operation, path, rule, value))
     return result
