@@ -50,3 +50,24 @@ def dmarc_record(domain: str, policy: DmarcPolicy, ttl: int) -> DnsRecord:
 def report_authorization_name(identity: str, report_domain: str) -> str:
     """The record a report domain must publish to accept another domain's reports (RFC 7489 7.1)."""
     return f"{identity}._report._dmarc.{report_domain}"
+
+
+REPORT_AUTHORIZATION_VALUE = "v=DMARC1"
+
+
+def report_domains(policy: DmarcPolicy) -> tuple[str, ...]:
+    """The domains of the ``rua`` and ``ruf`` mailboxes, each once, in the order given."""
+    found: list[str] = []
+    for uri in policy.rua + policy.ruf:
+        address = uri[len("mailto:"):] if uri.lower().startswith("mailto:") else uri
+        domain = address.partition("!")[0].rpartition("@")[2].lower()
+        if domain and domain not in found:
+            found.append(domain)
+    return tuple(found)
+
+
+def report_authorization_record(identity: str, report_domain: str, ttl: int) -> DnsRecord:
+    """The TXT record by which ``report_domain`` accepts DMARC reports about ``identity``."""
+    return DnsRecord(
+        name=report_authorization_name(identity, report_domain), type="TXT", values=(REPORT_AUTHORIZATION_VALUE,), ttl=ttl
+    )

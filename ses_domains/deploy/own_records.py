@@ -1,0 +1,78 @@
+"""Which record sets the stack already manages: the ``domains`` output of its own last update.
+
+The program reads its own stack through a ``pulumi.StackReference`` to
+``<organization>/<project>/<stack>`` (a read, nothing is created). Every record the stack manages
+is listed there (``domains.<domain>.records``, and the DMARC report authorizations under
+``domains.<domain>.reportAuthorizations``), in stacks made before this check too, so upgrading
+needs no migration. Why not ownership marker records in the zone (external-dns's TXT registry):
+they double the Route 53 writes of every domain and, for existing stacks, would be missing on
+every record the stack already has, so the first preview after an upgrade would call them all
+foreign.
+
+The reference is read only when a zone holds something at a name the stack writes: a stack
+whose zones are clear never reads it.
+
+The value is awaited synchronously, with the same helper the Pulumi SDK uses for synchronous
+invokes (``pulumi.runtime.sync_await``): the decision must be taken before any resource is
+declared, not inside an ``apply``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+import pulumi
+
+OUTPUT = "domains"
+RECORD_LISTS = ("records", "reportAuthorizations")
+
+
+@dataclass(frozen=True)
+class OwnRecords:
+    managed: frozenset[tuple[str, str]]
+    """(name, type) of every record set the last update of this stack manages."""
+
+    def owns(self, name: str, record_type: str) -> bool:
+        return (name, record_type.upper()) in self.managed
+
+
+def own_records_from(domains_output: Any) -> OwnRecords:
+    """The record sets listed in a ``domains`` output (any missing part is simply not listed)."""
+    managed: set[tuple[str, str]] = set()
+    if isinstance(domains_output, Mapping):
+        for exported in domains_output.values():
+            if not isinstance(exported, Mapping):
+                continue
+            for list_name in RECORD_LISTS:
+                for record in _records(exported.get(list_name)):
+                    managed.add((str(record["name"]).rstrip(".").lower(), str(record["type"]).upper()))
+    return OwnRecords(frozenset(managed))
+
+
+def read_own_records() -> OwnRecords:
+    """The record sets the last update of the running stack manages (none for a new stack)."""
+    from pulumi.runtime.sync_await import _sync_await
+
+    name = f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
+    reference = pulumi.StackReference("ses-domains-last-update", stack_name=name)
+    details = _sync_await(reference.get_output_details(OUTPUT))
+    return own_records_from(details.value if details.value is not None else details.secret_value)
+
+
+def lazily(read: Callable[[], OwnRecords]) -> Callable[[str, str], bool]:
+    """``owns`` that reads the stack's outputs on its first use only."""
+    cached: list[OwnRecords] = []
+
+    def owns(name: str, record_type: str) -> bool:
+        if not cached:
+            cached.append(read())
+        return cached[0].owns(name, record_type)
+
+    return owns
+
+
+def _records(value: Any) -> Iterable[Mapping]:
+    if not isinstance(value, list):
+        return []
+    return [r for r in value if isinstance(r, Mapping) and r.get("name") and r.get("type")]
