@@ -14,7 +14,7 @@ import re
 
 from ses_domains.records.values import Txt, normalize_host
 
-_OCTAL = re.compile(r"\\(\d{3})")
+_OCTAL = re.compile(r"\\([0-7]{3})")
 
 
 def record_name(route53_name: str) -> str:
@@ -48,7 +48,7 @@ def txt_text(value: str) -> str:
         char = text[index]
         if inside and char == "\\" and index + 1 < len(text):
             digits = text[index + 1 : index + 4]
-            if len(digits) == 3 and digits.isdigit():
+            if len(digits) == 3 and all(d in "01234567" for d in digits):
                 current.append(chr(int(digits, 8)))
                 index += 4
                 continue
