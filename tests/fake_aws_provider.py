@@ -121,5 +121,9 @@ def get_records(route53: Any, args: dict) -> dict:
 
 def answer(route53: Any, token: str, args: dict) -> Optional[dict]:
     """The answer to any Route 53 invoke the program makes; ``None`` for other tokens."""
-    handler = {GET_ZONE: get_zone, GET_ZONES: get_zones, GET_RECORDS: get_records}.get(token)
+    handler = TOKENS.get(token)
     return handler(route53, args) if handler else None
+
+
+TOKENS = {GET_ZONE: get_zone, GET_ZONES: get_zones, GET_RECORDS: get_records}
+"""The Route 53 invokes the program makes, and how the fake answers each."""
