@@ -23,7 +23,7 @@ from ses_domains.deploy.provider_ops import VerificationFailed
 from ses_domains.engine.job import VerificationJob
 from ses_domains.engine.ses.status import dkim_zone_mismatch, parse_identity
 from ses_domains.records.model import DnsRecord
-from tests.dns_servers import KNOTD, start_primary_and_secondary, zone_text
+from tests.dns_servers import KNOTD, start_primary_and_secondary, wait_in_sync, zone_text
 from tests.fake_ses import FakeSes, SesState, build_response, tokens_for
 
 ZONE = "verify.test"
@@ -179,6 +179,7 @@ def test_refresh_shows_a_regressed_ses_status_and_a_record_gone_from_dns(servers
     state["results"] = {d: {"verified": True, "stage": "ses", "verifiedAt": "2026-01-01T00:00:00+00:00"} for d in (A, B)}
     fake_ses.script(A, SesState(dkim="SUCCESS", mail_from="FAILED"))
     unpublish(primary, b_records[:1])
+    wait_in_sync(*servers, ZONE)
 
     read = VerificationProvider().read("id", state)
 
@@ -234,6 +235,7 @@ def test_refresh_names_a_dkim_domain_mismatch(servers, fake_ses):
     primary, _ = servers
     records = records_of(B, mail_from=False)
     publish(primary, B, records)
+    wait_in_sync(*servers, ZONE)
     state = props(servers, **{B: (records, False, 60)})
     state["results"] = {B: {"verified": False, "stage": "ses"}}
     fake_ses.script(B, SesState(dkim="PENDING"), dkim_hosted_zone=REGIONAL_ZONE)
