@@ -15,7 +15,7 @@ import pulumi
 from ses_domains.config.errors import ConfigError
 from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
 from ses_domains.deploy.aws_profile import check_aws_profile
-from ses_domains.deploy.configuration_set import declare_configuration_sets
+from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
 from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
 from ses_domains.deploy.verification import declare_verification
 from ses_domains.deploy.zones import lookup_zones
@@ -55,6 +55,7 @@ def declare(stack: StackSpec, zones: dict) -> None:
         stack.region,
         stack.profile,
     )
+    declare_tracking_options(stack, configuration_sets, sending_domains, verification)
     if verification is not None:
         pulumi.export("verification", verification.results)
     pulumi.export(
