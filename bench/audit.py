@@ -25,14 +25,13 @@ import dns.query
 import dns.rcode
 import dns.update
 
+from bench._detection import detection_trials
 from bench._knot import SES_REGION, domain_records
 from ses_domains.engine.audit import AuditTarget, AuditVerdict, audit, audit_records
 from ses_domains.records.values import normalize_host
-from ses_domains.engine.dns.transport import DnsTransport
-from ses_domains.engine.dns.wait import DomainTarget, wait_for_records
 from ses_domains.engine.email_auth import EmailAuthTarget, ResolverSettings, judge_email_auth
 from ses_domains.records.model import DnsRecord
-from tests.dns_servers import DelayingForwarder, KnotServer, update_items, zone_lines, zone_text
+from tests.dns_servers import DelayingForwarder, KnotServer, zone_lines, zone_text
 
 DOMAINS = 200
 DELAY_S = 0.020
@@ -111,55 +110,6 @@ def sequential_check(targets: list[AuditTarget]) -> tuple[float, int, int]:
     return time.perf_counter() - started, ok, total
 
 
-async def send_update(server: KnotServer, zone: str, records) -> None:
-    update = dns.update.UpdateMessage(zone)
-    for name, ttl, rdtype, value in update_items(records):
-        update.add(name, ttl, rdtype, value)
-    answer = await dns.asyncquery.tcp(update, server.address, port=server.port, timeout=5)
-    if answer.rcode() != dns.rcode.NOERROR:
-        raise RuntimeError(f"update refused by {server.endpoint}: {dns.rcode.to_text(answer.rcode())}")
-
-
-async def detection_trials(servers: list[KnotServer], forwarders: tuple[str, ...], rng: random.Random) -> dict:
-    """DETECT_TRIALS domains wait concurrently through the forwarders (one shared transport); each
-    domain's records appear on the first server at a random earlier moment and on the last at its
-    own random moment. Latency: the engine says ready, minus when the last update was sent."""
-    transport = DnsTransport()
-    started = time.monotonic()
-    latencies: list[float] = []
-
-    async def trial(i: int) -> None:
-        domain = f"t{i:02d}.{LAT_ZONE}"
-        records = domain_records(domain)
-        appear_at = rng.uniform(*APPEAR_WINDOW_S)
-        early = sorted(rng.uniform(0.0, appear_at) for _ in servers[:-1])
-        wait = asyncio.ensure_future(wait_for_records([DomainTarget(domain, records, forwarders)],
-                                                      deadline_s=APPEAR_WINDOW_S[1] + 10, transport=transport))
-
-        async def publish() -> float:
-            for server, at in zip(servers[:-1], early):
-                await asyncio.sleep(max(0.0, started + at - time.monotonic()))
-                await send_update(server, LAT_ZONE, records)
-            await asyncio.sleep(max(0.0, started + appear_at - time.monotonic()))
-            moment = time.monotonic()
-            await send_update(servers[-1], LAT_ZONE, records)
-            return moment
-
-        moment, report = await asyncio.gather(publish(), wait)
-        if not report.ready:
-            raise RuntimeError(report.describe())
-        latencies.append(started + report.elapsed_s - moment)
-
-    try:
-        await asyncio.gather(*(trial(i) for i in range(DETECT_TRIALS)))
-    finally:
-        await transport.aclose()
-    latencies.sort()
-    return {"p50": statistics.median(latencies),
-            "p99": latencies[min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))],
-            "max": latencies[-1]}
-
-
 def main() -> dict:
     rng = random.Random(20261124)
     workdir = Path(tempfile.mkdtemp(prefix="bench-audit-"))
@@ -212,7 +162,8 @@ def main() -> dict:
 
         say(f"Detection: {DETECT_TRIALS} domains waited for through the forwarders; records appear on the "
             f"last server at random {APPEAR_WINDOW_S[0]:.0f}-{APPEAR_WINDOW_S[1]:.0f} s ...")
-        detect = asyncio.run(detection_trials(servers, endpoints, rng))
+        detect = asyncio.run(detection_trials(servers, endpoints, LAT_ZONE, rng,
+                                                    trials=DETECT_TRIALS, window_s=APPEAR_WINDOW_S))
         results["detect_p50_s"] = detect["p50"]
         results["detect_p99_s"] = detect["p99"]
         say(f"  from the update to the engine's 'ready': p50 {detect['p50']:.3f} s, p99 {detect['p99']:.3f} s "

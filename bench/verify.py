@@ -21,10 +21,9 @@ import dns.message
 import dns.rcode
 import dns.update
 
+from bench._detection import detection_trials, send_update
 from bench._knot import LAT_ZONE, NEG_ZONE, Unbound, bench_domains, domain_records, start_servers
-from tests.dns_servers import update_items
 from ses_domains.records.model import DnsRecord
-from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DomainTarget, check_once, wait_for_records
 from tests.dns_servers import BlackholeServer, DelayingForwarder, KnotServer
 
@@ -69,63 +68,6 @@ async def baseline_round(targets: list[DomainTarget], servers: list[KnotServer])
     started = time.perf_counter()
     await asyncio.gather(*(one(r, s) for t in targets for r in t.records for s in servers))
     return time.perf_counter() - started, ok
-
-
-async def send_update(server: KnotServer, zone: str, records) -> None:
-    update = dns.update.UpdateMessage(zone)
-    for name, ttl, rdtype, value in update_items(records):
-        update.add(name, ttl, rdtype, value)
-    answer = await dns.asyncquery.tcp(update, server.address, port=server.port, timeout=5)
-    if answer.rcode() != dns.rcode.NOERROR:
-        raise RuntimeError(f"update refused by {server.endpoint}: {dns.rcode.to_text(answer.rcode())}")
-
-
-async def detection_trials(servers: list[KnotServer], rng: random.Random) -> dict:
-    """DETECT_TRIALS domains wait concurrently over one shared transport; each domain's
-    records appear on three servers at random earlier moments and on the last server at
-    its own random moment 1-30 s after the waits start. Latency = engine says ready minus
-    the moment the update to the last server was sent."""
-    transport = DnsTransport()
-    endpoints = tuple(s.endpoint for s in servers)
-    started = time.monotonic()
-    latencies: list[float] = []
-
-    async def trial(i: int) -> None:
-        domain = f"t{i:02d}.{LAT_ZONE}"
-        records = domain_records(domain)
-        appear_at = rng.uniform(*APPEAR_WINDOW_S)
-        early = sorted(rng.uniform(0.0, appear_at) for _ in servers[:-1])
-        target = DomainTarget(domain, records, endpoints)
-        wait = asyncio.ensure_future(wait_for_records([target], deadline_s=APPEAR_WINDOW_S[1] + 10,
-                                                      transport=transport))
-
-        async def publish() -> float:
-            for server, at in zip(servers[:-1], early):
-                await asyncio.sleep(max(0.0, started + at - time.monotonic()))
-                await send_update(server, LAT_ZONE, records)
-            await asyncio.sleep(max(0.0, started + appear_at - time.monotonic()))
-            moment = time.monotonic()
-            await send_update(servers[-1], LAT_ZONE, records)
-            return moment
-
-        moment, report = await asyncio.gather(publish(), wait)
-        if not report.ready:
-            raise RuntimeError(report.describe())
-        latencies.append(started + report.elapsed_s - moment)
-
-    before = transport.stats.queries_sent
-    await asyncio.gather(*(trial(i) for i in range(DETECT_TRIALS)))
-    queries = transport.stats.queries_sent - before
-    await transport.aclose()
-    latencies.sort()
-    p99_index = min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))
-    return {
-        "p50": statistics.median(latencies),
-        "p99": latencies[p99_index],
-        "max": latencies[-1],
-        "queries": queries,
-        "duration": time.monotonic() - started,
-    }
 
 
 async def recursive_versus_ours(servers: list[KnotServer], unbound: Unbound) -> dict:
@@ -220,7 +162,8 @@ async def main() -> dict:
             f"goal: ready: {goal(far_report.ready)}")
         say()
         say(f"Waiting for the 30 s scenarios ({DETECT_TRIALS} detection trials, recursive comparison) ...")
-        detect, race = await asyncio.gather(detection_trials(servers, rng),
+        detect, race = await asyncio.gather(detection_trials(servers, tuple(s.endpoint for s in servers), LAT_ZONE, rng,
+                                                                trials=DETECT_TRIALS, window_s=APPEAR_WINDOW_S),
                                             recursive_versus_ours(servers, unbound))
         results["detect_p50_s"] = detect["p50"]
         results["detect_p99_s"] = detect["p99"]

@@ -1,19 +1,26 @@
-"""The AWS provider's ``aws:route53/getZone`` data source, answered from moto's Route 53.
+"""The AWS provider's Route 53 data sources the program invokes (``getZone``, ``getZones``,
+``getRecords``), answered from moto's Route 53.
 
-Under Pulumi's mocks an invoke reaches ``Mocks.call``. This follows the provider's documented
-filters (``zone_id``, or ``name`` with ``private_zone``; exactly one zone must match) and fails
+Under Pulumi's mocks an invoke reaches ``Mocks.call``. This follows the provider's source
+(terraform-provider-aws ``internal/service/route53/zone_data_source.go``, ``zones_data_source.go``,
+``records_data_source.go``): ``getZone`` by ``zone_id``, or by ``name`` with ``private_zone``
+after listing every zone (exactly one must match); ``getZones`` lists every zone id; ``getRecords``
+lists a zone's record sets filtered by a regular expression on their names. A failure comes back
 the way the engine reports a failed provider call: a gRPC error whose details carry the provider's
 message, which the Pulumi runtime turns into an exception the program can catch.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Optional
 
 import grpc
 from botocore.exceptions import ClientError
 
 GET_ZONE = "aws:route53/getZone:getZone"
+GET_ZONES = "aws:route53/getZones:getZones"
+GET_RECORDS = "aws:route53/getRecords:getRecords"
 
 
 class ProviderError(grpc.RpcError):
@@ -76,3 +83,47 @@ def _result(answer: dict) -> dict:
 
 def _normalize(name: str) -> str:
     return name.rstrip(".").lower()
+
+
+def get_zones(route53: Any, args: dict) -> dict:
+    """``aws:route53/getZones``: the id of every hosted zone, public and private, with no filter
+    (terraform-provider-aws ``zones_data_source.go``: ``ListHostedZones``, every page)."""
+    ids = [
+        zone["Id"].rsplit("/", 1)[-1]
+        for page in route53.get_paginator("list_hosted_zones").paginate()
+        for zone in page["HostedZones"]
+    ]
+    return {"id": "us-east-1", "ids": ids}
+
+
+def get_records(route53: Any, args: dict) -> dict:
+    """``aws:route53/getRecords``: the record sets of ``zoneId`` whose name (as Route 53 returns it,
+    with the trailing dot) matches ``nameRegex`` (``records_data_source.go``)."""
+    zone_id = args.get("zoneId") or ""
+    pattern = re.compile(args["nameRegex"]) if args.get("nameRegex") else None
+    try:
+        pages = list(route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id))
+    except ClientError as error:
+        raise ProviderError(GET_RECORDS, f"listing Route 53 Records ({zone_id}): {error}") from None
+    record_sets = [
+        {
+            "name": record["Name"],
+            "type": record["Type"],
+            "ttl": record.get("TTL", 0),
+            "resourceRecords": [{"value": value["Value"]} for value in record.get("ResourceRecords", [])],
+        }
+        for page in pages
+        for record in page["ResourceRecordSets"]
+        if pattern is None or pattern.search(record["Name"])
+    ]
+    return {"nameRegex": args.get("nameRegex"), "resourceRecordSets": record_sets, "zoneId": zone_id}
+
+
+def answer(route53: Any, token: str, args: dict) -> Optional[dict]:
+    """The answer to any Route 53 invoke the program makes; ``None`` for other tokens."""
+    handler = TOKENS.get(token)
+    return handler(route53, args) if handler else None
+
+
+TOKENS = {GET_ZONE: get_zone, GET_ZONES: get_zones, GET_RECORDS: get_records}
+"""The Route 53 invokes the program makes, and how the fake answers each."""

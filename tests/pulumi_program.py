@@ -79,10 +79,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
             return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/test", "userId": "x"}
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
-        if args.token == fake_aws_provider.GET_ZONE:
+        if args.token in fake_aws_provider.TOKENS:
             if self.route53 is None:
                 self.route53 = moto_route53()
-            return fake_aws_provider.get_zone(self.route53, dict(args.args))
+            return fake_aws_provider.answer(self.route53, args.token, dict(args.args))
         return {}
 
 

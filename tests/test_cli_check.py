@@ -173,8 +173,23 @@ def test_without_nameserver_the_zone_nameservers_come_from_route53(capsys, tmp_p
     asked = []
     plans = plan_domains(spec, readings, (), lambda: asked.append(1) or route53)
     assert plans[0].nameservers == tuple(expected) and plans[0].nameserver_source == "Route 53 zone"
-    assert plans[1].nameservers == () and "no public hosted zone mxregion.test" in plans[1].nameserver_problem
+    assert plans[1].nameservers == () and "no public hosted zone holding mxregion.test" in plans[1].nameserver_problem
     assert asked == [1]
+
+
+def test_without_zone_the_closest_enclosing_zone_is_used(aws_env, route53_url):
+    route53 = boto3.client("route53", region_name="us-east-1", endpoint_url=route53_url)
+    route53.create_hosted_zone(Name="parent.test.", CallerReference="cli-closest-parent")
+    route53.create_hosted_zone(Name="sub.parent.test.", CallerReference="cli-closest-sub")
+    zones = {z["Name"]: z["Id"] for z in route53.list_hosted_zones()["HostedZones"]}
+    sub = [ns.rstrip(".").lower() for ns in route53.get_hosted_zone(Id=zones["sub.parent.test."])["DelegationSet"]["NameServers"]]
+    parent = [ns.rstrip(".").lower() for ns in route53.get_hosted_zone(Id=zones["parent.test."])["DelegationSet"]["NameServers"]]
+    from ses_domains.cli.zone_nameservers import zone_nameservers
+    from ses_domains.config.domains import ZoneRef
+
+    assert zone_nameservers(route53, ZoneRef(name="a.b.sub.parent.test", given=False)) == tuple(sub)
+    assert zone_nameservers(route53, ZoneRef(name="mail.parent.test", given=False)) == tuple(parent)
+    assert zone_nameservers(route53, ZoneRef(name="parent.test")) == tuple(parent)
 
 
 def test_a_zone_route53_does_not_know_is_could_not_check(capsys, tmp_path, world, aws_env, route53_url,
@@ -182,7 +197,7 @@ def test_a_zone_route53_does_not_know_is_could_not_check(capsys, tmp_path, world
     write_stack(tmp_path, "dev", stack_config((HEALTHY,)))
     code, out, _ = run(capsys, "check", "--stack", "dev", "-C", str(tmp_path))
     assert code == 2
-    assert f"could not check: nameservers unknown: Route 53 has no public hosted zone {HEALTHY}" in out
+    assert f"could not check: nameservers unknown: Route 53 has no public hosted zone holding {HEALTHY}" in out
 
 
 def test_verify_nameservers_are_used_without_the_option(capsys, tmp_path, world, aws_env, verified_ses):

@@ -46,9 +46,16 @@ CASES = {
     ),
     "zone that does not exist": (
         [{"domain": "example.io"}],
-        f"{D}[0].zone: could not find the public Route 53 hosted zone named example.io "
+        f"{D}[0].zone: no public Route 53 hosted zone holds example.io: looked for example.io "
         "(AWS provider: invocation of aws:route53/getZone:getZone returned an error: "
-        "invoking aws:route53/getZone:getZone: 1 error occurred: * no matching Route 53 Hosted Zone found)",
+        "invoking aws:route53/getZone:getZone: 1 error occurred: * no matching Route 53 Hosted Zone found); "
+        "create the hosted zone, or set zone to the name or id of the public hosted zone that holds this domain",
+    ),
+    "zone named that does not exist": (
+        [{"domain": "a.example.com", "zone": "a.example.com"}],
+        f"{D}[0].zone: could not find the public Route 53 hosted zone named a.example.com (AWS provider: "
+        "invocation of aws:route53/getZone:getZone returned an error: invoking aws:route53/getZone:getZone: "
+        "1 error occurred: * no matching Route 53 Hosted Zone found)",
     ),
     "zone id of another zone": (
         [{"domain": "example.com", "zone": "<zone-id:example.org>"}],
@@ -141,8 +148,10 @@ def test_same_record_set_from_two_entries_is_refused():
 
 def test_a_private_zone_is_refused_by_name_and_by_id():
     message = run_failing([{"domain": "internal.example"}], private_zones=("internal.example",))
-    assert f"{D}[0].zone: could not find the public Route 53 hosted zone named internal.example" in message
+    assert f"{D}[0].zone: no public Route 53 hosted zone holds internal.example: looked for internal.example" in message
     assert "no matching Route 53 Hosted Zone found" in message
+    message = run_failing([{"domain": "internal.example", "zone": "internal.example"}], private_zones=("internal.example",))
+    assert f"{D}[0].zone: could not find the public Route 53 hosted zone named internal.example" in message
     message = run_failing([{"domain": "internal.example", "zone": "<zone-id:internal.example>"}],
                           private_zones=("internal.example",))
     assert re.search(rf"{re.escape(D)}\[0\]\.zone: the zone \w+ is private: SES verifies records in public DNS; "
@@ -156,7 +165,8 @@ def test_two_public_zones_of_the_same_name_ask_for_the_zone_id():
     assert "or to its id when several zones share the name" in message
 
 
-def test_each_zone_is_looked_up_once_through_the_providers_get_zone():
+def test_each_name_is_looked_up_once_through_the_providers_get_zone():
+    """news.example.com is asked once: it might be a closer zone than the example.com it names."""
     mocks = RecordingMocks()
     run_program({"aws:region": "eu-west-1", D: [
         {"domain": "example.com"}, {"domain": "news.example.com", "zone": "example.com"},
@@ -164,8 +174,9 @@ def test_each_zone_is_looked_up_once_through_the_providers_get_zone():
     ]}, mocks=mocks)
     lookups = [{k: v for k, v in args.items() if v is not None} for token, args in mocks.calls
                if token == "aws:route53/getZone:getZone"]
-    assert len(lookups) == 2
+    assert len(lookups) == 3
     assert {"name": "example.com", "privateZone": False} in lookups
+    assert {"name": "news.example.com", "privateZone": False} in lookups
     assert any(set(lookup) == {"zoneId"} for lookup in lookups)
 
 

@@ -17,6 +17,8 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 RECORD = "aws:route53/record:Record"
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
 FEEDBACK = "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
+TRACKING_OPTIONS = "pulumi-python:dynamic/ses-domains:TrackingOptions"
+SUPPRESSION_OFF = "pulumi-python:dynamic/ses-domains:SuppressionOff"
 STREAM = f"arn:aws:firehose:eu-west-1:{ACCOUNT}:deliverystream/ses-events"
 EXISTING_TOPIC = f"arn:aws:sns:eu-west-1:{ACCOUNT}:existing-archive"
 EXISTING_ROLE = f"arn:aws:iam::{ACCOUNT}:role/service/ses-to-firehose"
@@ -83,10 +85,11 @@ def test_every_option_block_of_the_configuration_set():
         "reputationOptions": {"reputationMetricsEnabled": False},
         "sendingOptions": {"sendingEnabled": True},
         "suppressionOptions": {"suppressedReasons": ["COMPLAINT"]},
-        "trackingOptions": {"customRedirectDomain": "click.example.com", "httpsPolicy": "OPTIONAL"},
         "vdmOptions": {"dashboardOptions": {"engagementMetrics": "ENABLED"},
                        "guardianOptions": {"optimizedSharedDelivery": "DISABLED"}},
     }]
+    # The tracking domain is set apart, once example.com is verified (tests/test_deploy_tracking.py).
+    assert [r.inputs["trackingDomain"] for r in run.of_type(TRACKING_OPTIONS)] == ["click.example.com"]
 
 
 def test_every_resource_and_its_parent():
@@ -101,10 +104,11 @@ def test_every_resource_and_its_parent():
         (ROLE, "transactional-lake-firehose"),
         (ROLE_POLICY, "transactional-lake-firehose"),
         (RECORD, "transactional-tracking"),
+        (TRACKING_OPTIONS, "transactional-tracking-options"),
         *[(DESTINATION, f"transactional-{d}") for d in ("bounces", "archive", "metrics", "bus", "lake", "lake-own-role")],
     ])
     # Every child hangs under the ConfigurationSet component (parent=self).
-    assert len([urn for urn in run.urns if "ses-domains:index:ConfigurationSet$" in urn]) == 12
+    assert len([urn for urn in run.urns if "ses-domains:index:ConfigurationSet$" in urn]) == 13
 
 
 def test_each_event_destination_with_its_sink():
@@ -220,7 +224,7 @@ def test_exports_name_arn_destinations_and_topics():
     assert exported["eventDestinations"]["lake-own-role"]["enabled"] is False
 
 
-def test_defaults_leave_suppression_and_tracking_to_the_account():
+def test_defaults_leave_suppression_and_tracking_to_the_account_and_forwarding_on():
     run = run_program({
         "aws:region": "us-east-1",
         "ses-domains:configurationSets": [{"name": "plain"}],
@@ -236,7 +240,9 @@ def test_defaults_leave_suppression_and_tracking_to_the_account():
     assert run.of_type(DESTINATION) == []
     # A configuration set nobody names is still declared, and no identity uses it by default.
     assert "configurationSetName" not in run.of_type(IDENTITY)[0].inputs
-    assert run.of_type(FEEDBACK) == []
+    # Feedback forwarding is managed even when left out, on, SES's default (tests/test_deploy_feedback.py).
+    assert [r.inputs for r in run.of_type(FEEDBACK)] == [{"emailIdentity": "example.net", "emailForwardingEnabled": True}]
+    assert run.of_type(TRACKING_OPTIONS) == run.of_type(SUPPRESSION_OFF) == []
     # No topic, role or event bus: no account lookup.
     assert not [token for token, _ in run.mocks.calls if token.startswith("aws:index/")]
 
@@ -310,9 +316,9 @@ def test_https_tracking_is_not_pointed_at_the_plain_http_endpoint():
         "ses-domains:domains": [{"domain": "example.com"}],
     })
 
-    assert run.of_type(CONFIGURATION_SET)[0].inputs["trackingOptions"] == {
-        "customRedirectDomain": "click.example.com", "httpsPolicy": "REQUIRE"
-    }
+    assert "trackingOptions" not in run.of_type(CONFIGURATION_SET)[0].inputs
+    (tracking,) = run.of_type(TRACKING_OPTIONS)
+    assert (tracking.inputs["trackingDomain"], tracking.inputs["httpsPolicy"]) == ("click.example.com", "REQUIRE")
     assert ("click.example.com", "CNAME") not in run.records()
     assert any("CloudFront" in w and "us-east-1" in w and "click.example.com" in w for w in warnings(run)), warnings(run)
 
@@ -360,7 +366,8 @@ def test_prod_stack_sends_bounces_and_complaints_to_its_own_topic():
 def test_dev_stack_has_metrics_only():
     run = run_program(stack_config("dev"), stack="dev")
 
-    assert {r.type for r in run.mocks.resources} & {TOPIC, TOPIC_POLICY, ROLE, ROLE_POLICY, FEEDBACK} == set()
+    assert {r.type for r in run.mocks.resources} & {TOPIC, TOPIC_POLICY, ROLE, ROLE_POLICY, SUPPRESSION_OFF} == set()
+    assert [r.inputs["emailForwardingEnabled"] for r in run.of_type(FEEDBACK)] == [True]
     assert destinations(run) == {"dev-default-metrics": {
         "configurationSetName": "dev-default", "eventDestinationName": "metrics",
         "eventDestination": {

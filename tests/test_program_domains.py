@@ -48,15 +48,15 @@ def test_prod_stack_declares_every_resource_of_an_apex_and_a_subdomain_identity(
         [(COMPONENT, "example.com"), (COMPONENT, "news.example.org"), (VERIFICATION, "verification")]
         + [(IDENTITY, "example.com"), (IDENTITY, "news.example.org")]
         + [(MAIL_FROM, "example.com-mail-from"), (MAIL_FROM, "news.example.org-mail-from")]
-        + [(FEEDBACK, "example.com-feedback")]
+        + [(FEEDBACK, "example.com-feedback"), (FEEDBACK, "news.example.org-feedback")]
         + [(RECORD, f"{d}-{s}") for d in ("example.com", "news.example.org")
            for s in ("dkim-1", "dkim-2", "dkim-3", "mail-from-mx", "mail-from-spf", "dmarc")]
         + CONFIGURATION_SET_RESOURCES
     )
     # Every child hangs under its component (parent=self): 2 identities, 2 MAIL FROM settings,
-    # 1 feedback setting and 12 records under SendingDomain; all but the component itself under
+    # 2 feedback settings and 12 records under SendingDomain; all but the component itself under
     # ConfigurationSet (tests/test_program_configuration_sets.py checks those in detail).
-    assert len([urn for urn in run.urns if "SendingDomain$" in urn]) == 17
+    assert len([urn for urn in run.urns if "SendingDomain$" in urn]) == 18
     assert len([urn for urn in run.urns if "ConfigurationSet$" in urn]) == len(CONFIGURATION_SET_RESOURCES) - 1
     identities = {r.inputs["emailIdentity"]: r.inputs for r in run.of_type(IDENTITY)}
     assert identities == {
@@ -84,7 +84,8 @@ def test_prod_stack_declares_every_resource_of_an_apex_and_a_subdomain_identity(
         },
     }
 
-    assert [r.inputs for r in run.of_type(FEEDBACK)] == [{"emailIdentity": "example.com", "emailForwardingEnabled": False}]
+    assert sorted((r.inputs["emailIdentity"], r.inputs["emailForwardingEnabled"]) for r in run.of_type(FEEDBACK)) == [
+        ("example.com", False), ("news.example.org", True)]
 
     def static(zone_id, name, type_, value):
         return {(name, type_): {"zoneId": zone_id, "name": name, "type": type_, "ttl": 1800,
@@ -151,7 +152,8 @@ def test_a_domain_without_mail_from_or_dmarc_gets_only_the_identity_and_dkim():
     run = run_program({"aws:region": "us-east-1", "ses-domains:domains": [{"domain": "example.net"}]})
 
     assert sorted((r.type, r.name) for r in run.mocks.resources) == sorted(
-        [(COMPONENT, "example.net"), (IDENTITY, "example.net"), (VERIFICATION, "verification")]
+        [(COMPONENT, "example.net"), (IDENTITY, "example.net"), (VERIFICATION, "verification"),
+         (FEEDBACK, "example.net-feedback")]
         + [(RECORD, f"example.net-dkim-{i}") for i in (1, 2, 3)]
     )
     assert record_inputs(run) == dkim_expectations("example.net", run.zone_ids["example.net"], 1800)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,10 @@ from ses_domains.deploy.verification import VerificationProvider
 from ses_domains.deploy import provider_ops as stack_run
 from ses_domains.deploy.provider_ops import VerificationFailed
 from ses_domains.engine.job import VerificationJob
+from ses_domains.engine.ses.status import dkim_zone_mismatch, parse_identity
 from ses_domains.records.model import DnsRecord
-from tests.dns_servers import KNOTD, start_primary_and_secondary, zone_text
-from tests.fake_ses import FakeSes, SesState, tokens_for
+from tests.dns_servers import KNOTD, start_primary_and_secondary, wait_in_sync, zone_text
+from tests.fake_ses import FakeSes, SesState, build_response, tokens_for
 
 ZONE = "verify.test"
 A = f"a.{ZONE}"
@@ -176,6 +179,7 @@ def test_refresh_shows_a_regressed_ses_status_and_a_record_gone_from_dns(servers
     state["results"] = {d: {"verified": True, "stage": "ses", "verifiedAt": "2026-01-01T00:00:00+00:00"} for d in (A, B)}
     fake_ses.script(A, SesState(dkim="SUCCESS", mail_from="FAILED"))
     unpublish(primary, b_records[:1])
+    wait_in_sync(*servers, ZONE)
 
     read = VerificationProvider().read("id", state)
 
@@ -200,3 +204,65 @@ def test_the_provider_is_pickled_by_reference_and_holds_no_client():
                           check=True)
     assert done.stdout.splitlines() == ["ses_domains.deploy.verification.VerificationProvider", "[]"]
     assert b"boto" not in __import__("base64").b64decode(serialized)
+
+
+# A region with its own DKIM domain: SES signs from dkim.eu-central-2.amazonses.com
+# (GetEmailIdentity's DkimAttributes.SigningHostedZone) while these CNAMEs point at the global one.
+REGIONAL_ZONE = "dkim.eu-central-2.amazonses.com"
+
+
+def test_create_stops_at_once_when_the_cnames_point_at_another_dkim_domain_than_ses_uses(servers, fake_ses):
+    primary, _ = servers
+    records = records_of(A, mail_from=False)
+    publish(primary, A, records)
+    fake_ses.script(A, SesState(dkim="PENDING"), dkim_hosted_zone=REGIONAL_ZONE)
+
+    started = time.monotonic()
+    with pytest.raises(VerificationFailed) as raised:
+        VerificationProvider().create(props(servers, **{A: (records, False, 600)}))
+
+    assert time.monotonic() - started < 10, "waited for the deadline instead of stopping"
+    message = str(raised.value)
+    assert f"SES signs this identity from {REGIONAL_ZONE}" in message
+    assert "point into dkim.amazonses.com" in message
+    for token in tokens_for(A):
+        assert f"{token}._domainkey.{A} CNAME {token}.dkim.amazonses.com to {token}.{REGIONAL_ZONE}" in message
+    fake_ses.assert_all_consumed()
+    unpublish(primary, records)
+
+
+def test_refresh_names_a_dkim_domain_mismatch(servers, fake_ses):
+    primary, _ = servers
+    records = records_of(B, mail_from=False)
+    publish(primary, B, records)
+    wait_in_sync(*servers, ZONE)
+    state = props(servers, **{B: (records, False, 60)})
+    state["results"] = {B: {"verified": False, "stage": "ses"}}
+    fake_ses.script(B, SesState(dkim="PENDING"), dkim_hosted_zone=REGIONAL_ZONE)
+
+    result = VerificationProvider().read("id", state).outs["results"][B]
+
+    assert result["verified"] is False and result["stage"] == "ses"
+    assert f"SES signs this identity from {REGIONAL_ZONE}" in result["error"]
+    unpublish(primary, records)
+
+
+def test_dkim_zone_mismatch_is_only_about_easy_dkim_cnames_ses_has_not_found():
+    records = tuple(DnsRecord(r["name"], r["type"], tuple(r["values"]), r["ttl"]) for r in records_of(A))
+
+    def status(**changes):
+        response = build_response(A, SesState(dkim=changes.pop("dkim", "PENDING")),
+                                  dkim_hosted_zone=changes.pop("zone", REGIONAL_ZONE))
+        response["DkimAttributes"].update(changes)
+        return parse_identity(A, response)
+
+    assert dkim_zone_mismatch(status(), records)
+    assert dkim_zone_mismatch(status(zone="dkim.amazonses.com"), records) is None
+    assert dkim_zone_mismatch(status(zone="DKIM.amazonses.com."), records) is None
+    assert dkim_zone_mismatch(status(SigningAttributesOrigin="EXTERNAL"), records) is None
+    without_zone = status()
+    assert dkim_zone_mismatch(replace(without_zone, dkim_hosted_zone=None), records) is None
+    # MX and TXT records are not DKIM records; CNAMEs of other tokens are another problem.
+    assert dkim_zone_mismatch(status(), records[3:]) is None
+    other_tokens = tuple(replace(r, values=("elsewhere.example.net",)) for r in records[:3])
+    assert dkim_zone_mismatch(status(), other_tokens) is None

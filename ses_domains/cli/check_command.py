@@ -13,17 +13,13 @@ import asyncio
 from dataclasses import dataclass
 from typing import Optional
 
-from ses_domains.cli.aws_clients import make_client
 from ses_domains.cli.console import Console
-from ses_domains.cli.domain_plans import DomainPlan, plan_domains
+from ses_domains.cli.domain_plans import DomainPlan, plan_stack
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.render_check import check_json, check_table
-from ses_domains.cli.ses_identities import read_identities
-from ses_domains.cli.stack_file import load_stack
 from ses_domains.cli.stack_records import is_placeholder
 from ses_domains.engine.audit import AuditError, AuditTarget, AuditVerdict, DomainAudit, audit
 from ses_domains.engine.email_auth import NameserverSetupError, ResolverSettings
-from ses_domains.engine.ses.client import AwsSettings
 from ses_domains.engine.ses.status import Verdict, judge
 
 
@@ -68,12 +64,8 @@ EXIT_CODES = {AuditVerdict.OK: ExitCode.OK, AuditVerdict.PROBLEMS: ExitCode.PROB
 
 
 def run_check(args: argparse.Namespace, console: Console) -> ExitCode:
-    loaded = load_stack(args.cwd, args.stack)
+    loaded, plans = plan_stack(args.cwd, args.stack, args.nameserver, console)
     spec = loaded.spec
-    console.warnings(spec.warnings)
-    settings = AwsSettings(spec.region, spec.profile)
-    readings = read_identities(settings, [d.domain for d in spec.domains])
-    plans = plan_domains(spec, readings, args.nameserver, lambda: make_client(settings, "route53"))
     checks = check_plans(plans, spec.region, tuple(args.nameserver))
     verdict = overall(checks)
     if args.json:

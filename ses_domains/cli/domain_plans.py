@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
+from ses_domains.cli.aws_clients import make_client
+from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError
-from ses_domains.cli.ses_identities import IdentityReading
+from ses_domains.cli.ses_identities import IdentityReading, read_identities
+from ses_domains.cli.stack_file import LoadedStack, load_stack
 from ses_domains.cli.stack_records import DomainRecords, domain_records
 from ses_domains.cli.zone_nameservers import ZoneLookupError, zone_nameservers
 from ses_domains.config.domains import DomainSpec
@@ -69,3 +72,14 @@ def plan_domains(
             (nameservers, problem), source = from_route53(domain), FROM_ROUTE53
         plans.append(DomainPlan(domain, records, reading, nameservers, source, problem))
     return plans
+
+
+def plan_stack(directory: Any, stack: str, override: Sequence[str], console: Console) -> tuple[LoadedStack, list[DomainPlan]]:
+    """What ``check`` and ``wait`` start from: the stack file read, SES asked for every identity's
+    DKIM tokens, and each domain's nameservers chosen."""
+    loaded = load_stack(directory, stack)
+    spec = loaded.spec
+    console.warnings(spec.warnings)
+    settings = loaded.aws_settings
+    readings = read_identities(settings, [d.domain for d in spec.domains])
+    return loaded, plan_domains(spec, readings, override, lambda: make_client(settings, "route53"))

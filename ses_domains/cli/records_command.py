@@ -10,7 +10,6 @@ from ses_domains.cli.render_records import records_json, records_table, records_
 from ses_domains.cli.ses_identities import read_identities
 from ses_domains.cli.stack_file import load_stack
 from ses_domains.cli.stack_records import DomainRecords, stack_records, tracking_records
-from ses_domains.engine.ses.client import AwsSettings
 
 FORMATS = ("table", "json", "zone")
 
@@ -19,7 +18,7 @@ def run_records(args: argparse.Namespace, console: Console) -> ExitCode:
     loaded = load_stack(args.cwd, args.stack)
     spec = loaded.spec
     console.warnings(spec.warnings)
-    readings = read_identities(AwsSettings(spec.region, spec.profile), [d.domain for d in spec.domains])
+    readings = read_identities(loaded.aws_settings, [d.domain for d in spec.domains])
     domains = stack_records(spec, readings)
     tracking = tracking_records(spec)
     _explain_placeholders(domains, console)

@@ -16,6 +16,7 @@ import yaml
 
 from ses_domains.cli.errors import CommandError
 from ses_domains.config.errors import ConfigError
+from ses_domains.engine.ses.client import AwsSettings
 from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
 
 
@@ -31,6 +32,11 @@ class LoadedStack:
     name: str
     path: Path
     spec: StackSpec
+
+    @property
+    def aws_settings(self) -> AwsSettings:
+        """The stack's ``aws:region`` and ``aws:profile``: the command talks to the stack's account."""
+        return AwsSettings(self.spec.region, self.spec.profile)
 
 
 def load_stack(directory: Path, stack: str) -> LoadedStack:

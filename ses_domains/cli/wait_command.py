@@ -7,17 +7,14 @@ import asyncio
 from dataclasses import replace
 from typing import Optional
 
-from ses_domains.cli.aws_clients import make_client
 from ses_domains.cli.console import Console
-from ses_domains.cli.domain_plans import DomainPlan, plan_domains
+from ses_domains.cli.domain_plans import DomainPlan, plan_stack
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.progress import ProgressLine
 from ses_domains.cli.render_wait import outcome_line
-from ses_domains.cli.ses_identities import read_identities
-from ses_domains.cli.stack_file import load_stack
 from ses_domains.engine.job import VerificationJob
 from ses_domains.engine.pipeline import Progress, verify_domains
-from ses_domains.engine.ses.client import AwsSettings, SesReader
+from ses_domains.engine.ses.client import SesReader
 from ses_domains.verification_jobs import job_for_domain
 
 LIVE_EVERY_S = 0.25
@@ -25,12 +22,8 @@ LIVE_EVERY_S = 0.25
 
 
 def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
-    loaded = load_stack(args.cwd, args.stack)
-    spec = loaded.spec
-    console.warnings(spec.warnings)
-    settings = AwsSettings(spec.region, spec.profile)
-    readings = read_identities(settings, [d.domain for d in spec.domains])
-    plans = plan_domains(spec, readings, args.nameserver, lambda: make_client(settings, "route53"))
+    loaded, plans = plan_stack(args.cwd, args.stack, args.nameserver, console)
+    spec, settings = loaded.spec, loaded.aws_settings
     _refuse_to_start(plans)
     jobs = [_job(plan, spec.region, args.timeout) for plan in plans]
     live = console.out_is_terminal

@@ -6,6 +6,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from ses_domains.config.domain_names import enclosing_names
 from ses_domains.config.domains import ZoneRef
 
 
@@ -13,10 +14,20 @@ class ZoneLookupError(Exception):
     """Route 53 could not say which nameservers serve the zone; the message says why and what to do."""
 
 
+class _NoSuchZone(ZoneLookupError):
+    """No public hosted zone of that name (the closest-zone walk tries the next one up)."""
+
+
 def zone_nameservers(route53: Any, zone: ZoneRef) -> tuple[str, ...]:
-    """The zone's delegation set: by id, or the one public hosted zone of that name."""
+    """The zone's delegation set: by id, or the one public hosted zone of that name; with ``zone``
+    left out, the closest enclosing public hosted zone of the domain (as the program finds it)."""
     try:
-        zone_id = zone.zone_id or _public_zone_id(route53, zone.name or "")
+        if zone.zone_id:
+            zone_id = zone.zone_id
+        elif zone.given:
+            zone_id = _public_zone_id(route53, zone.name or "")
+        else:
+            zone_id = _closest_public_zone_id(route53, zone.name or "")
         answer = route53.get_hosted_zone(Id=zone_id)
     except NoCredentialsError:
         raise ZoneLookupError(
@@ -42,10 +53,21 @@ def _public_zone_id(route53: Any, name: str) -> str:
         if hosted["Name"].lower() == wanted and not hosted.get("Config", {}).get("PrivateZone", False):
             found.append(hosted["Id"])
     if not found:
-        raise ZoneLookupError(f"Route 53 has no public hosted zone {name} in this account")
+        raise _NoSuchZone(f"Route 53 has no public hosted zone {name} in this account")
     if len(found) > 1:
         raise ZoneLookupError(
             f"Route 53 has {len(found)} public hosted zones named {name}: set the domain's zone to the id of "
             f"the one in use ({', '.join(z.rsplit('/', 1)[-1] for z in found)})"
         )
     return found[0]
+
+
+def _closest_public_zone_id(route53: Any, domain: str) -> str:
+    names = enclosing_names(domain)
+    for name in names:
+        try:
+            return _public_zone_id(route53, name)
+        except _NoSuchZone:
+            continue
+    raise ZoneLookupError(f"Route 53 has no public hosted zone holding {domain} in this account "
+                          f"(looked for {', '.join(names)})")

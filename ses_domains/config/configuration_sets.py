@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ses_domains.config.domain_names import InvalidDomainName, normalize_domain
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, describe, one_of
+from ses_domains.config.fields import Section, as_text, describe, one_of
 
 CONFIGURATION_SET_KEYS = (
     "name",
@@ -62,9 +62,12 @@ _SES_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 """Configuration sets, event destinations and dedicated IP pools: letters, digits, _ and -, at most 64."""
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 """Standard SNS topic names."""
-_DIMENSION_TEXT = re.compile(r"^[A-Za-z0-9_.@-]{1,256}$")
-"""SES's rule for a CloudWatch dimension name and its default value."""
-_AUTO_TAG = re.compile(r"^ses:[a-z0-9-]{1,252}$")
+_DIMENSION_TEXT = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+"""SESv2's rule for a CloudWatch dimension name and for its default value: ASCII letters, digits,
+``_`` and ``-``, at most 255 characters. botocore's sesv2 model gives ``DimensionName`` and
+``DefaultDimensionValue`` no pattern or length; the rule is in the documentation of both shapes
+(the model's text, as in the SESv2 API reference). SES v1 also allowed ``.`` and ``@``; SESv2 does not."""
+_AUTO_TAG = re.compile(r"^ses:[a-z0-9-]{1,251}$")
 """SES auto-tags (``ses:configuration-set``, ``ses:from-domain``...) may name MESSAGE_TAG dimensions."""
 _PARTITION = r"aws(?:-[a-z]+)*"
 _REGION = r"[a-z]{2}(?:-[a-z]+)+-\d+"
@@ -162,31 +165,50 @@ class ConfigurationSetSpec:
 
 
 def check_ses_name(value: Any, what: str) -> Optional[str]:
-    """The problem with a configuration set / destination / pool name, or ``None`` when it is fine."""
+    """The problem with a configuration set / destination / pool name, or ``None`` when it is fine.
+
+    A whole number (YAML's reading of ``name: 2024``) is the name its digits spell: pass the value
+    through ``as_text`` before using it."""
+    value = as_text(value)
     if not isinstance(value, str) or not _SES_NAME.match(value):
         return f"{describe(value)} is not a valid {what} name: use letters, digits, _ and -, at most 64 characters"
     return None
 
 
-def read_configuration_sets(raw: Any, key: str, problems: Problems, warnings: list[str]) -> list[ConfigurationSetSpec]:
+@dataclass(frozen=True)
+class ConfigurationSets:
+    """What ``ses-domains:configurationSets`` declares."""
+
+    specs: tuple[ConfigurationSetSpec, ...] = ()
+    """Every valid entry, in config order."""
+    names_with_problems: frozenset[str] = frozenset()
+    """Names of entries left out for a problem already reported: a domain naming one of them is
+    not told that the set does not exist."""
+
+
+def read_configuration_sets(raw: Any, key: str, problems: Problems, warnings: list[str]) -> ConfigurationSets:
     """Every valid entry of the list (bad entries are reported and left out)."""
     if raw is None:
-        return []
+        return ConfigurationSets()
     if not isinstance(raw, list):
         problems.add(key, f"must be a list of configuration sets, each at least {{name: transactional}}, got {describe(raw)}")
-        return []
+        return ConfigurationSets()
     specs: list[ConfigurationSetSpec] = []
+    with_problems: set[str] = set()
     first: dict[str, str] = {}
     for index, item in enumerate(raw):
         spec = read_configuration_set(item, f"{key}[{index}]", problems, warnings)
         if spec is None:
+            name = as_text(item.get("name")) if isinstance(item, dict) else None
+            if isinstance(name, str):
+                with_problems.add(name)
             continue
         if spec.name in first:
             problems.add(f"{spec.key}.name", f"the configuration set {spec.name} is already declared at {first[spec.name]}")
             continue
         first[spec.name] = spec.key
         specs.append(spec)
-    return specs
+    return ConfigurationSets(tuple(specs), frozenset(with_problems))
 
 
 def read_configuration_set(
@@ -203,7 +225,7 @@ def read_configuration_set(
         https_policy = "OPTIONAL"
     sending_pool = None
     if section.has("sendingPool"):
-        sending_pool = section.raw["sendingPool"]
+        sending_pool = as_text(section.raw["sendingPool"])
         error = check_ses_name(sending_pool, "dedicated IP pool")
         if error:
             section.problem("sendingPool", error)
@@ -231,7 +253,7 @@ def read_configuration_set(
 
 
 def _name(section: Section, key: str, what: str, *, example: str) -> Optional[str]:
-    raw = section.raw.get(key)
+    raw = as_text(section.raw.get(key))
     if raw is None:
         section.problem(key, f"is required: the {what} name, such as {example}")
         return None
@@ -356,7 +378,7 @@ def _sns(section: Section, name: str) -> Optional[Sink]:
         sns.problems.add(sns.key, "gives the topic both by name (topic) and by ARN (topicArn): keep one")
         return None
     if sns.has("topic"):
-        topic = sns.raw["topic"]
+        topic = as_text(sns.raw["topic"])
         if not isinstance(topic, str) or not _TOPIC_NAME.match(topic):
             sns.problem(
                 "topic",
@@ -401,7 +423,7 @@ def _cloudwatch(section: Section, name: str) -> Optional[Sink]:
 def _dimension(section: Section) -> Optional[Dimension]:
     before = len(section.problems.found)
     source = section.choice("source", DIMENSION_SOURCES, required=True)
-    name = section.raw.get("name")
+    name = as_text(section.raw.get("name"))
     if name is None:
         section.problem("name", "is required: the CloudWatch dimension name, such as campaign")
     elif not isinstance(name, str) or not (
@@ -409,15 +431,15 @@ def _dimension(section: Section) -> Optional[Dimension]:
     ):
         section.problem(
             "name",
-            f"{describe(name)} is not a valid dimension name: use letters, digits, _ - . and @, at most 256 "
-            "characters (or an SES auto-tag such as ses:from-domain with source MESSAGE_TAG)",
+            f"{describe(name)} is not a valid dimension name: SESv2 allows letters, digits, _ and -, at most 255 "
+            "characters (and, with source MESSAGE_TAG, an SES auto-tag such as ses:from-domain)",
         )
-    default = section.raw.get("default")
+    default = as_text(section.raw.get("default"))
     if default is None:
         section.problem("default", "is required: the value SES publishes when a message does not carry the dimension")
     elif not isinstance(default, str) or not _DIMENSION_TEXT.match(default):
         section.problem(
-            "default", f"{describe(default)} is not a valid default value: use letters, digits, _ - . and @, at most 256 characters"
+            "default", f"{describe(default)} is not a valid default value: SESv2 allows letters, digits, _ and -, at most 255 characters"
         )
     if len(section.problems.found) != before:
         return None

@@ -7,7 +7,7 @@ from typing import Optional
 
 from ses_domains.records.dmarc import ALIGNMENTS, POLICIES, DmarcPolicy
 from ses_domains.config.domain_names import InvalidDomainName, normalize_domain
-from ses_domains.config.fields import Section, describe
+from ses_domains.config.fields import Section, as_text, describe
 
 DMARC_KEYS = ("policy", "subdomainPolicy", "nonexistentPolicy", "rua", "ruf", "adkim", "aspf", "pct", "failureOptions")
 
@@ -57,8 +57,11 @@ def read_dmarc(section: Section) -> tuple[Optional[DmarcPolicy], list[str]]:
             collected.append(uri)
             report_domains.append(domain)
         uris[tag] = tuple(collected)
-    failure_options = section.string("failureOptions")
-    if failure_options is not None and not all(part in _FAILURE_OPTIONS for part in failure_options.split(":")):
+    failure_options = as_text(section.raw.get("failureOptions"))
+    if failure_options is not None and (
+        not isinstance(failure_options, str)
+        or not all(part in _FAILURE_OPTIONS for part in failure_options.split(":"))
+    ):
         section.problem(
             "failureOptions", f"must be 0, 1, d or s, joined by ':' (such as 1:d), got {describe(failure_options)}"
         )

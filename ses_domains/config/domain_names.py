@@ -8,6 +8,7 @@ because SES and Route 53 store and compare the ASCII form.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 import idna
 
@@ -59,3 +60,16 @@ def normalize_domain(raw: object) -> str:
 def is_within(name: str, ancestor: str) -> bool:
     """True when ``name`` is ``ancestor`` or a subdomain of it (both normalized)."""
     return name == ancestor or name.endswith("." + ancestor)
+
+
+def enclosing_names(domain: str, down_to: Optional[str] = None) -> list[str]:
+    """``a.sub.example.com``, ``sub.example.com``, ``example.com``: the domain and its ancestors of
+    at least two labels, closest first, ending at ``down_to`` when given."""
+    labels = domain.split(".")
+    names = []
+    for start in range(len(labels) - 1):
+        name = ".".join(labels[start:])
+        names.append(name)
+        if name == down_to:
+            break
+    return names

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ses_domains.records.dmarc import DmarcPolicy, report_authorization_name
+from ses_domains.records.dmarc import DmarcPolicy, dmarc_record, report_authorization_name
+from ses_domains.records.ses import easy_dkim_host
 from ses_domains.config.configuration_sets import check_ses_name
 from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
-from ses_domains.config.fields import Section
+from ses_domains.config.fields import Section, as_text
 from ses_domains.config.errors import Problems
 from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
 
@@ -22,6 +23,11 @@ DKIM_KEYS = ("keyLength",)
 KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
+MAX_DNS_NAME = 253
+EASY_DKIM_TOKEN_LENGTH = 32
+"""SES's Easy DKIM tokens are 32 characters: ``<token>._domainkey.<domain>`` is 44 longer than the domain."""
+ROUTE53_MAX_VALUE = 4000
+"""Route 53 refuses a record value longer than 4,000 characters (the TXT value as sent, quotes included)."""
 """SES's own examples publish DKIM with 1800 s; short enough to fix a mistake within the hour."""
 
 _ZONE_ID = re.compile(r"^(?:/hostedzone/)?([A-Z0-9]{1,32})$")
@@ -30,10 +36,15 @@ _ZONE_ID = re.compile(r"^(?:/hostedzone/)?([A-Z0-9]{1,32})$")
 
 @dataclass(frozen=True)
 class ZoneRef:
-    """The hosted zone a user named, by name or by id (exactly one is set)."""
+    """The hosted zone a user named, by name or by id (exactly one is set).
+
+    ``given=False``: ``zone`` was left out. ``name`` is then the domain itself, the first name
+    tried; the program uses the closest enclosing public hosted zone of the domain.
+    """
 
     name: Optional[str] = None
     zone_id: Optional[str] = None
+    given: bool = True
 
     def __str__(self) -> str:
         return self.name or self.zone_id or ""
@@ -85,8 +96,28 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
                     f"TXT 'v=DMARC1' at {report_authorization_name(domain, report_domain)} or receivers drop them"
                 )
     ttl = section.integer("ttl", default=DEFAULT_TTL, minimum=60, maximum=172800)
-    verify = read_verify(section.section("verify", VERIFY_KEYS))
-    configuration_set = section.raw.get("configurationSet")
+    if domain:
+        _check_dkim_name_length(section, domain)
+        if dmarc is not None and dmarc_section is not None:
+            _check_dmarc_length(dmarc_section, domain, dmarc)
+    if key_length == "RSA_1024_BIT":
+        warnings.append(
+            f"{section.path('dkim.keyLength')}: RSA_1024_BIT is weaker than SES's default RSA_2048_BIT; "
+            "use it only for receivers that cannot handle 2048-bit keys"
+        )
+    if dmarc is not None and dmarc.policy == "none" and not dmarc.rua and not dmarc.ruf:
+        warnings.append(
+            f"{section.path('dmarc')}: policy none without rua asks receivers to do nothing and report to nobody: "
+            "add rua (aggregate reports) to learn who sends as this domain, or set quarantine or reject"
+        )
+    verify_section = section.section("verify", VERIFY_KEYS)
+    verify = read_verify(verify_section)
+    if verify_section is not None and not verify.enabled and (verify_section.has("timeout") or verify_section.has("nameservers")):
+        warnings.append(
+            f"{verify_section.path('enabled')}: false, so pulumi up does not wait for this domain and "
+            "verify.timeout and verify.nameservers have no effect"
+        )
+    configuration_set = as_text(section.raw.get("configurationSet"))
     if configuration_set is not None:
         error = check_ses_name(configuration_set, "configuration set")
         if error:
@@ -111,6 +142,32 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     )
 
 
+def _check_dkim_name_length(section: Section, domain: str) -> None:
+    """Easy DKIM's record names are 44 characters longer than the identity; DNS names stop at 253."""
+    longest = easy_dkim_host("x" * EASY_DKIM_TOKEN_LENGTH, domain)
+    if len(longest) > MAX_DNS_NAME:
+        section.problem(
+            "domain",
+            f"{domain} is {len(domain)} characters: its DKIM records <token>._domainkey.{domain} would be "
+            f"{len(longest)}, over DNS's {MAX_DNS_NAME}; an Easy DKIM identity can have at most "
+            f"{MAX_DNS_NAME - (len(longest) - len(domain))} characters",
+        )
+
+
+def _check_dmarc_length(section: Section, domain: str, policy: DmarcPolicy) -> None:
+    record = dmarc_record(domain, policy, DEFAULT_TTL)
+    # pulumi-aws wraps each value in quotes before sending it to Route 53.
+    length = max(len(value) + 2 for value in record.route53_values())
+    if length > ROUTE53_MAX_VALUE:
+        addresses = len(policy.rua) + len(policy.ruf)
+        section.problems.add(
+            section.key,
+            f"the DMARC record of {domain} would be {length:,} characters as Route 53 stores it, over its "
+            f"{ROUTE53_MAX_VALUE:,}-character limit for a value: list fewer rua/ruf addresses ({addresses} given), "
+            "or send reports to one mailbox that forwards them",
+        )
+
+
 def _read_name(section: Section, name: str, *, required: bool = False) -> Optional[str]:
     raw = section.raw.get(name)
     if raw is None:
@@ -127,7 +184,7 @@ def _read_name(section: Section, name: str, *, required: bool = False) -> Option
 def _read_zone(section: Section, domain: Optional[str]) -> ZoneRef:
     raw = section.raw.get("zone")
     if raw is None:
-        return ZoneRef(name=domain)
+        return ZoneRef(name=domain, given=False)
     if isinstance(raw, str):
         match = _ZONE_ID.match(raw)
         if match:

@@ -14,12 +14,23 @@ from typing import Any, Callable, Iterable, Optional
 from ses_domains.config.errors import Problems
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def describe(value: Any) -> str:
     """A short rendering of what the user wrote, for error messages."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_text(value: Any) -> Any:
+    """A whole number stands for the digits the user typed: YAML reads ``name: 2024`` as an integer.
+
+    Names and codes made of digits (a configuration set ``2024``, DMARC ``fo=1``) are text to SES
+    and DNS, so they are taken as text; any other value is returned as it is, to be judged."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return value
 
 
 def one_of(allowed: Iterable[str]) -> str:
@@ -131,20 +142,24 @@ class Section:
         return Section(self.raw[name], self.path(name), self.problems, known)
 
     def duration_seconds(self, name: str, *, default: float, minimum: float, maximum: float) -> float:
-        """A duration written as ``20m``, ``90s``, ``1h30m`` or a number of seconds."""
+        """A duration written as ``20m``, ``90s``, ``1h30m`` or a number of seconds (``600`` or ``"600"``)."""
         value = self.raw.get(name)
         if value is None:
             return default
         seconds: Optional[float] = None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             seconds = float(value)
+        elif isinstance(value, str) and _SECONDS.match(value.strip()):
+            seconds = float(value.strip())
         elif isinstance(value, str) and value.strip():
             match = _DURATION.match(value.strip())
             if match:
                 hours, minutes, secs = (int(part or 0) for part in match.groups())
                 seconds = float(hours * 3600 + minutes * 60 + secs)
         if seconds is None:
-            self.problem(name, f"must be a duration such as 90s, 20m or 1h, got {describe(value)}")
+            self.problem(
+                name, f"must be a duration such as 90s, 20m or 1h, got {describe(value)}; a number of seconds such as 600 works too"
+            )
             return default
         if not minimum <= seconds <= maximum:
             self.problem(name, f"must be from {minimum:g}s to {maximum:g}s, got {describe(value)}")

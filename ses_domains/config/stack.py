@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import difflib
 import os
-import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from ses_domains.records.plan import static_records
-from ses_domains.config.configuration_sets import FEEDBACK_EVENTS, ConfigurationSetSpec, read_configuration_sets
+from ses_domains.config.configuration_sets import (
+    FEEDBACK_EVENTS,
+    ConfigurationSetSpec,
+    ConfigurationSets,
+    read_configuration_sets,
+)
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.domains import DomainSpec, read_domain
 from ses_domains.config.errors import Problems
+from ses_domains.config.fields import as_text
+from ses_domains.config.regions import looks_like_region, ses_regions
 
 PROJECT = "ses-domains"
-_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
+PROJECT_KEYS = ("domains", "configurationSets")
+"""Every key of the ``ses-domains:`` namespace; any other is a typo and is reported."""
 
 
 @dataclass(frozen=True)
@@ -26,15 +34,22 @@ class StackSpec:
     configuration_sets: tuple[ConfigurationSetSpec, ...] = field(default=())
 
 
-def read_stack_config(get_project_value: Callable[[str], Any], get_aws_value: Callable[[str], Any]) -> StackSpec:
+def read_stack_config(
+    get_project_value: Callable[[str], Any],
+    get_aws_value: Callable[[str], Any],
+    project_keys: Optional[Iterable[str]] = None,
+) -> StackSpec:
     """Read and check the stack config; raise ``ConfigError`` listing every problem found.
 
-    The getters return the raw (JSON-decoded) value of a key of the ``ses-domains:`` and ``aws:``
-    namespaces, or ``None``: the Pulumi program reads them from ``pulumi.Config``, the command
-    from ``Pulumi.<stack>.yaml``.
+    The getters return the raw value of a key of the ``ses-domains:`` and ``aws:`` namespaces, or
+    ``None``: the Pulumi program reads them from ``pulumi.Config`` (structured values JSON-decoded,
+    ``aws:`` values as the plain strings the AWS provider reads), the command from
+    ``Pulumi.<stack>.yaml``. ``project_keys`` are the keys set in the ``ses-domains:`` namespace
+    (without it): any key this program does not read is reported, with the closest known key.
     """
     problems = Problems()
     warnings: list[str] = []
+    _check_project_keys(project_keys, problems)
 
     region = _read_region(get_aws_value("region"), problems)
     raw_domains = get_project_value("domains")
@@ -50,15 +65,19 @@ def read_stack_config(get_project_value: Callable[[str], Any], get_aws_value: Ca
             if spec is not None:
                 domains.append(spec)
     _check_unique_domains(domains, problems)
-    configuration_sets = read_configuration_sets(
+    read_sets = read_configuration_sets(
         get_project_value("configurationSets"), f"{PROJECT}:configurationSets", problems, warnings
     )
-    _check_configuration_set_references(domains, configuration_sets, problems)
+    configuration_sets = list(read_sets.specs)
+    _check_configuration_set_references(domains, read_sets, problems)
     _check_created_topics(configuration_sets, problems)
+    _check_mail_from_names(domains, problems)
+    _check_shared_tracking_domains(configuration_sets, problems)
     if region:
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
-    profile = get_aws_value("profile")
+    # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
+    profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
         problems.add("aws:profile", f"must be the name of a profile in ~/.aws/config, got {profile!r}")
     problems.raise_if_any()
@@ -71,15 +90,49 @@ def read_stack_config(get_project_value: Callable[[str], Any], get_aws_value: Ca
     )
 
 
+def _check_project_keys(project_keys: Optional[Iterable[str]], problems: Problems) -> None:
+    for name in sorted(set(project_keys or ()) - set(PROJECT_KEYS)):
+        close = difflib.get_close_matches(name, PROJECT_KEYS, n=1) or difflib.get_close_matches(
+            name.lower(), [key.lower() for key in PROJECT_KEYS], n=1
+        )
+        hint = ""
+        if close:
+            hint = f"; did you mean '{next(key for key in PROJECT_KEYS if key.lower() == close[0].lower())}'?"
+        problems.add(
+            f"{PROJECT}:{name}",
+            f"unknown key{hint} (this program reads {', '.join(f'{PROJECT}:{key}' for key in PROJECT_KEYS)})",
+        )
+
+
 def _read_region(raw: Any, problems: Problems) -> Optional[str]:
     region = raw or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if not region:
         problems.add("aws:region", "is required: the SES region, such as eu-west-1 (pulumi config set aws:region eu-west-1)")
         return None
-    if not isinstance(region, str) or not _REGION.match(region):
+    if not isinstance(region, str) or not looks_like_region(region):
         problems.add("aws:region", f"must be an AWS region such as eu-west-1, got {region!r}")
         return None
-    return region
+    regions = ses_regions()
+    if regions is None or region in regions.ses:
+        return region
+    offered = sorted(regions.ses)
+    if region in regions.known:
+        area = region.split("-", 1)[0] + "-"
+        nearby = [name for name in offered if name.startswith(area)] or offered
+        problems.add(
+            "aws:region",
+            f"{region} is an AWS region, but SES is not offered there ({regions.source}); "
+            f"SES regions: {', '.join(nearby)}",
+        )
+        return None
+    close = difflib.get_close_matches(region, offered, n=1, cutoff=0.75)
+    hint = f"did you mean {close[0]}?" if close else f"SES regions: {', '.join(offered)}"
+    problems.add(
+        "aws:region",
+        f"{region} is not a region where SES is offered: {regions.source} has no such region "
+        f"(upgrade botocore if the region is new); {hint}",
+    )
+    return None
 
 
 def _check_unique_domains(domains: list[DomainSpec], problems: Problems) -> None:
@@ -107,11 +160,16 @@ def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: 
 
 
 def _check_configuration_set_references(
-    domains: list[DomainSpec], configuration_sets: list[ConfigurationSetSpec], problems: Problems
+    domains: list[DomainSpec], configuration_sets: ConfigurationSets, problems: Problems
 ) -> None:
-    """A domain's configurationSet must be declared; turning SES's feedback emails off needs another ear."""
-    by_name = {spec.name: spec for spec in configuration_sets}
+    """A domain's configurationSet must be declared; turning SES's feedback emails off needs another ear.
+
+    A set that is declared but has problems of its own (already reported) is neither missing nor
+    judged here."""
+    by_name = {spec.name: spec for spec in configuration_sets.specs}
     for spec in domains:
+        if spec.configuration_set in configuration_sets.names_with_problems:
+            continue
         configuration_set = by_name.get(spec.configuration_set) if spec.configuration_set else None
         if spec.configuration_set and configuration_set is None:
             declared = ", ".join(sorted(by_name)) or "none is declared"
@@ -152,6 +210,38 @@ def _check_created_topics(configuration_sets: list[ConfigurationSetSpec], proble
                 )
             else:
                 owner[topic] = spec.key
+
+
+def _check_mail_from_names(domains: list[DomainSpec], problems: Problems) -> None:
+    """A MAIL FROM domain is a name of its own: never another identity of the stack."""
+    identities = {spec.domain: spec.key for spec in domains}
+    for spec in domains:
+        if spec.mail_from in identities:
+            problems.add(
+                f"{spec.key}.mailFrom",
+                f"{spec.mail_from} is the identity of {identities[spec.mail_from]}: this domain's MAIL FROM MX and "
+                f"SPF records would be written at that identity's own name; choose a name no identity of the "
+                f"stack uses, such as bounce.{spec.domain}",
+            )
+
+
+def _check_shared_tracking_domains(configuration_sets: list[ConfigurationSetSpec], problems: Problems) -> None:
+    """One tracking name is either a CNAME to SES (HTTP) or a CloudFront distribution (HTTPS), not both."""
+    first: dict[str, ConfigurationSetSpec] = {}
+    for spec in configuration_sets:
+        if spec.tracking_domain is None:
+            continue
+        other = first.setdefault(spec.tracking_domain, spec)
+        if other is spec or (other.https_policy == "OPTIONAL") == (spec.https_policy == "OPTIONAL"):
+            continue
+        key = "httpsPolicy" if spec.https_policy != "OPTIONAL" else "trackingDomain"
+        problems.add(
+            f"{spec.key}.{key}",
+            f"the tracking domain {spec.tracking_domain} is used with httpsPolicy {spec.https_policy} here and "
+            f"{other.https_policy} by {other.key}: one name is either a CNAME to SES's tracking endpoint (HTTP, "
+            "OPTIONAL) or a CloudFront distribution in front of it (HTTPS, REQUIRE or REQUIRE_OPEN_ONLY); give "
+            "both sets the same kind of httpsPolicy, or each its own tracking domain",
+        )
 
 
 def _check_tracking_domains(

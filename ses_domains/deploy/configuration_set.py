@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -29,7 +30,11 @@ from ses_domains.deploy.configuration_set_policies import (
 from ses_domains.records.ses import tracking_endpoint
 from ses_domains.records.tracking import tracking_cname
 from ses_domains.deploy.route53_record import declare_known_record, record_output
+from ses_domains.deploy.set_options import SuppressionOff, TrackingOptions
 from ses_domains.deploy.zones import HostedZone
+
+if TYPE_CHECKING:
+    from ses_domains.deploy.sending_domain import SendingDomain
 
 _ns = aws.sesv2
 Destination = _ns.ConfigurationSetEventDestinationEventDestinationArgs
@@ -41,6 +46,27 @@ class ConfigurationSetArgs:
     region: str
     tracking_zone: Optional[HostedZone] = None
     """Where the tracking domain's CNAME goes; ``None``: the stack does not write it."""
+    profile: Optional[str] = None
+    """``aws:profile``, for the dynamic resources that call SES themselves (``set_options``)."""
+
+IAM_ROLE_NAME_LIMIT = 64
+ROLE_NAME_HASH_LENGTH = 8
+
+
+def firehose_role_name(configuration_set: str, destination: str) -> str:
+    """The IAM role a Firehose destination without ``roleArn`` gets: readable, at most 64
+    characters (IAM's limit; Pulumi's auto-name would add 8 to a name that can already be 133),
+    and unique per project, stack, region, set and destination (IAM names are global to the
+    account, SES names only to a region): ``ses-<set>-<destination>`` cut to fit, then a hash."""
+    readable = f"ses-{configuration_set}-{destination}"
+    digest = hashlib.sha256(
+        "/".join((pulumi.get_project(), pulumi.get_stack(), _stack_region(), configuration_set, destination)).encode()
+    ).hexdigest()[:ROLE_NAME_HASH_LENGTH]
+    return f"{readable[:IAM_ROLE_NAME_LIMIT - ROLE_NAME_HASH_LENGTH - 1]}-{digest}"
+
+
+def _stack_region() -> str:
+    return pulumi.Config("aws").get("region") or ""
 
 
 class ConfigurationSet(pulumi.ComponentResource):
@@ -54,6 +80,8 @@ class ConfigurationSet(pulumi.ComponentResource):
     """
 
     configuration_set: aws.sesv2.ConfigurationSet
+    tracking_record: Optional[aws.route53.Record]
+    """The tracking domain's CNAME, when the stack writes it."""
     arn: pulumi.Output[str]
     configuration_set_name: pulumi.Output[str]
     topics: dict[str, aws.sns.Topic]
@@ -66,7 +94,10 @@ class ConfigurationSet(pulumi.ComponentResource):
         self._account: Optional[pulumi.Output[str]] = None
         self._partition: Optional[pulumi.Output[str]] = None
 
-        # SES names configuration sets itself: a replacement must delete the old one first.
+        self.spec = spec
+        # SES names configuration sets itself: a replacement must delete the old one first. The
+        # tracking options are not set here but by TrackingOptions (see deploy/set_options.py),
+        # after the parent identity verifies; ignored so that the provider never clears them.
         self.configuration_set = aws.sesv2.ConfigurationSet(
             name,
             configuration_set_name=spec.name,
@@ -84,18 +115,14 @@ class ConfigurationSet(pulumi.ComponentResource):
                 if spec.suppressed_reasons is not None
                 else None
             ),
-            tracking_options=(
-                aws.sesv2.ConfigurationSetTrackingOptionsArgs(
-                    custom_redirect_domain=spec.tracking_domain, https_policy=spec.https_policy
-                )
-                if spec.tracking_domain
-                else None
-            ),
             vdm_options=_vdm_options(spec),
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True, ignore_changes=["trackingOptions"]),
         )
         self.arn = self.configuration_set.arn
         self.configuration_set_name = self.configuration_set.configuration_set_name
+        if spec.suppressed_reasons == ():
+            SuppressionOff(f"{name}-suppression-off", self.configuration_set_name, args.region, args.profile,
+                           opts=pulumi.ResourceOptions(parent=self))
 
         self.topics = {}
         topic_policies: dict[str, aws.sns.TopicPolicy] = {}
@@ -133,9 +160,10 @@ class ConfigurationSet(pulumi.ComponentResource):
             }
 
         tracking: Optional[dict] = None
+        self.tracking_record = None
         if spec.tracking_domain and args.tracking_zone is not None:
             record = tracking_cname(spec.tracking_domain, args.region, DEFAULT_TTL)
-            declare_known_record(f"{name}-tracking", args.tracking_zone, self, record)
+            self.tracking_record = declare_known_record(f"{name}-tracking", args.tracking_zone, self, record)
             tracking = record_output(record, args.tracking_zone)
 
         self.summary = {
@@ -192,6 +220,7 @@ class ConfigurationSet(pulumi.ComponentResource):
         else:
             role = aws.iam.Role(
                 f"{name}-{destination.name}-firehose",
+                name=firehose_role_name(self.spec.name, destination.name),
                 description=f"SES configuration set {destination.name} puts email events to its Firehose stream",
                 assume_role_policy=pulumi.Output.all(self._account_id(), self.arn).apply(
                     lambda values: json.dumps(firehose_trust_policy(*values))
@@ -261,9 +290,58 @@ def declare_configuration_sets(stack: StackSpec, zones: dict[str, HostedZone]) -
             if tracking_zone is not None:
                 written.add(spec.tracking_domain)
         result[spec.name] = ConfigurationSet(
-            spec.name, ConfigurationSetArgs(spec=spec, region=stack.region, tracking_zone=tracking_zone)
+            spec.name,
+            ConfigurationSetArgs(spec=spec, region=stack.region, tracking_zone=tracking_zone, profile=stack.profile),
         )
     return result
+
+
+def declare_tracking_options(
+    stack: StackSpec,
+    configuration_sets: Mapping[str, ConfigurationSet],
+    sending_domains: Mapping[str, "SendingDomain"],
+    verification: Optional[pulumi.Resource],
+) -> dict[str, TrackingOptions]:
+    """Each set's custom tracking domain, keyed by set name, set only after SES can accept it.
+
+    SES accepts a tracking domain only under an identity verified for sending. When a domain of
+    the stack is its parent (the closest one), the options wait for the stack's verification
+    step, or, for a domain with ``verify.enabled: false``, for its identity and records, with a
+    warning that SES may still refuse them. With no parent in the stack (the config read warned),
+    they wait for the set and its tracking record only.
+    """
+    declared = {}
+    for spec in stack.configuration_sets:
+        if not spec.tracking_domain:
+            continue
+        component = configuration_sets[spec.name]
+        needs: list[pulumi.Resource] = [component.tracking_record] if component.tracking_record else []
+        parent = _parent_domain(spec.tracking_domain, stack)
+        if parent is not None:
+            if parent.verify.enabled and verification is not None:
+                needs.append(verification)
+            else:
+                needs.extend([sending_domains[parent.domain].identity, *sending_domains[parent.domain].published])
+                pulumi.log.warn(
+                    f"{spec.key}.trackingDomain: {parent.domain} has verify.enabled false, so pulumi up does not "
+                    f"wait for it to verify before setting {spec.tracking_domain} on {spec.name}; SES refuses the "
+                    "tracking domain until then: run pulumi up again once the identity is verified"
+                )
+        declared[spec.name] = TrackingOptions(
+            f"{spec.name}-tracking-options",
+            component.configuration_set_name,
+            spec.tracking_domain,
+            spec.https_policy,
+            stack.region,
+            stack.profile,
+            opts=pulumi.ResourceOptions(parent=component, depends_on=needs),
+        )
+    return declared
+
+
+def _parent_domain(tracking_domain: str, stack: StackSpec):
+    parents = [d for d in stack.domains if is_within(tracking_domain, d.domain)]
+    return max(parents, key=lambda d: len(d.domain)) if parents else None
 
 
 def _tracking_zone(spec: ConfigurationSetSpec, region: str, zones: dict[str, HostedZone]) -> Optional[HostedZone]:

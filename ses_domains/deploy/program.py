@@ -15,7 +15,7 @@ import pulumi
 from ses_domains.config.errors import ConfigError
 from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
 from ses_domains.deploy.aws_profile import check_aws_profile
-from ses_domains.deploy.configuration_set import declare_configuration_sets
+from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
 from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
 from ses_domains.deploy.verification import declare_verification
 from ses_domains.deploy.zones import lookup_zones
@@ -23,11 +23,14 @@ from ses_domains.deploy.zones import lookup_zones
 
 def main() -> None:
     try:
-        stack = read_stack_config(config_getter(PROJECT), config_getter("aws"))
+        # aws: values are plain strings to the AWS provider (a profile named "null" stays "null").
+        stack = read_stack_config(
+            config_getter(PROJECT), pulumi.Config("aws").get, project_keys=_namespace_keys(PROJECT)
+        )
         for warning in stack.warnings:
             pulumi.log.warn(warning)
         check_aws_profile(stack.region, stack.profile)
-        zones = lookup_zones(stack.domains)
+        zones = lookup_zones(stack)
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
     declare(stack, zones)
@@ -52,6 +55,7 @@ def declare(stack: StackSpec, zones: dict) -> None:
         stack.region,
         stack.profile,
     )
+    declare_tracking_options(stack, configuration_sets, sending_domains, verification)
     if verification is not None:
         pulumi.export("verification", verification.results)
     pulumi.export(
@@ -78,3 +82,11 @@ def config_getter(namespace: str) -> Callable[[str], Any]:
             return raw
 
     return get
+
+
+def _namespace_keys(namespace: str) -> list[str]:
+    """The keys set in ``namespace`` (without it): the runtime's config map and the engine's
+    ``PULUMI_CONFIG``, where the language host puts the stack's config."""
+    keys = set(pulumi.runtime.config.CONFIG.get()) | set(pulumi.runtime.get_config_env())
+    prefix = f"{namespace}:"
+    return sorted(key[len(prefix):] for key in keys if key.startswith(prefix))

@@ -51,8 +51,12 @@ class SendingDomain(pulumi.ComponentResource):
         self.domain = spec.domain
         dkim = dkim_strategy(spec, args.region)
 
-        # SES identities are named by the domain itself: a replacement must delete the old
-        # identity before creating one with the same name.
+        # SES identities are named by the domain itself: a replacement (`pulumi up --replace`,
+        # which restarts a FAILED verification) must delete the old identity before creating one
+        # with the same name. A new dkim.keyLength is no replacement: the provider updates it in
+        # place (PutEmailIdentityDkimSigningAttributes; next_signing_key_length is not ForceNew),
+        # SES uses it for the next key it generates, keeps the DKIM tokens and records, and
+        # accepts such a change at most once a day.
         self.identity = aws.sesv2.EmailIdentity(
             name,
             email_identity=spec.domain,
@@ -81,17 +85,22 @@ class SendingDomain(pulumi.ComponentResource):
                 behavior_on_mx_failure=spec.mail_from_on_mx_failure,
                 opts=pulumi.ResourceOptions(parent=self),
             ))
-        if spec.feedback_forwarding is not None:
-            # Off only once the configuration set's destinations exist (the config read made sure
-            # that one of them receives BOUNCE and COMPLAINT events).
-            aws.sesv2.EmailIdentityFeedbackAttributes(
-                f"{name}-feedback",
-                email_identity=self.identity.email_identity,
-                email_forwarding_enabled=spec.feedback_forwarding,
-                opts=pulumi.ResourceOptions(
-                    parent=self, depends_on=[args.configuration_set] if args.configuration_set else None
-                ),
-            )
+        # Always declared, on (SES's default) when the key is left out: the provider's Delete of
+        # this resource turns forwarding off (terraform-provider-aws
+        # email_identity_feedback_attributes.go, resourceEmailIdentityFeedbackAttributesDelete puts
+        # EmailForwardingEnabled false), so removing the key from a stack that had it must update
+        # the setting back to on, not delete it. Off only once the configuration set's
+        # destinations exist (the config read made sure that one of them receives BOUNCE and
+        # COMPLAINT events).
+        forwarding = True if spec.feedback_forwarding is None else spec.feedback_forwarding
+        aws.sesv2.EmailIdentityFeedbackAttributes(
+            f"{name}-feedback",
+            email_identity=self.identity.email_identity,
+            email_forwarding_enabled=forwarding,
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[args.configuration_set] if args.configuration_set and not forwarding else None
+            ),
+        )
         for role, static in static_records(spec, args.region).items():
             self.published.append(declare_known_record(f"{name}-{role}", zone, self, static))
 

@@ -26,9 +26,9 @@ from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, check_once, wait_for_records
 from ses_domains.engine.job import DomainResult, Stage, VerificationJob
 from ses_domains.engine.ses.client import SesReader
-from ses_domains.engine.ses.errors import SesError, SesIdentityNotFound
+from ses_domains.engine.ses.errors import SesError, SesIdentityNotFound, SesVerificationFailed
 from ses_domains.engine.ses.policy import WaitOptions
-from ses_domains.engine.ses.status import judge
+from ses_domains.engine.ses.status import SUCCESS, IdentityStatus, dkim_zone_mismatch, judge
 from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, wait_for_identity
 
 SES_READ_TIMEOUT_S = 20.0
@@ -116,7 +116,7 @@ async def _verify_one(
     try:
         verified = await asyncio.to_thread(
             wait_for_identity,
-            ses,
+            _DkimZoneGuard(ses, job),
             IdentityTarget(job.domain, mail_from_required=job.mail_from_required),
             options=options,
             on_progress=reporter.ses,
@@ -177,6 +177,10 @@ async def _check_one(job, dns, ses, before, dns_seconds, ses_timeout_s) -> Domai
         return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, error=str(error))
     except SesError as error:
         return before.could_not_check(str(error))
+    mismatch = _mismatch(status, job)
+    if mismatch:
+        return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
+                            error=mismatch)
     judgement = judge(status, mail_from_required=job.mail_from_required)
     if judgement.unmet:
         return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
@@ -194,6 +198,30 @@ def run_check(jobs: Sequence[VerificationJob], ses: SesReader, previous: Mapping
               **options) -> list[DomainResult]:
     """Blocking :func:`check_domains` (its own event loop)."""
     return asyncio.run(check_domains(jobs, ses, previous, **options))
+
+
+def _mismatch(status: IdentityStatus, job: VerificationJob) -> Optional[str]:
+    """A DKIM domain mismatch matters only while SES has not found the keys."""
+    if status.dkim_status == SUCCESS:
+        return None
+    return dkim_zone_mismatch(status, job.records)
+
+
+class _DkimZoneGuard:
+    """The SES reader the wait polls through: an answer whose ``SigningHostedZone`` shows that the
+    published DKIM CNAMEs can never verify ends the wait at once (``SesVerificationFailed``, which
+    the poll loop does not retry) instead of at its deadline."""
+
+    def __init__(self, reader: SesReader, job: VerificationJob):
+        self._reader = reader
+        self._job = job
+
+    def read_identity(self, domain: str, *, timeout_s: float) -> IdentityStatus:
+        status = self._reader.read_identity(domain, timeout_s=timeout_s)
+        mismatch = _mismatch(status, self._job)
+        if mismatch:
+            raise SesVerificationFailed(domain, mismatch, status, 0.0)
+        return status
 
 
 class _Reporter:

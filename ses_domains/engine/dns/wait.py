@@ -167,7 +167,7 @@ class PollSchedule:
 
     initial_interval_s: float = 0.05
     backoff: float = 1.6
-    max_interval_s: float = 0.8
+    max_interval_s: float = 0.6
     misconfig_tries: int = 3
     misconfig_grace_s: float = 1.0
 

@@ -14,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
+
+from ses_domains.records.model import DnsRecord
+from ses_domains.records.values import normalize_host
 
 SUCCESS = "SUCCESS"
 FAILED = "FAILED"
@@ -258,6 +261,36 @@ def expected_dkim_records(status: IdentityStatus) -> list[str]:
         ]
     zone = (status.dkim_hosted_zone or DEFAULT_DKIM_HOSTED_ZONE).rstrip(".")
     return [f"{token}._domainkey.{status.domain} CNAME {token}.{zone}" for token in status.dkim_tokens]
+
+
+def dkim_zone_mismatch(status: IdentityStatus, published: Iterable[DnsRecord]) -> str | None:
+    """Why the published DKIM CNAMEs can never verify, or ``None``: they point into another DKIM
+    domain than the ``SigningHostedZone`` SES signs from (a region with its own DKIM domain, or a
+    replica identity signing with another region's keys), so SES would never find its keys there.
+
+    Only Easy DKIM CNAMEs at ``<token>._domainkey.`` names are compared, and only when SES names its
+    zone; the message lists each record to change, as ``name CNAME target``.
+    """
+    zone = normalize_host(status.dkim_hosted_zone or "")
+    if not zone or status.dkim_origin == BYODKIM_ORIGIN:
+        return None
+    wrong = []
+    for record in published:
+        if record.type.upper() != "CNAME" or "._domainkey." not in record.name:
+            continue
+        token = record.name.split(".", 1)[0]
+        expected = f"{token}.{zone}"
+        found = [normalize_host(value) for value in record.values]
+        if found and found != [expected] and all(v.startswith(f"{token}.") for v in found):
+            wrong.append((record.name, found[0], expected))
+    if not wrong:
+        return None
+    published_zone = wrong[0][1].split(".", 1)[1]
+    return (
+        f"the DKIM CNAMEs of {status.domain} point into {published_zone}, but SES signs this identity "
+        f"from {zone} (its SigningHostedZone), so it will never find its keys there; change "
+        + "; ".join(f"{name} CNAME {found} to {expected}" for name, found, expected in wrong)
+    )
 
 
 def describe_failure(status: IdentityStatus, mail_from_required: bool) -> str:
