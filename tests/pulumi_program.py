@@ -15,7 +15,7 @@ import runpy
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from unittest import mock
 
@@ -25,7 +25,7 @@ import yaml
 from moto import mock_aws
 from pulumi.runtime import settings as pulumi_settings
 
-from tests import fake_aws_provider
+from tests import fake_aws_provider, fake_route53_records
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
@@ -54,8 +54,17 @@ class RecordingMocks(pulumi.runtime.Mocks):
     calls: list[tuple[str, dict]] = field(default_factory=list)
     route53: Any = None
     """The moto Route 53 client that answers the AWS provider's ``getZone`` invokes."""
+    ses_identities: dict[str, list[str]] = field(default_factory=dict)
+    """The SES identities that exist before the run (domain -> DKIM tokens), for ``getEmailIdentity``."""
+    stack_outputs: dict[str, Any] = field(default_factory=dict)
+    """The stack's own last outputs, as a StackReference to it reads them."""
+    reads: list[str] = field(default_factory=list)
+    """The stacks read through a StackReference (a read, not a declared resource)."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        if args.typ == fake_route53_records.STACK_REFERENCE:
+            self.reads.append(args.inputs["name"])
+            return args.inputs["name"], fake_route53_records.stack_reference_state(self.stack_outputs)
         state = dict(args.inputs)
         if args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
             domain = args.inputs["emailIdentity"]
@@ -83,6 +92,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
             if self.route53 is None:
                 self.route53 = moto_route53()
             return fake_aws_provider.answer(self.route53, args.token, dict(args.args))
+        if args.token == fake_route53_records.GET_EMAIL_IDENTITY:
+            return fake_route53_records.get_email_identity(self.ses_identities, dict(args.args))
         return {}
 
 
@@ -190,11 +201,14 @@ def run_program(
     stack: str = "test",
     zones: tuple[str, ...] = DEFAULT_ZONES,
     private_zones: tuple[str, ...] = (),
+    prepare: Optional[Callable[[Any, dict[str, str]], None]] = None,
 ) -> ProgramRun:
     """Run ``__main__.py`` with this config (``{"aws:region": ..., "ses-domains:domains": [...]}``)
-    against Route 53 zones in moto."""
+    against Route 53 zones in moto; ``prepare(route53, zone_ids)`` puts records in them first."""
     with fake_aws():
         zone_ids = create_zones(zones, private_zones)
+        if prepare is not None:
+            prepare(moto_route53(), zone_ids)
         run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack)
     run.zone_ids = zone_ids
     return run
@@ -216,7 +230,7 @@ def _run_under_mocks(
     logger.propagate = False
     logger.setLevel(logging.INFO)
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, organization="organization", preview=False, logger=logger, monitor=monitor)
     captured: dict[str, Any] = {}
 
     @pulumi.runtime.test

@@ -159,15 +159,14 @@ def test_the_apex_spf_merge_keeps_a_site_verification_and_a_foreign_include():
     )
 
     [apex] = run.of_type(APEX_SPF)
-    inputs = {k: v for k, v in apex.inputs.items() if k != "__provider"}
+    inputs = {k: v for k, v in apex.inputs.items() if k != "__provider"}  # None inputs are not sent
     assert inputs == {
         "zoneId": run.zone_ids["example.com"],
         "name": "example.com",
         "includes": ["amazonses.com", "mail.extra.example.net"],
         "ttl": 3600,
         "preview": [GOOGLE, "v=spf1 include:_spf.google.com include:amazonses.com include:mail.extra.example.net ~all"],
-        "aws": {"region": REGION, "profile": None},
-        "written": None,
+        "aws": {"region": REGION},
     }
     assert ("example.com", "TXT") not in run.records(), "the apex is never a record resource of the stack"
     infos = [r.getMessage() for r in run.logs if r.levelname == "INFO"]

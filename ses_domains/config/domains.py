@@ -10,6 +10,7 @@ from ses_domains.records.dmarc import DmarcPolicy, dmarc_record, report_authoriz
 from ses_domains.records.ses import easy_dkim_host
 from ses_domains.config.configuration_sets import check_ses_name
 from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
+from ses_domains.config.existing import ApexSpfSpec, read_apex_spf, read_existing_records
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.fields import Section, as_text
 from ses_domains.config.errors import Problems
@@ -17,7 +18,7 @@ from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
 
 DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
-    "configurationSet", "feedbackForwarding",
+    "configurationSet", "feedbackForwarding", "existingRecords", "spf",
 )
 DKIM_KEYS = ("keyLength",)
 KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
@@ -66,6 +67,19 @@ class DomainSpec:
     feedback_forwarding: Optional[bool] = None
     """SES's bounce and complaint emails to the sender; ``None`` leaves SES's default (on) unmanaged."""
     verify: VerifySpec = VerifySpec()
+    existing_records: str = "stop"
+    """What to do with a record set in the zone that the stack did not create: ``stop`` or ``adopt``."""
+    apex_spf: Optional[ApexSpfSpec] = None
+    """Merge SES (and more includes) into the SPF record of the domain itself; ``None``: never touch it."""
+
+
+def report_authorization_warning(key: str, domain: str, report_domain: str) -> str:
+    """The warning for DMARC reports to another domain; the program drops it when the stack writes
+    the authorization itself (the report domain's zone is one of its zones)."""
+    return (
+        f"{key}.dmarc.rua: reports go to {report_domain}, another domain: it must publish "
+        f"TXT 'v=DMARC1' at {report_authorization_name(domain, report_domain)} or receivers drop them"
+    )
 
 
 def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> Optional[DomainSpec]:
@@ -91,10 +105,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
             )
         for report_domain in sorted(set(report_domains)):
             if domain and not is_within(report_domain, zone.name or domain) and not is_within(domain, report_domain):
-                warnings.append(
-                    f"{dmarc_section.path('rua')}: reports go to {report_domain}, another domain: it must publish "
-                    f"TXT 'v=DMARC1' at {report_authorization_name(domain, report_domain)} or receivers drop them"
-                )
+                warnings.append(report_authorization_warning(key, domain, report_domain))
     ttl = section.integer("ttl", default=DEFAULT_TTL, minimum=60, maximum=172800)
     if domain:
         _check_dkim_name_length(section, domain)
@@ -125,6 +136,8 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     feedback_forwarding = (
         section.boolean("feedbackForwarding", default=True) if section.has("feedbackForwarding") else None
     )
+    existing_records = read_existing_records(section)
+    apex_spf = read_apex_spf(section)
     if len(problems.found) != before or domain is None:
         return None
     return DomainSpec(
@@ -139,6 +152,8 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         verify=verify,
         configuration_set=configuration_set,
         feedback_forwarding=feedback_forwarding,
+        existing_records=existing_records,
+        apex_spf=apex_spf,
     )
 
 

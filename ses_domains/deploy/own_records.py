@@ -54,7 +54,10 @@ def read_own_records() -> OwnRecords:
     """The record sets the last update of the running stack manages (none for a new stack)."""
     from pulumi.runtime.sync_await import _sync_await
 
-    name = f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
+    # The CLI always gives the organization ("organization" on a DIY backend); without one the
+    # reference takes the backend's default organization.
+    parts = (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack())
+    name = "/".join(part for part in parts if part)
     reference = pulumi.StackReference("ses-domains-last-update", stack_name=name)
     details = _sync_await(reference.get_output_details(OUTPUT))
     return own_records_from(details.value if details.value is not None else details.secret_value)

@@ -18,6 +18,7 @@ from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
 from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
 from ses_domains.deploy.verification import declare_verification
+from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
 from ses_domains.deploy.zones import lookup_zones
 
 
@@ -27,16 +28,25 @@ def main() -> None:
         stack = read_stack_config(
             config_getter(PROJECT), pulumi.Config("aws").get, project_keys=_namespace_keys(PROJECT)
         )
-        for warning in stack.warnings:
-            pulumi.log.warn(warning)
         check_aws_profile(stack.region, stack.profile)
         zones = lookup_zones(stack)
+        existing = preflight(stack, zones)
     except ConfigError as error:
+        for warning in stack.warnings if "stack" in locals() else ():
+            pulumi.log.warn(warning)
         raise pulumi.RunError(str(error)) from None
-    declare(stack, zones)
+    for warning in stack.warnings:
+        if warning not in existing.needless_warnings:
+            pulumi.log.warn(warning)
+    for notice in existing.notices:
+        pulumi.log.warn(notice)
+    for spec in stack.domains:
+        if spec.domain in existing.apex_spf:
+            pulumi.log.info(apex_spf_notice(spec.key, existing.apex_spf[spec.domain]))
+    declare(stack, zones, existing)
 
 
-def declare(stack: StackSpec, zones: dict) -> None:
+def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) -> None:
     configuration_sets = declare_configuration_sets(stack, zones)
     sending_domains = {
         spec.domain: SendingDomain(
@@ -46,6 +56,8 @@ def declare(stack: StackSpec, zones: dict) -> None:
                 zone=zones[spec.domain],
                 region=stack.region,
                 configuration_set=configuration_sets.get(spec.configuration_set or ""),
+                existing=existing,
+                profile=stack.profile,
             ),
         )
         for spec in stack.domains
@@ -61,7 +73,9 @@ def declare(stack: StackSpec, zones: dict) -> None:
     pulumi.export(
         "domains",
         {
-            domain: {"identityArn": component.identity_arn, "records": component.records}
+            domain: {"identityArn": component.identity_arn, "records": component.records,
+                     **({"reportAuthorizations": component.report_authorizations}
+                        if component.report_authorizations else {})}
             for domain, component in sending_domains.items()
         },
     )

@@ -17,12 +17,15 @@ def declare_record(
     *,
     record_type: str,
     ttl: int,
+    adopted: frozenset[tuple[str, str]] = frozenset(),
 ) -> aws.route53.Record:
     """``record`` may be known (static records) or an output (DKIM records, whose tokens SES
-    gives only once the identity exists); type and TTL are always known, so previews show them."""
+    gives only once the identity exists); type and TTL are always known, so previews show them.
+
+    ``allow_overwrite`` only for a record set in ``adopted`` (``existingRecords: adopt``, seen and
+    announced at preview): otherwise Route 53's CREATE fails on an existing record set instead of
+    silently replacing what another owner put there."""
     record = pulumi.Output.from_input(record)
-    # Never allow_overwrite: Route 53's CREATE fails on an existing record set instead of
-    # silently replacing what another owner put there.
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -30,12 +33,14 @@ def declare_record(
         type=record_type,
         ttl=ttl,
         records=record.apply(lambda r: r.route53_values()),
-        allow_overwrite=False,
+        allow_overwrite=record.apply(lambda r: (r.name, r.type) in adopted),
         opts=pulumi.ResourceOptions(parent=parent),
     )
 
 
-def declare_known_record(name: str, zone: HostedZone, parent: pulumi.Resource, record: DnsRecord) -> aws.route53.Record:
+def declare_known_record(
+    name: str, zone: HostedZone, parent: pulumi.Resource, record: DnsRecord, adopted: frozenset[tuple[str, str]] = frozenset()
+) -> aws.route53.Record:
     """A record whose name and values are known before anything is created."""
     return aws.route53.Record(
         name,
@@ -44,7 +49,7 @@ def declare_known_record(name: str, zone: HostedZone, parent: pulumi.Resource, r
         type=record.type,
         ttl=record.ttl,
         records=record.route53_values(),
-        allow_overwrite=False,
+        allow_overwrite=(record.name, record.type) in adopted,
         opts=pulumi.ResourceOptions(parent=parent),
     )
 

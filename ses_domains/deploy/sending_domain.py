@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from ses_domains.config.domains import DomainSpec
+from ses_domains.deploy.apex_spf import ApexSpf
+from ses_domains.deploy.zone_preflight import Preflight
 from ses_domains.deploy.route53_record import declare_known_record, declare_record, record_output
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.engine.job import VerificationJob
@@ -26,6 +28,9 @@ class SendingDomainArgs:
     region: str
     configuration_set: Optional["ConfigurationSet"] = None
     """The identity's default configuration set (``spec.configuration_set``), declared by the stack."""
+    existing: Preflight = field(default_factory=Preflight)
+    """What the zones hold already: the records adopted, the apex SPF merge, report authorizations."""
+    profile: Optional[str] = None
 
 
 class SendingDomain(pulumi.ComponentResource):
@@ -42,6 +47,7 @@ class SendingDomain(pulumi.ComponentResource):
     identity: aws.sesv2.EmailIdentity
     identity_arn: pulumi.Output[str]
     records: pulumi.Output[list]
+    report_authorizations: list[dict]
     verification_job: pulumi.Output[VerificationJob]
     published: list[pulumi.Resource]
 
@@ -74,7 +80,8 @@ class SendingDomain(pulumi.ComponentResource):
         for index in range(dkim.TOKEN_COUNT):
             record = tokens.apply(lambda values, i=index: dkim.record(spec.domain, values[i], spec.ttl))
             self.published.append(
-                declare_record(f"{name}-dkim-{index + 1}", zone, self, record, record_type="CNAME", ttl=spec.ttl)
+                declare_record(f"{name}-dkim-{index + 1}", zone, self, record, record_type="CNAME", ttl=spec.ttl,
+                               adopted=args.existing.adopted)
             )
 
         if spec.mail_from:
@@ -102,7 +109,17 @@ class SendingDomain(pulumi.ComponentResource):
             ),
         )
         for role, static in static_records(spec, args.region).items():
-            self.published.append(declare_known_record(f"{name}-{role}", zone, self, static))
+            self.published.append(declare_known_record(f"{name}-{role}", zone, self, static, args.existing.adopted))
+        authorizations = args.existing.report_authorizations.get(spec.domain, ())
+        for index, authorization in enumerate(authorizations):
+            declare_known_record(f"{name}-dmarc-report-{index + 1}", authorization.zone, self, authorization.record,
+                                 args.existing.adopted)
+        self.report_authorizations = [record_output(a.record, a.zone) for a in authorizations]
+        apex = args.existing.apex_spf.get(spec.domain)
+        if apex is not None:
+            ApexSpf(f"{name}-apex-spf", zone_id=apex.zone.zone_id, name=apex.name, includes=apex.includes,
+                    ttl=apex.ttl, preview=apex.merge.values, region=args.region, profile=args.profile,
+                    opts=pulumi.ResourceOptions(parent=self))
 
         # One apply straight to plain data: each apply level re-walks nested lists and dicts,
         # which for hundreds of domains costs more than the declarations.

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 import pulumi_aws as aws
 
 from ses_domains.config.domain_names import is_within
-from ses_domains.config.domains import DomainSpec
+from ses_domains.config.domains import DomainSpec, report_authorization_warning
 from ses_domains.config.errors import ConfigError, Problem
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.existing_records import (
@@ -61,6 +61,8 @@ class ReportAuthorization:
     record: DnsRecord
     zone: HostedZone
     key: str
+    warning: str
+    """The config's warning for this report domain, which no longer applies."""
 
 
 @dataclass(frozen=True)
@@ -165,18 +167,7 @@ def preflight(
         notices=decision.notices,
         apex_spf=apex_spf,
         report_authorizations={domain: found for domain, found in authorizations.items() if found},
-        needless_warnings=frozenset(
-            report_authorization_warning(a.key, a.record.name) for found in wanted_authorizations.values() for a in found
-        ),
-    )
-
-
-def report_authorization_warning(key: str, name: str) -> str:
-    """The warning for a report domain outside the stack's zones (the record its owner must publish)."""
-    report_domain = name.split("._report._dmarc.", 1)[1]
-    return (
-        f"{key}: reports go to {report_domain}, another domain: it must publish "
-        f"TXT 'v=DMARC1' at {name} or receivers drop them"
+        needless_warnings=frozenset(a.warning for found in wanted_authorizations.values() for a in found),
     )
 
 
@@ -192,7 +183,8 @@ def _report_authorizations(spec: DomainSpec, zone: HostedZone, stack_zones) -> l
             continue
         tag = "rua" if any(report_domain in uri for uri in spec.dmarc.rua) else "ruf"
         found.append(ReportAuthorization(
-            report_authorization_record(spec.domain, report_domain, spec.ttl), target, f"{spec.key}.dmarc.{tag}"
+            report_authorization_record(spec.domain, report_domain, spec.ttl), target, f"{spec.key}.dmarc.{tag}",
+            report_authorization_warning(spec.key, spec.domain, report_domain),
         ))
     return found
 
@@ -213,3 +205,15 @@ def _apex_spf(spec: DomainSpec, zone: HostedZone, contents: ZoneContents, proble
         problems.append(Problem(key, f"the TXT record {spec.domain} in zone {zone.name} {error}"))
         return None
     return ApexSpfPlan(zone, spec.domain, includes, merge, (txt.ttl if txt and txt.ttl else spec.ttl))
+
+
+def apex_spf_notice(key: str, plan: ApexSpfPlan) -> str:
+    """What preview says about an apex SPF merge."""
+    merge = plan.merge
+    others = len(merge.values) - 1
+    was = f"was {merge.spf_before!r}" if merge.spf_before else "there was none"
+    change = f"becomes {merge.spf_after!r} ({was})" if merge.changed else f"already has every include: {merge.spf_after!r}"
+    return (
+        f"{key}.spf: the SPF string of {plan.name} {change}; the {others} other TXT value{'s' if others != 1 else ''} "
+        f"stay{'s' if others == 1 else ''}; pulumi destroy puts back what was there before"
+    )
