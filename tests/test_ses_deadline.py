@@ -110,7 +110,7 @@ def test_an_answer_that_is_not_ses_is_named_as_such(standin):
     standin.behaviour = not_ses
 
     with pytest.raises(SesUnreachable) as raised:
-        SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=2.0)
+        SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=10.0)
 
     assert raised.value.code == "BadAnswer" and raised.value.retryable
     assert "is not SES's" in str(raised.value) and "AWS_ENDPOINT_URL_SESV2" in str(raised.value)
