@@ -57,7 +57,7 @@ def test_client_factory_honours_aws_endpoint_url_sesv2(standin):
     standin.behaviour = answer(build_response(DOMAIN, SesState("SUCCESS"), dkim_hosted_zone="dkim.ap-south-2.amazonses.com"))
 
     client = make_sesv2_client(SETTINGS)
-    status = SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=2.0)
+    status = SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=10.0)
 
     assert client.meta.endpoint_url == standin.url
     assert standin.requests == [f"GET /v2/email/identities/{DOMAIN} HTTP/1.1"]
