@@ -41,6 +41,7 @@ ALL_OPERATIONS = {
     "CreateEmailIdentity", "PutEmailIdentityMailFromAttributes", "PutEmailIdentityFeedbackAttributes",
     "CreateConfigurationSet", "CreateConfigurationSetEventDestination", "ChangeResourceRecordSets",
     "CreateTopic", "SetTopicAttributes", "CreateRole", "PutRolePolicy",
+    "PutConfigurationSetTrackingOptions", "PutConfigurationSetSuppressionOptions",
 }
 STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events"
 

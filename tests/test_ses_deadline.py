@@ -57,7 +57,7 @@ def test_client_factory_honours_aws_endpoint_url_sesv2(standin):
     standin.behaviour = answer(build_response(DOMAIN, SesState("SUCCESS"), dkim_hosted_zone="dkim.ap-south-2.amazonses.com"))
 
     client = make_sesv2_client(SETTINGS)
-    status = SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=2.0)
+    status = SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=10.0)
 
     assert client.meta.endpoint_url == standin.url
     assert standin.requests == [f"GET /v2/email/identities/{DOMAIN} HTTP/1.1"]
@@ -110,7 +110,7 @@ def test_an_answer_that_is_not_ses_is_named_as_such(standin):
     standin.behaviour = not_ses
 
     with pytest.raises(SesUnreachable) as raised:
-        SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=2.0)
+        SesReader.from_settings(SETTINGS).read_identity(DOMAIN, timeout_s=10.0)
 
     assert raised.value.code == "BadAnswer" and raised.value.retryable
     assert "is not SES's" in str(raised.value) and "AWS_ENDPOINT_URL_SESV2" in str(raised.value)

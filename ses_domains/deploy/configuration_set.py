@@ -230,6 +230,9 @@ class ConfigurationSet(pulumi.ComponentResource):
             needs.append(
                 aws.iam.RolePolicy(
                     f"{name}-{destination.name}-firehose",
+                    # Policy names are per role; an auto-name from long set and destination names
+                    # would pass IAM's 128 characters.
+                    name="ses-firehose-put-records",
                     role=role.id,
                     policy=json.dumps(firehose_put_policy(sink.delivery_stream_arn)),
                     opts=pulumi.ResourceOptions(parent=self),

@@ -315,6 +315,20 @@ def _role_policy(inputs: dict, context: Context, name: str = "") -> list[tuple[s
     })]
 
 
+def _tracking_options(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """Our own step (deploy/set_options_ops.py put_tracking), after the parent identity verified."""
+    params = {"ConfigurationSetName": inputs.get("configurationSetName"),
+              "CustomRedirectDomain": inputs.get("trackingDomain")}
+    _set(params, "HttpsPolicy", inputs.get("httpsPolicy"))
+    return [("sesv2", "PutConfigurationSetTrackingOptions", params)]
+
+
+def _suppression_off(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """Our own step (deploy/set_options_ops.py put_suppression_off): an explicit empty list."""
+    return [("sesv2", "PutConfigurationSetSuppressionOptions",
+             {"ConfigurationSetName": inputs.get("configurationSetName"), "SuppressedReasons": []})]
+
+
 Build = Callable[..., list[tuple[str, str, dict]]]
 
 
@@ -344,6 +358,10 @@ MAPPINGS: dict[str, RequestMapping] = {
     "aws:iam/role:Role": RequestMapping(_role, "iam/role.go resourceRoleCreate", autonamed="RoleName"),
     "aws:iam/rolePolicy:RolePolicy": RequestMapping(
         _role_policy, "iam/role_policy.go resourceRolePolicyPut", autonamed="PolicyName"),
+    "pulumi-python:dynamic/ses-domains:TrackingOptions": RequestMapping(
+        _tracking_options, "ses_domains/deploy/set_options_ops.py put_tracking"),
+    "pulumi-python:dynamic/ses-domains:SuppressionOff": RequestMapping(
+        _suppression_off, "ses_domains/deploy/set_options_ops.py put_suppression_off"),
 }
 
 
