@@ -219,3 +219,23 @@ def test_report_domain_outside_the_stack_keeps_the_warning_and_writes_nothing():
     ]})
     assert ("example.com._report._dmarc.example.org", "TXT") not in run.records()
     assert any("example.com._report._dmarc.example.org" in w for w in warnings(run)), warnings(run)
+
+
+@pytest.mark.parametrize("domain, expected", [
+    ({"existingRecords": "keep"}, f"{D}[0].existingRecords: must be one of stop, adopt, got 'keep'"),
+    ({"spf": {"include": ["_spf.extra.example.net"]}},
+     f"{D}[0].spf.apex: must be true to merge SES and include into the domain's own SPF record (got None)"),
+    ({"spf": {"apex": True, "include": ["include:a b.example"]}},
+     f"{D}[0].spf.include[0]: 'include:a b.example' is not a domain an SPF include can name"),
+    ({"spf": {"apex": True, "inclde": ["x.example.net"]}}, f"{D}[0].spf.inclde: unknown key; did you mean 'include'?"),
+])
+def test_mistakes_in_the_new_keys_are_reported_under_their_key(domain, expected):
+    message = stopped([{"domain": "example.com", **domain}], existing())
+    assert expected in message, message
+
+
+def test_an_spf_include_with_underscore_labels_is_accepted_and_normalized():
+    run = run_program({"aws:region": REGION, D: [
+        {"domain": "example.com", "spf": {"apex": True, "include": ["_SPF.Google.com."]}}]})
+    assert run.of_type(APEX_SPF)[0].inputs["includes"] == ["amazonses.com", "_spf.google.com"]
+    assert run.of_type(APEX_SPF)[0].inputs["preview"] == ["v=spf1 include:amazonses.com include:_spf.google.com ~all"]

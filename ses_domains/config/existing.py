@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ses_domains.config.domain_names import InvalidDomainName, normalize_domain
+import re
+
 from ses_domains.config.fields import Section, describe
 
 EXISTING_RECORDS = ("stop", "adopt")
 SPF_KEYS = ("apex", "include")
+_INCLUDE_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+"""SPF include targets are DNS names, not host names: underscore labels (``_spf.google.com``) are common."""
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,10 @@ def read_apex_spf(section: Section) -> Optional[ApexSpfSpec]:
     apex = spf.boolean("apex", default=False)
     includes: list[str] = []
     for key, item in spf.items("include"):
-        try:
-            name = normalize_domain(item)
-        except InvalidDomainName as error:
-            spf.problems.add(key, f"{error}; expected the domain an SPF include names, such as _spf.example.net")
+        name = include_target(item)
+        if name is None:
+            spf.problems.add(key, f"{describe(item)} is not a domain an SPF include can name, such as _spf.example.net "
+                                  "(letters, digits, - and _ in each label, at least two labels, no SPF macros)")
             continue
         if name in includes:
             spf.problems.add(key, f"{name} is listed twice")
@@ -48,3 +51,16 @@ def read_apex_spf(section: Section) -> Optional[ApexSpfSpec]:
             )
         return None
     return ApexSpfSpec(include=tuple(includes))
+
+
+def include_target(raw: object) -> Optional[str]:
+    """The normalized target of ``include:``, or ``None`` when it is not a plain DNS name."""
+    if not isinstance(raw, str):
+        return None
+    name = raw.strip().lower()
+    name = name[len("include:"):] if name.startswith("include:") else name
+    name = name.rstrip(".")
+    labels = name.split(".")
+    if len(name) > 253 or len(labels) < 2 or not all(_INCLUDE_LABEL.match(label) for label in labels):
+        return None
+    return name

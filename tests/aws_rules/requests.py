@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
 
+from ses_domains.records.route53_values import route53_txt
+
 AUTONAME_RANDOM = "0a1b2c3"
 """Stands in for the 7 random hex characters Pulumi appends (after a ``-``) when it auto-names."""
 AUTONAME_SUFFIX_LENGTH = 1 + len(AUTONAME_RANDOM)
@@ -262,6 +264,21 @@ def _record(inputs: dict, context: Context) -> list[tuple[str, str, dict]]:
     })]
 
 
+def _apex_spf(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """ses_domains/deploy/apex_spf_ops.py merge: one change batch per write; for an apex without a
+    TXT record set (the test zones) a single CREATE of the merged set (each value quoted and cut into
+    255-character strings, ``route53_values.route53_txt``) with the resource's ``ttl``."""
+    return [("route53", "ChangeResourceRecordSets", {
+        "HostedZoneId": inputs["zoneId"],
+        "ChangeBatch": {
+            "Comment": "ses-domains: apex SPF",
+            "Changes": [{"Action": "CREATE", "ResourceRecordSet": {
+                "Name": inputs["name"], "Type": "TXT", "TTL": _int(inputs["ttl"]),
+                "ResourceRecords": [{"Value": route53_txt(v)} for v in inputs["preview"]]}}],
+        },
+    })]
+
+
 # --- SNS, IAM ----------------------------------------------------------------------------------
 
 
@@ -360,6 +377,7 @@ MAPPINGS: dict[str, RequestMapping] = {
         _role_policy, "iam/role_policy.go resourceRolePolicyPut", autonamed="PolicyName"),
     "pulumi-python:dynamic/ses-domains:TrackingOptions": RequestMapping(
         _tracking_options, "ses_domains/deploy/set_options_ops.py put_tracking"),
+    "pulumi-python:dynamic/ses-domains:ApexSpf": RequestMapping(_apex_spf, "ses_domains/deploy/apex_spf_ops.py merge"),
     "pulumi-python:dynamic/ses-domains:SuppressionOff": RequestMapping(
         _suppression_off, "ses_domains/deploy/set_options_ops.py put_suppression_off"),
 }
