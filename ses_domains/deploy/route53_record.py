@@ -33,7 +33,9 @@ def declare_record(
         type=record_type,
         ttl=ttl,
         records=record.apply(lambda r: r.route53_values()),
-        allow_overwrite=record.apply(lambda r: (r.name, r.type) in adopted),
+        # An output only when something of this type is adopted: an apply per record costs time.
+        allow_overwrite=record.apply(lambda r: (r.name, r.type) in adopted)
+        if any(kind == record_type for _, kind in adopted) else False,
         opts=pulumi.ResourceOptions(parent=parent),
     )
 
