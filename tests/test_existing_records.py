@@ -239,3 +239,28 @@ def test_an_spf_include_with_underscore_labels_is_accepted_and_normalized():
         {"domain": "example.com", "spf": {"apex": True, "include": ["_SPF.Google.com."]}}]})
     assert run.of_type(APEX_SPF)[0].inputs["includes"] == ["amazonses.com", "_spf.google.com"]
     assert run.of_type(APEX_SPF)[0].inputs["preview"] == ["v=spf1 include:amazonses.com include:_spf.google.com ~all"]
+
+
+def test_adopting_a_dkim_cname_overwrites_that_one_only():
+    tokens = dkim_tokens("example.com")
+    mocks = RecordingMocks(ses_identities={"example.com": tokens})
+    run = run_program(
+        {"aws:region": REGION, D: [{"domain": "example.com", "existingRecords": "adopt"}]}, mocks=mocks,
+        prepare=existing(("example.com", f"{tokens[1]}._domainkey.example.com", "CNAME", ["old.dkim.example"])),
+    )
+    overwrite = {name: declared.inputs["allowOverwrite"] for (name, _), declared in run.records().items()}
+    assert overwrite == {f"{tokens[0]}._domainkey.example.com": False, f"{tokens[1]}._domainkey.example.com": True,
+                         f"{tokens[2]}._domainkey.example.com": False}
+
+
+def test_a_report_authorization_the_zone_already_has_is_not_written_again():
+    run = run_program(
+        {"aws:region": REGION, D: [
+            {"domain": "example.com", "dmarc": {"policy": "reject", "rua": "mailto:dmarc@example.org"}},
+            {"domain": "news.example.org"},
+        ]},
+        prepare=existing(("example.org", "example.com._report._dmarc.example.org", "TXT", ["v=DMARC1"])),
+    )
+    assert ("example.com._report._dmarc.example.org", "TXT") not in run.records()
+    assert not [w for w in warnings(run) if "_report._dmarc" in w], warnings(run)
+    assert "reportAuthorizations" not in run.outputs["domains"]["example.com"]
