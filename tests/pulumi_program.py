@@ -34,9 +34,12 @@ PROJECT = "ses-domains"
 DEFAULT_ZONES = ("example.com", "example.org", "example.net")
 
 
-def dkim_tokens(domain: str) -> list[str]:
-    """The three tokens the fake SES hands out for a domain: stable, distinct per domain."""
-    return [hashlib.sha1(f"{domain}/{i}".encode()).hexdigest()[:32] for i in range(3)]
+def dkim_tokens(domain: str, region: str = "") -> list[str]:
+    """The three tokens the fake SES hands out for a domain: stable, distinct per domain; an
+    identity in a replica region (``region`` given and not the stack's) gets tokens of its own."""
+    stack_region = pulumi.Config("aws").get("region") or "eu-west-1"
+    key = domain if not region or region == stack_region else f"{domain}@{region}"
+    return [hashlib.sha1(f"{key}/{i}".encode()).hexdigest()[:32] for i in range(3)]
 
 
 @dataclass
@@ -59,12 +62,16 @@ class RecordingMocks(pulumi.runtime.Mocks):
         state = dict(args.inputs)
         if args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
             domain = args.inputs["emailIdentity"]
-            state["arn"] = f"arn:aws:ses:eu-west-1:123456789012:identity/{domain}"
+            region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
+            state["arn"] = f"arn:aws:ses:{region}:123456789012:identity/{domain}"
+            attributes = args.inputs.get("dkimSigningAttributes", {})
+            # As SES answers: BYODKIM reports its selector as the one token, origin EXTERNAL.
+            selector = attributes.get("domainSigningSelector")
             state["dkimSigningAttributes"] = {
-                **args.inputs.get("dkimSigningAttributes", {}),
-                "tokens": dkim_tokens(domain),
+                **attributes,
+                "tokens": [selector] if selector else dkim_tokens(domain, region),
                 "status": "PENDING",
-                "signingAttributesOrigin": "AWS_SES",
+                "signingAttributesOrigin": "EXTERNAL" if selector else "AWS_SES",
             }
         state.update(_arn_state(args))
         extra = getattr(self, "extra_state", None)

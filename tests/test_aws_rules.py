@@ -16,6 +16,7 @@ import pulumi
 import pytest
 
 from ses_domains.config import configuration_sets as set_keys
+from ses_domains.config.dkim import PREVIOUS_KEYS
 from ses_domains.config.dmarc import DMARC_KEYS
 from ses_domains.config.domains import DKIM_KEYS, DOMAIN_KEYS
 from ses_domains.config.verification import VERIFY_KEYS
@@ -81,6 +82,7 @@ def test_the_every_option_stack_uses_every_key_the_config_knows():
 
     assert used(domains) == set(DOMAIN_KEYS)
     assert used(d["dkim"] for d in domains if "dkim" in d) == set(DKIM_KEYS)
+    assert used(d["dkim"]["previous"] for d in domains if "previous" in d.get("dkim", {})) == set(PREVIOUS_KEYS)
     assert used(d["dmarc"] for d in domains if "dmarc" in d) == set(DMARC_KEYS)
     assert used(d["verify"] for d in domains if "verify" in d) == set(VERIFY_KEYS)
     assert used(sets) == set(set_keys.CONFIGURATION_SET_KEYS)
