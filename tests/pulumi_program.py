@@ -65,6 +65,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
             region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
             state["arn"] = f"arn:aws:ses:{region}:123456789012:identity/{domain}"
             attributes = args.inputs.get("dkimSigningAttributes", {})
+            if pulumi.runtime.rpc.is_rpc_secret(attributes):
+                attributes = pulumi.runtime.rpc.unwrap_rpc_secret(attributes)
             # As SES answers: BYODKIM reports its selector as the one token, origin EXTERNAL.
             selector = attributes.get("domainSigningSelector")
             state["dkimSigningAttributes"] = {
@@ -99,9 +101,12 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
     def __init__(self, mocks: RecordingMocks):
         super().__init__(mocks)
         self.dependencies: dict[str, list[str]] = {}
+        self.typed_dependencies: dict[tuple[str, str], list[str]] = {}
+        """By (type, name): a component and its identity may share a name."""
 
     def RegisterResource(self, request):
         self.dependencies[request.name] = list(request.dependencies)
+        self.typed_dependencies[(request.type, request.name)] = list(request.dependencies)
         return super().RegisterResource(request)
 
 
@@ -125,6 +130,7 @@ class ProgramRun:
     logs: list[logging.LogRecord]
     urns: list[str] = field(default_factory=list)
     dependencies: dict[str, list[str]] = field(default_factory=dict)
+    typed_dependencies: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     zone_ids: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[Declared]:
@@ -236,4 +242,4 @@ def _run_under_mocks(
     run()
     urns = list(pulumi_settings.SETTINGS.monitor.resources)
     return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns,
-                      dependencies=monitor.dependencies)
+                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies)

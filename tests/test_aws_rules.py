@@ -71,6 +71,18 @@ def test_the_every_option_stack_makes_every_kind_of_request():
     assert sum(r.operation == "CreateConfigurationSetEventDestination" for r in report.requests) == 6
 
 
+def test_the_every_option_stack_gives_ses_byodkim_keys_the_provider_accepts():
+    report = check_stack(load_stack_file(EVERY_OPTION))
+
+    signing = {r.params["EmailIdentity"]: r.params["DkimSigningAttributes"]
+               for r in report.requests if r.operation == "CreateEmailIdentity"}
+    assert signing["example.com"] == {"NextSigningKeyLength": "RSA_1024_BIT"}
+    for domain in ("news.example.org", "example.net"):
+        assert set(signing[domain]) == {"DomainSigningPrivateKey", "DomainSigningSelector"}
+        assert signing[domain]["DomainSigningSelector"] == "s2026b"
+    assert not report.violations, report.describe()
+
+
 def test_the_every_option_stack_uses_every_key_the_config_knows():
     """A key added to the config must be added to the every-option stack, so the layer sees it."""
     config = load_stack_file(EVERY_OPTION)

@@ -68,9 +68,10 @@ class SendingDomain(pulumi.ComponentResource):
                 parent=self, delete_before_replace=True, depends_on=dkim.identity_depends_on or None
             ),
         )
-        self.published = list(dkim.records)
+        # The identity itself too: SES is polled only once it exists.
+        self.published = [*dkim.records, self.identity]
         self.published += declare_token_records(name, spec, args.region, zone, self, self.identity)
-        tokens = identity_tokens(self.identity)
+        tokens = identity_tokens(self.identity, spec)
 
         if spec.mail_from:
             self.published.append(aws.sesv2.EmailIdentityMailFromAttributes(

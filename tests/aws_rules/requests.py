@@ -69,7 +69,8 @@ def _int(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """A secret input arrives under the mocks wrapped (``rpc.wrap_rpc_secret``); the provider gets the value."""
+    """A secret input arrives under the mocks wrapped (``rpc.wrap_rpc_secret``), the whole top-level
+    property holding it (``dkimSigningAttributes`` for the BYODKIM key); the provider gets the value."""
     from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
     return unwrap_rpc_secret(value) if is_rpc_secret(value) else value
@@ -93,10 +94,10 @@ def _email_identity(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     by resourceEmailIdentityUpdate, when those attributes change."""
     params: dict = {"EmailIdentity": inputs.get("emailIdentity")}
     _set(params, "ConfigurationSetName", inputs.get("configurationSetName"))
-    dkim = inputs.get("dkimSigningAttributes")
+    dkim = _plain(inputs.get("dkimSigningAttributes"))
     if dkim is not None:
         attributes: dict = {}
-        _set(attributes, "DomainSigningPrivateKey", _plain(dkim.get("domainSigningPrivateKey")))
+        _set(attributes, "DomainSigningPrivateKey", dkim.get("domainSigningPrivateKey"))
         _set(attributes, "DomainSigningSelector", dkim.get("domainSigningSelector"))
         _set(attributes, "NextSigningKeyLength", dkim.get("nextSigningKeyLength"))
         params["DkimSigningAttributes"] = attributes
