@@ -175,7 +175,7 @@ def _damaged_pem() -> str:
 
 
 REFUSED_KEYS = {
-    "an EC key": (_ec_pem, "dkim.privateKey: is a EC private key; SES signs DKIM only with RSA keys"),
+    "an EC key": (_ec_pem, "dkim.privateKey: is an EC private key; SES signs DKIM only with RSA keys"),
     "a 3072-bit key": (lambda: _rsa_pem(3072), "dkim.privateKey: is a 3072-bit RSA private key; SES takes 1024- or 2048-bit"),
     "an encrypted key": (_encrypted_pem, "dkim.privateKey: is encrypted with a passphrase"),
     "a damaged key": (_damaged_pem, "its body is not a readable key"),

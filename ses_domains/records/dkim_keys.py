@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 KEY_SIZES = (1024, 2048)
 """The RSA sizes SES signs with."""
@@ -57,7 +57,7 @@ def _pem_label(text: str) -> str:
 
 def _check_rsa_size(key: object, what: str) -> int:
     if not isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
-        raise DkimKeyError(f"is a {_kind(key)} {what}; SES signs DKIM only with RSA keys (1024 or 2048 bits)")
+        raise DkimKeyError(f"is {_kind(key)} {what}; SES signs DKIM only with RSA keys (1024 or 2048 bits)")
     bits = key.key_size
     if bits not in KEY_SIZES:
         raise DkimKeyError(f"is a {bits}-bit RSA {what}; SES takes 1024- or 2048-bit keys")
@@ -65,11 +65,14 @@ def _check_rsa_size(key: object, what: str) -> int:
 
 
 def _kind(key: object) -> str:
-    name = type(key).__name__.lower()
-    for kind in ("ec", "ed25519", "ed448", "dsa", "dh", "x25519", "x448"):
-        if name.startswith(f"_{kind}") or name.startswith(kind):
-            return kind.upper() if kind in ("ec", "dsa", "dh") else kind.capitalize()
-    return "non-RSA"
+    """``an EC``, ``a DSA``...: what kind of key it is, from its type (never its content)."""
+    kinds = (
+        ((ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey), "an EC"),
+        ((ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey), "an Ed25519"),
+        ((ed448.Ed448PrivateKey, ed448.Ed448PublicKey), "an Ed448"),
+        ((dsa.DSAPrivateKey, dsa.DSAPublicKey), "a DSA"),
+    )
+    return next((kind for types, kind in kinds if isinstance(key, types)), "a non-RSA")
 
 
 def public_key_of(key: rsa.RSAPublicKey) -> str:
