@@ -9,6 +9,7 @@ from typing import Any, Optional
 from ses_domains.records.dmarc import DmarcPolicy, dmarc_record, report_authorization_name
 from ses_domains.records.ses import easy_dkim_host
 from ses_domains.config.configuration_sets import check_ses_name
+from ses_domains.config.dkim import DKIM_KEYS, KEY_LENGTHS, ByodkimSpec, read_dkim
 from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.fields import Section, as_text
@@ -19,8 +20,6 @@ DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
     "configurationSet", "feedbackForwarding",
 )
-DKIM_KEYS = ("keyLength",)
-KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
 MAX_DNS_NAME = 253
@@ -66,6 +65,10 @@ class DomainSpec:
     feedback_forwarding: Optional[bool] = None
     """SES's bounce and complaint emails to the sender; ``None`` leaves SES's default (on) unmanaged."""
     verify: VerifySpec = VerifySpec()
+    byodkim: Optional[ByodkimSpec] = None
+    """A key of the user's own (``dkim.selector`` + ``dkim.privateKey``); ``None``: Easy DKIM."""
+    replica_regions: tuple[str, ...] = ()
+    """Regions where the identity is created too, beside the stack's (``replicaRegions``)."""
 
 
 def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> Optional[DomainSpec]:
@@ -78,8 +81,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     mx_failure = section.choice("mailFromOnMxFailure", MX_FAILURE_BEHAVIORS, default="USE_DEFAULT_VALUE")
     if section.has("mailFromOnMxFailure") and not section.has("mailFrom"):
         section.problem("mailFromOnMxFailure", "applies only with mailFrom: set mailFrom or remove this key")
-    dkim = section.section("dkim", DKIM_KEYS)
-    key_length = (dkim.choice("keyLength", KEY_LENGTHS) if dkim else None) or "RSA_2048_BIT"
+    key_length, byodkim = read_dkim(section, domain, warnings)
     dmarc = None
     dmarc_section = section.section("dmarc", DMARC_KEYS)
     if dmarc_section is not None:
@@ -139,6 +141,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         verify=verify,
         configuration_set=configuration_set,
         feedback_forwarding=feedback_forwarding,
+        byodkim=byodkim,
     )
 
 
