@@ -37,6 +37,10 @@ for entry in json.loads(config.require("domains")):
         aws.route53.Record(f"{domain}-dkim-{i + 1}", zone_id=zone_id, name=name, type="CNAME", ttl=1800,
                            records=[target])
         records.append({"name": name, "type": "CNAME", "values": [target], "ttl": 1800, "zone": zone})
+    # Forwarding managed explicitly, as ours does: deleting this resource would turn it off.
+    aws.sesv2.EmailIdentityFeedbackAttributes(
+        f"{domain}-feedback", email_identity=identity.email_identity, email_forwarding_enabled=True,
+    )
     aws.sesv2.EmailIdentityMailFromAttributes(
         f"{domain}-mail-from",
         email_identity=identity.email_identity,

@@ -34,9 +34,12 @@ PROJECT = "ses-domains"
 DEFAULT_ZONES = ("example.com", "example.org", "example.net")
 
 
-def dkim_tokens(domain: str) -> list[str]:
-    """The three tokens the fake SES hands out for a domain: stable, distinct per domain."""
-    return [hashlib.sha1(f"{domain}/{i}".encode()).hexdigest()[:32] for i in range(3)]
+def dkim_tokens(domain: str, region: str = "") -> list[str]:
+    """The three tokens the fake SES hands out for a domain: stable, distinct per domain; an
+    identity in a replica region (``region`` given and not the stack's) gets tokens of its own."""
+    stack_region = pulumi.Config("aws").get("region") or "eu-west-1"
+    key = domain if not region or region == stack_region else f"{domain}@{region}"
+    return [hashlib.sha1(f"{key}/{i}".encode()).hexdigest()[:32] for i in range(3)]
 
 
 @dataclass
@@ -68,12 +71,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
         state = dict(args.inputs)
         if args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
             domain = args.inputs["emailIdentity"]
-            state["arn"] = f"arn:aws:ses:eu-west-1:123456789012:identity/{domain}"
+            region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
+            state["arn"] = f"arn:aws:ses:{region}:123456789012:identity/{domain}"
+            attributes = args.inputs.get("dkimSigningAttributes", {})
+            if pulumi.runtime.rpc.is_rpc_secret(attributes):
+                attributes = pulumi.runtime.rpc.unwrap_rpc_secret(attributes)
+            # As SES answers: BYODKIM reports its selector as the one token, origin EXTERNAL.
+            selector = attributes.get("domainSigningSelector")
             state["dkimSigningAttributes"] = {
-                **args.inputs.get("dkimSigningAttributes", {}),
-                "tokens": dkim_tokens(domain),
+                **attributes,
+                "tokens": [selector] if selector else dkim_tokens(domain, region),
                 "status": "PENDING",
-                "signingAttributesOrigin": "AWS_SES",
+                "signingAttributesOrigin": "EXTERNAL" if selector else "AWS_SES",
             }
         state.update(_arn_state(args))
         extra = getattr(self, "extra_state", None)
@@ -103,9 +112,12 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
     def __init__(self, mocks: RecordingMocks):
         super().__init__(mocks)
         self.dependencies: dict[str, list[str]] = {}
+        self.typed_dependencies: dict[tuple[str, str], list[str]] = {}
+        """By (type, name): a component and its identity may share a name."""
 
     def RegisterResource(self, request):
         self.dependencies[request.name] = list(request.dependencies)
+        self.typed_dependencies[(request.type, request.name)] = list(request.dependencies)
         return super().RegisterResource(request)
 
 
@@ -129,6 +141,7 @@ class ProgramRun:
     logs: list[logging.LogRecord]
     urns: list[str] = field(default_factory=list)
     dependencies: dict[str, list[str]] = field(default_factory=dict)
+    typed_dependencies: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     zone_ids: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[Declared]:
@@ -243,4 +256,4 @@ def _run_under_mocks(
     run()
     urns = list(pulumi_settings.SETTINGS.monitor.resources)
     return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns,
-                      dependencies=monitor.dependencies)
+                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies)

@@ -16,6 +16,7 @@ import pulumi
 import pytest
 
 from ses_domains.config import configuration_sets as set_keys
+from ses_domains.config.dkim import PREVIOUS_KEYS
 from ses_domains.config.dmarc import DMARC_KEYS
 from ses_domains.config.domains import DKIM_KEYS, DOMAIN_KEYS
 from ses_domains.config.verification import VERIFY_KEYS
@@ -70,6 +71,18 @@ def test_the_every_option_stack_makes_every_kind_of_request():
     assert sum(r.operation == "CreateConfigurationSetEventDestination" for r in report.requests) == 6
 
 
+def test_the_every_option_stack_gives_ses_byodkim_keys_the_provider_accepts():
+    report = check_stack(load_stack_file(EVERY_OPTION))
+
+    signing = {r.params["EmailIdentity"]: r.params["DkimSigningAttributes"]
+               for r in report.requests if r.operation == "CreateEmailIdentity"}
+    assert signing["example.com"] == {"NextSigningKeyLength": "RSA_1024_BIT"}
+    for domain in ("news.example.org", "example.net"):
+        assert set(signing[domain]) == {"DomainSigningPrivateKey", "DomainSigningSelector"}
+        assert signing[domain]["DomainSigningSelector"] == "s2026b"
+    assert not report.violations, report.describe()
+
+
 def test_the_every_option_stack_uses_every_key_the_config_knows():
     """A key added to the config must be added to the every-option stack, so the layer sees it."""
     config = load_stack_file(EVERY_OPTION)
@@ -81,6 +94,7 @@ def test_the_every_option_stack_uses_every_key_the_config_knows():
 
     assert used(domains) == set(DOMAIN_KEYS)
     assert used(d["dkim"] for d in domains if "dkim" in d) == set(DKIM_KEYS)
+    assert used(d["dkim"]["previous"] for d in domains if "previous" in d.get("dkim", {})) == set(PREVIOUS_KEYS)
     assert used(d["dmarc"] for d in domains if "dmarc" in d) == set(DMARC_KEYS)
     assert used(d["verify"] for d in domains if "verify" in d) == set(VERIFY_KEYS)
     assert used(sets) == set(set_keys.CONFIGURATION_SET_KEYS)

@@ -264,3 +264,15 @@ def test_a_report_authorization_the_zone_already_has_is_not_written_again():
     assert ("example.com._report._dmarc.example.org", "TXT") not in run.records()
     assert not [w for w in warnings(run) if "_report._dmarc" in w], warnings(run)
     assert "reportAuthorizations" not in run.outputs["domains"]["example.com"]
+
+
+def test_an_existing_byodkim_selector_record_stops_the_program():
+    from tests.dkim_test_keys import private_pem
+
+    message = stopped(
+        [{"domain": "example.com", "dkim": {"selector": "s1", "privateKey": private_pem(2048)}}],
+        existing(("example.com", "s1._domainkey.example.com", "TXT", ["v=DKIM1; k=rsa; p=MIIBold"])),
+    )
+    assert f"{D}[0].dkim: the zone example.com (" in message
+    assert 'already has TXT s1._domainkey.example.com = "v=DKIM1; k=rsa; p=MIIBold" (TTL 300)' in message
+    assert "choose another dkim.selector (a name with no record yet)" in message

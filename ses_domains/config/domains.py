@@ -9,6 +9,7 @@ from typing import Any, Optional
 from ses_domains.records.dmarc import DmarcPolicy, dmarc_record, report_authorization_name
 from ses_domains.records.ses import easy_dkim_host
 from ses_domains.config.configuration_sets import check_ses_name
+from ses_domains.config.dkim import DKIM_KEYS, KEY_LENGTHS, ByodkimSpec, read_dkim
 from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
 from ses_domains.config.existing import ApexSpfSpec, read_apex_spf, read_existing_records
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
@@ -20,8 +21,6 @@ DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
     "configurationSet", "feedbackForwarding", "existingRecords", "spf",
 )
-DKIM_KEYS = ("keyLength",)
-KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
 MAX_DNS_NAME = 253
@@ -71,6 +70,10 @@ class DomainSpec:
     """What to do with a record set in the zone that the stack did not create: ``stop`` or ``adopt``."""
     apex_spf: Optional[ApexSpfSpec] = None
     """Merge SES (and more includes) into the SPF record of the domain itself; ``None``: never touch it."""
+    byodkim: Optional[ByodkimSpec] = None
+    """A key of the user's own (``dkim.selector`` + ``dkim.privateKey``); ``None``: Easy DKIM."""
+    replica_regions: tuple[str, ...] = ()
+    """Regions where the identity is created too, beside the stack's (``replicaRegions``)."""
 
 
 def report_authorization_warning(key: str, domain: str, report_domain: str) -> str:
@@ -92,8 +95,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     mx_failure = section.choice("mailFromOnMxFailure", MX_FAILURE_BEHAVIORS, default="USE_DEFAULT_VALUE")
     if section.has("mailFromOnMxFailure") and not section.has("mailFrom"):
         section.problem("mailFromOnMxFailure", "applies only with mailFrom: set mailFrom or remove this key")
-    dkim = section.section("dkim", DKIM_KEYS)
-    key_length = (dkim.choice("keyLength", KEY_LENGTHS) if dkim else None) or "RSA_2048_BIT"
+    key_length, byodkim = read_dkim(section, domain, warnings)
     dmarc = None
     dmarc_section = section.section("dmarc", DMARC_KEYS)
     if dmarc_section is not None:
@@ -154,6 +156,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         feedback_forwarding=feedback_forwarding,
         existing_records=existing_records,
         apex_spf=apex_spf,
+        byodkim=byodkim,
     )
 
 

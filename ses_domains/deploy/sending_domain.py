@@ -10,11 +10,12 @@ import pulumi_aws as aws
 
 from ses_domains.config.domains import DomainSpec
 from ses_domains.deploy.apex_spf import ApexSpf
+from ses_domains.deploy.dkim_signing import declare_dkim_before_identity, declare_token_records, identity_tokens
 from ses_domains.deploy.zone_preflight import Preflight
-from ses_domains.deploy.route53_record import declare_known_record, declare_record, record_output
+from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.engine.job import VerificationJob
-from ses_domains.records.plan import dkim_strategy, static_records
+from ses_domains.records.plan import static_records
 from ses_domains.verification_jobs import job_for_domain
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class SendingDomainArgs:
 
 
 class SendingDomain(pulumi.ComponentResource):
-    """An SESv2 domain identity with Easy DKIM, an optional custom MAIL FROM domain and DMARC.
+    """An SESv2 domain identity with Easy DKIM or BYODKIM, an optional custom MAIL FROM domain and DMARC.
 
     Outputs: ``identity_arn`` and ``records``, the list of record sets (name, type, values, ttl,
     zone) this component manages, in the shape the stack exports. For the stack's verification
@@ -55,34 +56,30 @@ class SendingDomain(pulumi.ComponentResource):
         super().__init__("ses-domains:index:SendingDomain", name, None, opts)
         spec, zone = args.spec, args.zone
         self.domain = spec.domain
-        dkim = dkim_strategy(spec, args.region)
+        dkim = declare_dkim_before_identity(name, spec, args.region, zone, self, args.existing.adopted)
 
         # SES identities are named by the domain itself: a replacement (`pulumi up --replace`,
         # which restarts a FAILED verification) must delete the old identity before creating one
         # with the same name. A new dkim.keyLength is no replacement: the provider updates it in
         # place (PutEmailIdentityDkimSigningAttributes; next_signing_key_length is not ForceNew),
         # SES uses it for the next key it generates, keeps the DKIM tokens and records, and
-        # accepts such a change at most once a day.
+        # accepts such a change at most once a day. A new BYODKIM selector and key are an update
+        # in place too (same call, origin EXTERNAL), made only once the new record is everywhere.
         self.identity = aws.sesv2.EmailIdentity(
             name,
             email_identity=spec.domain,
             configuration_set_name=args.configuration_set.configuration_set_name if args.configuration_set else None,
-            dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
-                next_signing_key_length=dkim.key_length,
+            dkim_signing_attributes=dkim.signing_attributes,
+            opts=pulumi.ResourceOptions(
+                parent=self, delete_before_replace=True, depends_on=dkim.identity_depends_on or None
             ),
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
-        self.published = []
-
-        # The tokens are unknown until SES creates the identity. The records are declared here,
-        # up front, with token-derived values, so that a preview shows all of them.
-        tokens = self.identity.dkim_signing_attributes.apply(lambda attributes: list(attributes.tokens or []))
-        for index in range(dkim.TOKEN_COUNT):
-            record = tokens.apply(lambda values, i=index: dkim.record(spec.domain, values[i], spec.ttl))
-            self.published.append(
-                declare_record(f"{name}-dkim-{index + 1}", zone, self, record, record_type="CNAME", ttl=spec.ttl,
-                               adopted=args.existing.adopted)
-            )
+        # The identity itself too: SES is polled only once it exists.
+        self.published = [*dkim.records, self.identity]
+        self.published += declare_token_records(
+            name, spec, args.region, zone, self, self.identity, adopted=args.existing.adopted
+        )
+        tokens = identity_tokens(self.identity, spec)
 
         if spec.mail_from:
             self.published.append(aws.sesv2.EmailIdentityMailFromAttributes(

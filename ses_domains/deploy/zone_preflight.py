@@ -33,6 +33,7 @@ from ses_domains.deploy.existing_records import (
 )
 from ses_domains.deploy.own_records import lazily, read_own_records
 from ses_domains.deploy.zones import HostedZone
+from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.dmarc import REPORT_AUTHORIZATION_VALUE, report_authorization_record, report_domains
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.plan import dkim_strategy, static_records
@@ -128,9 +129,17 @@ def preflight(
 
     for spec in stack.domains:
         zone = zones[spec.domain]
-        if contents[zone.zone_id].names_under(dkim_suffix(spec.domain)):
+        dkim = dkim_strategy(spec, stack.region)
+        if not isinstance(dkim, EasyDkim):
+            # BYODKIM: the selectors' TXT names are the user's, known now.
+            for record in dkim.records(spec.domain, (), spec.ttl):
+                planned.append(PlannedRecord(
+                    record, zone, f"{spec.key}.dkim", spec.existing_records,
+                    "choose another dkim.selector (a name with no record yet)",
+                ))
+        elif contents[zone.zone_id].names_under(dkim_suffix(spec.domain)):
             tokens = dkim_names_in_ses(spec.domain, get_email_identity)
-            for record in dkim_strategy(spec, stack.region).records(spec.domain, tokens or (), spec.ttl):
+            for record in dkim.records(spec.domain, tokens or (), spec.ttl):
                 planned.append(PlannedRecord(
                     record, zone, f"{spec.key}.domain", spec.existing_records,
                     "remove this domain from the config (the names are the DKIM tokens SES holds for its identity)",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Sequence, Union
 
-from ses_domains.records.dkim import EasyDkim
+from ses_domains.records.dkim import Byodkim, EasyDkim
 from ses_domains.records.dmarc import dmarc_record
 from ses_domains.records.mail_from import mail_from_mx, mail_from_spf
 from ses_domains.records.model import DnsRecord
@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from ses_domains.config.domains import DomainSpec
 
 
-def dkim_strategy(spec: "DomainSpec", region: str) -> EasyDkim:
+def dkim_strategy(spec: "DomainSpec", region: str) -> Union[EasyDkim, Byodkim]:
+    """The user's own key when the config gives one (BYODKIM), else Easy DKIM in ``region``."""
+    if spec.byodkim is not None:
+        return spec.byodkim.strategy()
     return EasyDkim(region=region, key_length=spec.dkim_key_length)
 
 

@@ -28,6 +28,11 @@ def easy_dkim_host(token: str, domain: str) -> str:
     return f"{token}._domainkey.{domain}".lower()
 
 
+def dkim_selector_host(selector: str, domain: str) -> str:
+    """Where a DKIM verifier looks up a selector's key (RFC 6376 3.6.2.1)."""
+    return f"{selector}._domainkey.{domain}".lower()
+
+
 def easy_dkim_target(token: str, region: str) -> str:
     return f"{token}.{dkim_domain(region)}".lower()
 

@@ -50,5 +50,8 @@ def check_stack(config: dict[str, Any], **run_options: Any) -> StackCheck:
 
 
 def load_stack_file(path: Path) -> dict[str, Any]:
-    """The ``config:`` of a ``Pulumi.<stack>.yaml``-shaped file, as ``stack_config`` reads one."""
-    return yaml.safe_load(Path(path).read_text())["config"]
+    """The ``config:`` of a ``Pulumi.<stack>.yaml``-shaped file, as ``stack_config`` reads one; each
+    ``<rsa-private-key:...>`` placeholder replaced by a key made for this run (none is stored)."""
+    from tests.dkim_test_keys import with_test_keys
+
+    return with_test_keys(yaml.safe_load(Path(path).read_text())["config"])

@@ -28,9 +28,12 @@ PREFIXED_UNIQUE_ID = "20260101000000000000000001"
 
 COMPONENT_PREFIX = "ses-domains:index:"
 """The stack's component resources: they group others and send nothing themselves."""
-NOT_AWS_REQUESTS = frozenset({"pulumi-python:dynamic/ses-domains:Verification"})
+NOT_AWS_REQUESTS = frozenset({
+    "pulumi-python:dynamic/ses-domains:Verification", "pulumi-python:dynamic/ses-domains:DkimKeyPublished",
+})
 """Other declared resources that create nothing in AWS: the dynamic verification step only reads
-(GetEmailIdentity and DNS queries). A new dynamic resource that writes to AWS needs a mapping."""
+(GetEmailIdentity and DNS queries), the BYODKIM key step only asks DNS. A new dynamic resource
+that writes to AWS needs a mapping."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,14 @@ def _int(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def _plain(value: Any) -> Any:
+    """A secret input arrives under the mocks wrapped (``rpc.wrap_rpc_secret``), the whole top-level
+    property holding it (``dkimSigningAttributes`` for the BYODKIM key); the provider gets the value."""
+    from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
+
+    return unwrap_rpc_secret(value) if is_rpc_secret(value) else value
+
+
 def _set(target: dict, key: str, value: Any) -> None:
     """The provider's ``if v, ok := tfMap[k].(string); ok && v != ""`` idiom: unset and empty
     values are not sent."""
@@ -85,7 +96,7 @@ def _email_identity(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     by resourceEmailIdentityUpdate, when those attributes change."""
     params: dict = {"EmailIdentity": inputs.get("emailIdentity")}
     _set(params, "ConfigurationSetName", inputs.get("configurationSetName"))
-    dkim = inputs.get("dkimSigningAttributes")
+    dkim = _plain(inputs.get("dkimSigningAttributes"))
     if dkim is not None:
         attributes: dict = {}
         _set(attributes, "DomainSigningPrivateKey", dkim.get("domainSigningPrivateKey"))

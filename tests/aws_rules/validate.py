@@ -243,6 +243,17 @@ def _ses_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
     if isinstance(tracking, str):
         for problem in dns_name_problems(tracking):
             yield "TrackingOptions.CustomRedirectDomain", problem, tracking
+    signing = params.get("DkimSigningAttributes") or {}
+    private_key, selector = signing.get("DomainSigningPrivateKey"), signing.get("DomainSigningSelector")
+    if (private_key is None) != (selector is None):
+        yield "DkimSigningAttributes", "the provider requires selector and private key together (RequiredWith)", None
+    if signing.get("NextSigningKeyLength") and (private_key or selector):
+        yield "DkimSigningAttributes.NextSigningKeyLength", "conflicts with a BYODKIM key (ConflictsWith)", None
+    if isinstance(private_key, str) and not (1 <= len(private_key) <= 20480 and _is_base64(private_key)):
+        # The value is never shown: it is a private key.
+        yield "DkimSigningAttributes.DomainSigningPrivateKey", "1 to 20,480 characters of base64 (ValidBase64String)", None
+    if isinstance(selector, str) and not 1 <= len(selector) <= 63:
+        yield "DkimSigningAttributes.DomainSigningSelector", "1 to 63 characters", selector
     if request.operation == "PutEmailIdentityMailFromAttributes":
         if params.get("BehaviorOnMxFailure") == "REJECT_MESSAGE" and not params.get("MailFromDomain"):
             yield "MailFromDomain", "the provider requires a MAIL FROM domain with REJECT_MESSAGE", None
@@ -291,6 +302,18 @@ def _json_document(path: str, value: Any) -> Iterator[tuple[str, str, Any]]:
         document = None
     if not isinstance(document, dict):
         yield path, "a policy must be a JSON object", value
+
+
+def _is_base64(text: str) -> bool:
+    """terraform-provider-aws verify.ValidBase64String: base64.StdEncoding.DecodeString succeeds."""
+    import base64
+    import binascii
+
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
 
 
 EXTRA_RULES: dict[str, Rule] = {"route53": _route53_rules, "sesv2": _ses_rules, "sns": _sns_rules, "iam": _iam_rules}

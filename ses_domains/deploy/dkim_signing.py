@@ -1,0 +1,91 @@
+"""A domain's DKIM in Pulumi terms: what the identity is given, what it waits for, which records.
+
+- Easy DKIM: the identity gets ``next_signing_key_length``; its three CNAMEs are declared after
+  it, fed with the tokens SES hands out (:func:`declare_token_records`).
+- BYODKIM: the TXT records (the new selector's, and the previous one's during a rotation) are
+  declared first, then :class:`DkimKeyPublished` waits until every nameserver serves them; the
+  identity depends on that step and gets the selector and the private key, the key only as a
+  Pulumi secret (the provider's schema marks ``domain_signing_private_key`` Sensitive, the Python
+  SDK does not: the secret wrapping here is what keeps it out of state files and outputs in
+  plain text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import pulumi
+import pulumi_aws as aws
+
+from ses_domains.config.domains import DomainSpec
+from ses_domains.deploy.dkim_key_published import DkimKeyPublished
+from ses_domains.deploy.route53_record import declare_known_record, declare_record
+from ses_domains.deploy.zones import HostedZone
+from ses_domains.records.dkim import EasyDkim
+from ses_domains.records.plan import dkim_strategy
+
+
+@dataclass
+class DkimSetup:
+    signing_attributes: aws.sesv2.EmailIdentityDkimSigningAttributesArgs
+    identity_depends_on: list[pulumi.Resource] = field(default_factory=list)
+    """What must be done before SES is given the key (BYODKIM: the key's records on every nameserver)."""
+    records: list[pulumi.Resource] = field(default_factory=list)
+    """The DKIM record sets declared before the identity (BYODKIM's TXT records)."""
+
+
+def declare_dkim_before_identity(
+    name: str, spec: DomainSpec, region: str, zone: HostedZone, parent: pulumi.Resource,
+    adopted: frozenset[tuple[str, str]] = frozenset(),
+) -> DkimSetup:
+    dkim = dkim_strategy(spec, region)
+    if isinstance(dkim, EasyDkim) or spec.byodkim is None:
+        return DkimSetup(aws.sesv2.EmailIdentityDkimSigningAttributesArgs(next_signing_key_length=dkim.key_length))
+    records = []
+    for selector, record in zip(dkim.selectors(), dkim.records(spec.domain, (), spec.ttl)):
+        role = "dkim-key" if selector is dkim.current else "dkim-previous-key"
+        records.append(declare_known_record(f"{name}-{role}", zone, parent, record, adopted))
+    attributes = aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
+        domain_signing_selector=spec.byodkim.selector,
+        domain_signing_private_key=pulumi.Output.secret(spec.byodkim.key.ses_private_key),
+    )
+    if not spec.verify.enabled:
+        return DkimSetup(attributes, identity_depends_on=list(records), records=records)
+    published = DkimKeyPublished(
+        f"{name}-dkim-key-published",
+        domain=spec.domain,
+        records=dkim.records(spec.domain, (), spec.ttl),
+        nameservers=spec.verify.nameservers or zone.name_servers,
+        timeout_s=spec.verify.timeout_s,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=records),
+    )
+    return DkimSetup(attributes, identity_depends_on=[published], records=records)
+
+
+def declare_token_records(
+    name: str, spec: DomainSpec, region: str, zone: HostedZone, parent: pulumi.Resource,
+    identity: aws.sesv2.EmailIdentity, suffix: str = "", adopted: frozenset[tuple[str, str]] = frozenset(),
+) -> list[aws.route53.Record]:
+    """Easy DKIM's three CNAMEs, declared up front with token-derived values (the tokens are
+    unknown until SES creates the identity), so that a preview shows all of them. None for BYODKIM."""
+    dkim = dkim_strategy(spec, region)
+    if not isinstance(dkim, EasyDkim):
+        return []
+    tokens = identity_tokens(identity, spec)
+    return [
+        declare_record(
+            f"{name}-dkim{suffix}-{index + 1}", zone, parent,
+            tokens.apply(lambda values, i=index: dkim.record(spec.domain, values[i], spec.ttl)),
+            record_type="CNAME", ttl=spec.ttl, adopted=adopted,
+        )
+        for index in range(dkim.TOKEN_COUNT)
+    ]
+
+
+def identity_tokens(identity: aws.sesv2.EmailIdentity, spec: DomainSpec) -> pulumi.Output[list]:
+    """The DKIM tokens SES reports. For BYODKIM that is the selector, known already: it is not read
+    from the identity, whose ``dkim_signing_attributes`` are secret (they hold the private key), so
+    that the records and the verification job derived from the tokens stay plain."""
+    if spec.byodkim is not None:
+        return pulumi.Output.from_input([spec.byodkim.selector])
+    return identity.dkim_signing_attributes.apply(lambda attributes: list(attributes.tokens or []))
+
