@@ -38,15 +38,18 @@ def stack_reference_state(stack_outputs: dict) -> dict:
 
 
 def get_email_identity(identities: dict[str, list[str]], args: dict) -> dict:
-    """``aws:sesv2/getEmailIdentity`` for the identities SES already has (domain -> DKIM tokens);
-    any other fails as the provider does for a missing identity."""
+    """``aws:sesv2/getEmailIdentity`` for the identities SES already has (domain, or
+    ``<domain>@<region>`` for another region, -> DKIM tokens); any other fails as the provider does
+    for a missing identity."""
     from tests.fake_aws_provider import ProviderError
 
     domain = args["emailIdentity"]
-    if domain not in identities:
+    # An identity in another region than the provider's (a replica) is keyed "<domain>@<region>".
+    key = f"{domain}@{args['region']}" if args.get("region") else domain
+    if key not in identities:
         raise ProviderError(GET_EMAIL_IDENTITY, f"reading SESV2 Email Identity ({domain}): couldn't find resource")
     return {
         "emailIdentity": domain,
-        "arn": f"arn:aws:ses:eu-west-1:123456789012:identity/{domain}",
-        "dkimSigningAttributes": [{"tokens": identities[domain], "status": "SUCCESS", "signingAttributesOrigin": "AWS_SES"}],
+        "arn": f"arn:aws:ses:{args.get('region') or 'eu-west-1'}:123456789012:identity/{domain}",
+        "dkimSigningAttributes": [{"tokens": identities[key], "status": "SUCCESS", "signingAttributesOrigin": "AWS_SES"}],
     }

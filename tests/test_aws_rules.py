@@ -19,6 +19,8 @@ from ses_domains.config import configuration_sets as set_keys
 from ses_domains.config.dkim import PREVIOUS_KEYS
 from ses_domains.config.dmarc import DMARC_KEYS
 from ses_domains.config.domains import DKIM_KEYS, DOMAIN_KEYS
+from ses_domains.config.global_endpoint import GLOBAL_ENDPOINT_KEYS
+from ses_domains.config.stack import PROJECT_KEYS
 from ses_domains.config.verification import VERIFY_KEYS
 from ses_domains.records.model import DnsRecord
 from tests.aws_rules import check_resources, check_stack, load_stack_file, requests_for
@@ -42,7 +44,7 @@ ALL_OPERATIONS = {
     "CreateEmailIdentity", "PutEmailIdentityMailFromAttributes", "PutEmailIdentityFeedbackAttributes",
     "CreateConfigurationSet", "CreateConfigurationSetEventDestination", "ChangeResourceRecordSets",
     "CreateTopic", "SetTopicAttributes", "CreateRole", "PutRolePolicy",
-    "PutConfigurationSetTrackingOptions", "PutConfigurationSetSuppressionOptions",
+    "PutConfigurationSetTrackingOptions", "PutConfigurationSetSuppressionOptions", "CreateMultiRegionEndpoint",
 }
 STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events"
 
@@ -66,20 +68,28 @@ def test_the_every_option_stack_makes_every_kind_of_request():
     report = check_stack(load_stack_file(EVERY_OPTION))
 
     assert {r.operation for r in report.requests} == ALL_OPERATIONS
-    # One identity per domain, one record per record set: nothing was dropped on the way.
-    assert sum(r.operation == "CreateEmailIdentity" for r in report.requests) == 3
+    # One identity per domain and region (3 domains in eu-west-1, 4 replicas), one record per record
+    # set: nothing was dropped on the way.
+    assert sum(r.operation == "CreateEmailIdentity" for r in report.requests) == 7
+    assert [r.params for r in report.requests if r.operation == "CreateMultiRegionEndpoint"] == [
+        {"EndpointName": "every-option-global", "Details": {"RoutesDetails": [{"Region": "us-east-1"}]}}
+    ]
     assert sum(r.operation == "CreateConfigurationSetEventDestination" for r in report.requests) == 6
 
 
 def test_the_every_option_stack_gives_ses_byodkim_keys_the_provider_accepts():
     report = check_stack(load_stack_file(EVERY_OPTION))
 
-    signing = {r.params["EmailIdentity"]: r.params["DkimSigningAttributes"]
-               for r in report.requests if r.operation == "CreateEmailIdentity"}
-    assert signing["example.com"] == {"NextSigningKeyLength": "RSA_1024_BIT"}
-    for domain in ("news.example.org", "example.net"):
-        assert set(signing[domain]) == {"DomainSigningPrivateKey", "DomainSigningSelector"}
-        assert signing[domain]["DomainSigningSelector"] == "s2026b"
+    signing = [(r.params["EmailIdentity"], r.params["DkimSigningAttributes"])
+               for r in report.requests if r.operation == "CreateEmailIdentity"]
+    # Each domain's replicas get the same DKIM settings as its identity in the stack's region.
+    assert [s for d, s in signing if d == "example.com"] == [{"NextSigningKeyLength": "RSA_1024_BIT"}] * 2
+    for domain, count in (("news.example.org", 3), ("example.net", 2)):
+        mine = [s for d, s in signing if d == domain]
+        assert len(mine) == count
+        for attributes in mine:
+            assert set(attributes) == {"DomainSigningPrivateKey", "DomainSigningSelector"}
+            assert attributes["DomainSigningSelector"] == "s2026b"
     assert not report.violations, report.describe()
 
 
@@ -93,6 +103,8 @@ def test_the_every_option_stack_uses_every_key_the_config_knows():
         return {key for entry in entries for key in entry}
 
     assert used(domains) == set(DOMAIN_KEYS)
+    assert {key.split(":", 1)[1] for key in config if key.startswith("ses-domains:")} == set(PROJECT_KEYS)
+    assert set(config["ses-domains:globalEndpoint"]) == set(GLOBAL_ENDPOINT_KEYS)
     assert used(d["dkim"] for d in domains if "dkim" in d) == set(DKIM_KEYS)
     assert used(d["dkim"]["previous"] for d in domains if "previous" in d.get("dkim", {})) == set(PREVIOUS_KEYS)
     assert used(d["dmarc"] for d in domains if "dmarc" in d) == set(DMARC_KEYS)

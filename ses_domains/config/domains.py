@@ -14,12 +14,13 @@ from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
 from ses_domains.config.existing import ApexSpfSpec, read_apex_spf, read_existing_records
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.fields import Section, as_text
+from ses_domains.config.replicas import read_replica_regions
 from ses_domains.config.errors import Problems
 from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
 
 DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
-    "configurationSet", "feedbackForwarding", "existingRecords", "spf",
+    "configurationSet", "feedbackForwarding", "existingRecords", "spf", "replicaRegions",
 )
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
@@ -140,6 +141,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     )
     existing_records = read_existing_records(section)
     apex_spf = read_apex_spf(section)
+    replica_regions = read_replica_regions(section)
     if len(problems.found) != before or domain is None:
         return None
     return DomainSpec(
@@ -157,6 +159,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         existing_records=existing_records,
         apex_spf=apex_spf,
         byodkim=byodkim,
+        replica_regions=replica_regions,
     )
 
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
-from ses_domains.records.plan import static_records
+from ses_domains.records.replicas import every_static_record
 from ses_domains.config.configuration_sets import (
     FEEDBACK_EVENTS,
     ConfigurationSetSpec,
@@ -18,10 +18,12 @@ from ses_domains.config.domain_names import is_within
 from ses_domains.config.domains import DomainSpec, read_domain
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import as_text
+from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
+from ses_domains.config.replicas import check_replicas
 from ses_domains.config.regions import looks_like_region, ses_regions
 
 PROJECT = "ses-domains"
-PROJECT_KEYS = ("domains", "configurationSets")
+PROJECT_KEYS = ("domains", "configurationSets", "globalEndpoint")
 """Every key of the ``ses-domains:`` namespace; any other is a typo and is reported."""
 
 
@@ -32,6 +34,7 @@ class StackSpec:
     domains: tuple[DomainSpec, ...]
     warnings: tuple[str, ...] = field(default=())
     configuration_sets: tuple[ConfigurationSetSpec, ...] = field(default=())
+    global_endpoint: Optional[GlobalEndpointSpec] = None
 
 
 def read_stack_config(
@@ -73,7 +76,14 @@ def read_stack_config(
     _check_created_topics(configuration_sets, problems)
     _check_mail_from_names(domains, problems)
     _check_shared_tracking_domains(configuration_sets, problems)
+    global_endpoint = read_global_endpoint(
+        get_project_value("globalEndpoint"), f"{PROJECT}:globalEndpoint", problems
+    )
     if region:
+        for spec in domains:
+            check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
+        if global_endpoint is not None:
+            check_served_domains(global_endpoint, domains, region, problems)
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
@@ -87,6 +97,7 @@ def read_stack_config(
         domains=tuple(domains),
         warnings=tuple(warnings),
         configuration_sets=tuple(configuration_sets),
+        global_endpoint=global_endpoint,
     )
 
 
@@ -148,7 +159,7 @@ def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: 
     """Route 53 keeps one record set per name and type: two entries must never write the same one."""
     owner: dict[tuple[str, str], str] = {}
     for spec in domains:
-        for record in static_records(spec, region).values():
+        for record in every_static_record(spec, region):
             where = (record.name, record.type)
             if where in owner and owner[where] != spec.key:
                 problems.add(
@@ -255,7 +266,7 @@ def _check_tracking_domains(
     taken: dict[str, str] = {}
     for spec in domains:
         taken.setdefault(spec.domain, spec.key)
-        for record in static_records(spec, region).values():
+        for record in every_static_record(spec, region):
             taken.setdefault(record.name, spec.key)
     for configuration_set in configuration_sets:
         tracking = configuration_set.tracking_domain

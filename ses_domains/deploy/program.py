@@ -16,6 +16,7 @@ from ses_domains.config.errors import ConfigError
 from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
 from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
+from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
 from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
 from ses_domains.deploy.verification import declare_verification
 from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
@@ -68,6 +69,9 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
         stack.profile,
     )
     declare_tracking_options(stack, configuration_sets, sending_domains, verification)
+    endpoint = declare_global_endpoint(stack.global_endpoint, sending_domains.values())
+    if endpoint is not None:
+        pulumi.export("globalEndpoint", endpoint_summary(stack.global_endpoint, endpoint))
     if verification is not None:
         pulumi.export("verification", verification.results)
     pulumi.export(
@@ -75,7 +79,9 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
         {
             domain: {"identityArn": component.identity_arn, "records": component.records,
                      **({"reportAuthorizations": component.report_authorizations}
-                        if component.report_authorizations else {})}
+                        if component.report_authorizations else {}),
+                     **({"replicas": {r.region: {"identityArn": r.identity_arn} for r in component.replicas}}
+                        if component.replicas else {})}
             for domain, component in sending_domains.items()
         },
     )

@@ -5,7 +5,8 @@ the Pulumi program, which only declares the resource, never imports the DNS and 
 from __future__ import annotations
 
 import sys
-from typing import Any, Mapping
+from dataclasses import replace
+from typing import Any, Callable, Mapping, Optional
 
 from ses_domains.deploy.verification_state import jobs_of, results_of
 from ses_domains.engine.job import DomainResult
@@ -18,8 +19,20 @@ class VerificationFailed(Exception):
 
 
 def ses_reader(settings: AwsSettings) -> SesReader:
-    """The stack's SES, from the AWS settings stored in the resource's props (a test seam)."""
+    """SES in one region, from the AWS settings stored in the resource's props (a test seam)."""
     return SesReader.from_settings(settings)
+
+
+def regional_readers(settings: AwsSettings) -> Callable[[Optional[str]], SesReader]:
+    """The reader of each region a job names (``None``: the stack's own), made when first needed."""
+    made: dict[Optional[str], SesReader] = {}
+
+    def reader(region: Optional[str]) -> SesReader:
+        if region not in made:
+            made[region] = ses_reader(settings if region is None else replace(settings, region=region))
+        return made[region]
+
+    return reader
 
 
 def print_progress(progress: Progress) -> None:
@@ -28,19 +41,20 @@ def print_progress(progress: Progress) -> None:
 
 
 def verify(props: Mapping[str, Any], domains: list[str], kept: Mapping[str, dict]) -> dict:
-    """Results for ``domains`` verified now, beside ``kept`` ones; raises if any fails."""
+    """Results for ``domains`` (job keys: a domain, or ``<domain> (<region>)`` for a replica)
+    verified now, beside ``kept`` ones; raises if any fails."""
     jobs = jobs_of(props)
     results = dict(kept)
     if not domains:
         return results
     print(f"ses-domains verify: verifying {len(domains)} domain(s): {', '.join(domains)}", flush=True)
-    outcomes = run_verify([jobs[d] for d in domains], ses_reader(_aws(props)), progress=print_progress)
-    results.update({o.domain: o.to_props() for o in outcomes})
+    outcomes = run_verify([jobs[d] for d in domains], regional_readers(_aws(props)), progress=print_progress)
+    results.update({o.key: o.to_props() for o in outcomes})
     failed = [o for o in outcomes if not o.verified]
     if failed:
         raise VerificationFailed(
             f"{len(failed)} of {len(outcomes)} domain(s) not verified:\n"
-            + "\n".join(f"- {o.domain} ({o.stage.value}): {o.error}" for o in failed)
+            + "\n".join(f"- {o.key} ({o.stage.value}): {o.error}" for o in failed)
         )
     return results
 
@@ -52,8 +66,8 @@ def refresh(props: Mapping[str, Any]) -> dict:
     jobs, previous = jobs_of(props), results_of(props)
     if not jobs:
         return {domain: result.to_props() for domain, result in previous.items()}
-    looked: list[DomainResult] = run_check(list(jobs.values()), ses_reader(_aws(props)), previous)
-    return {result.domain: result.to_props() for result in looked}
+    looked: list[DomainResult] = run_check(list(jobs.values()), regional_readers(_aws(props)), previous)
+    return {result.key: result.to_props() for result in looked}
 
 
 def _aws(props: Mapping[str, Any]) -> AwsSettings:

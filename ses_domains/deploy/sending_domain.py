@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from ses_domains.config.domains import DomainSpec
 from ses_domains.deploy.apex_spf import ApexSpf
 from ses_domains.deploy.dkim_signing import declare_dkim_before_identity, declare_token_records, identity_tokens
+from ses_domains.deploy.replica_identity import ReplicaIdentity, declare_replicas
 from ses_domains.deploy.zone_preflight import Preflight
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.zones import HostedZone
@@ -51,6 +52,8 @@ class SendingDomain(pulumi.ComponentResource):
     report_authorizations: list[dict]
     verification_job: pulumi.Output[VerificationJob]
     published: list[pulumi.Resource]
+    replicas: list[ReplicaIdentity]
+    """The identity in each of ``spec.replica_regions``; their records are in ``records`` too."""
 
     def __init__(self, name: str, args: SendingDomainArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("ses-domains:index:SendingDomain", name, None, opts)
@@ -123,6 +126,12 @@ class SendingDomain(pulumi.ComponentResource):
         self.verification_job = tokens.apply(
             lambda values: job_for_domain(spec, args.region, values, zone.name_servers)
         )
+        self.replicas = declare_replicas(name, spec, zone, dkim.signing_attributes, dkim.identity_depends_on, self,
+                                         args.existing.adopted)
         self.records = self.verification_job.apply(lambda job: [record_output(r, zone) for r in job.records])
+        if self.replicas:
+            self.records = pulumi.Output.all(self.records, *(r.records for r in self.replicas)).apply(
+                lambda lists: [record for listed in lists for record in listed]
+            )
         self.identity_arn = self.identity.arn
         self.register_outputs({"identityArn": self.identity_arn, "records": self.records})

@@ -25,6 +25,7 @@ import pulumi.dynamic
 
 from ses_domains.deploy.sending_domain import SendingDomain
 from ses_domains.deploy.verification_state import domains_to_verify
+from ses_domains.engine.job import identity_key
 
 
 class VerificationProvider(pulumi.dynamic.ResourceProvider):
@@ -94,17 +95,28 @@ def declare_verification(
     domains: Sequence[SendingDomain], region: str, profile: Optional[str]
 ) -> Optional[StackVerification]:
     """The stack's verification step for these domains (those whose ``verify.enabled`` is on),
-    after every record and MAIL FROM setting of theirs exists; ``None`` when there are none."""
+    after every record and MAIL FROM setting of theirs exists; ``None`` when there are none.
+
+    One job per identity: the stack region's under the domain's name (as stacks have stored it
+    from the start), each replica region's under ``<domain> (<region>)``, read from SES there."""
     if not domains:
         return None
     pulumi.log.info(
         f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(c.domain for c in domains)} "
         "(progress lines start with 'ses-domains verify:')"
     )
+    jobs = {component.domain: component.verification_job.apply(lambda job: job.to_props()) for component in domains}
+    published = [resource for component in domains for resource in component.published]
+    for component in domains:
+        for replica in component.replicas:
+            jobs[identity_key(component.domain, replica.region)] = replica.verification_job.apply(
+                lambda job: job.to_props()
+            )
+            published.extend(replica.published)
     return StackVerification(
         "verification",
-        domains={component.domain: component.verification_job.apply(lambda job: job.to_props()) for component in domains},
+        domains=jobs,
         region=region,
         profile=profile,
-        opts=pulumi.ResourceOptions(depends_on=[resource for component in domains for resource in component.published]),
+        opts=pulumi.ResourceOptions(depends_on=published),
     )

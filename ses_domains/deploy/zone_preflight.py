@@ -37,6 +37,7 @@ from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.dmarc import REPORT_AUTHORIZATION_VALUE, report_authorization_record, report_domains
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.plan import dkim_strategy, static_records
+from ses_domains.records.replicas import replica_dkim_records, replica_static_records
 from ses_domains.records.spf import SpfMerge, SpfMergeError, apex_includes, merge_spf
 
 _UNDO = {
@@ -93,6 +94,12 @@ def preflight(
         for role, record in static_records(spec, stack.region).items():
             where, undo = _UNDO[role]
             planned.append(PlannedRecord(record, zone, f"{spec.key}.{where}", spec.existing_records, undo))
+        for index, region in enumerate(spec.replica_regions):
+            for record in replica_static_records(spec, region).values():
+                planned.append(PlannedRecord(
+                    record, zone, f"{spec.key}.replicaRegions[{index}]", spec.existing_records,
+                    "remove this region from replicaRegions, or set mailFrom to a name whose region names are free",
+                ))
         for authorization in _report_authorizations(spec, zone, stack_zones.values()):
             wanted_authorizations[spec.domain].append(authorization)
             planned.append(PlannedRecord(
@@ -144,6 +151,16 @@ def preflight(
                     record, zone, f"{spec.key}.domain", spec.existing_records,
                     "remove this domain from the config (the names are the DKIM tokens SES holds for its identity)",
                 ))
+            for index, region in enumerate(spec.replica_regions):
+                tokens = dkim_names_in_ses(
+                    spec.domain, lambda region=region, **kwargs: get_email_identity(region=region, **kwargs)
+                )
+                for record in replica_dkim_records(spec, region, tokens or ()):
+                    planned.append(PlannedRecord(
+                        record, zone, f"{spec.key}.replicaRegions[{index}]", spec.existing_records,
+                        f"remove {region} from replicaRegions (the names are the DKIM tokens SES holds for its "
+                        f"identity in {region})",
+                    ))
 
     # An authorization that the report domain already publishes needs no writing.
     already = {

@@ -12,6 +12,11 @@ One pipeline, two ways to run it:
   look before found it.
 
 DNS waits share one transport (one set of sockets); SES calls run in threads (boto3 blocks).
+
+A job is one identity: a domain in the stack's region, or in a replica region (``job.region``).
+Jobs, progress and results are labelled by ``job.key``; each job reads SES in its own region
+through ``ses``: one reader for every job, or a function giving the reader of a region
+(``None`` for the stack's own).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence, Union
 
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, check_once, wait_for_records
@@ -49,6 +54,12 @@ class Progress:
 
 
 ProgressSink = Callable[[Progress], None]
+SesReaders = Union[SesReader, Callable[[Optional[str]], SesReader]]
+"""One reader for every job, or the reader of a region (``None``: the stack's own)."""
+
+
+def reader_for(ses: SesReaders, region: Optional[str]) -> SesReader:
+    return ses if hasattr(ses, "read_identity") else ses(region)
 
 
 def _ignore(_progress: Progress) -> None:
@@ -60,12 +71,12 @@ def _now() -> str:
 
 
 def _target(job: VerificationJob) -> DomainTarget:
-    return DomainTarget(job.domain, job.records, job.nameservers)
+    return DomainTarget(job.key, job.records, job.nameservers)
 
 
 async def verify_domains(
     jobs: Sequence[VerificationJob],
-    ses: SesReader,
+    ses: SesReaders,
     *,
     progress: ProgressSink = _ignore,
     progress_every_s: float = 10.0,
@@ -88,26 +99,28 @@ async def verify_domains(
 
 async def _verify_one(
     job: VerificationJob,
-    ses: SesReader,
+    ses: SesReaders,
     transport: DnsTransport,
     reporter: "_Reporter",
     ses_options: Optional[Callable[[float], WaitOptions]],
     ses_sleep: Callable[[float], None],
 ) -> DomainResult:
     started = time.monotonic()
-    reporter.say(job.domain, f"checking {len(job.records)} records on {len(job.nameservers)} nameservers")
+    label = job.key
+    reporter.say(label, f"checking {len(job.records)} records on {len(job.nameservers)} nameservers")
     report = await wait_for_records(
         [_target(job)],
         deadline_s=job.timeout_s,
         transport=transport,
-        on_progress=lambda p: reporter.dns(job.domain, p),
+        on_progress=lambda p: reporter.dns(label, p),
     )
     dns_seconds = round(report.elapsed_s, 3)
     if not report.ready:
-        reporter.say(job.domain, "DNS not ready", milestone=True)
-        return DomainResult(job.domain, False, Stage.DNS, dns_seconds, report.queries_sent, error=report.describe())
+        reporter.say(label, "DNS not ready", milestone=True)
+        return DomainResult(job.domain, False, Stage.DNS, dns_seconds, report.queries_sent, error=report.describe(),
+                            region=job.region)
     reporter.say(
-        job.domain,
+        label,
         f"DNS ready on every nameserver after {dns_seconds:.1f}s ({report.queries_sent} queries); polling SES",
         milestone=True,
     )
@@ -116,31 +129,32 @@ async def _verify_one(
     try:
         verified = await asyncio.to_thread(
             wait_for_identity,
-            _DkimZoneGuard(ses, job),
+            _DkimZoneGuard(reader_for(ses, job.region), job),
             IdentityTarget(job.domain, mail_from_required=job.mail_from_required),
             options=options,
-            on_progress=reporter.ses,
+            on_progress=lambda event: reporter.ses(label, event),
             sleep=ses_sleep,
         )
     except SesError as error:
         status = getattr(error, "status", None)
-        reporter.say(job.domain, "SES verification did not succeed", milestone=True)
+        reporter.say(label, "SES verification did not succeed", milestone=True)
         return DomainResult(
             job.domain, False, Stage.SES, dns_seconds, report.queries_sent,
-            ses_status=status.as_dict() if status is not None else {}, error=str(error),
+            ses_status=status.as_dict() if status is not None else {}, error=str(error), region=job.region,
         )
-    reporter.say(job.domain, f"verified for sending after {time.monotonic() - started:.1f}s", milestone=True)
+    reporter.say(label, f"verified for sending after {time.monotonic() - started:.1f}s", milestone=True)
     return DomainResult(
         job.domain, True, Stage.SES, dns_seconds, report.queries_sent,
         ses_seconds=round(verified.elapsed, 3),
         ses_status=verified.status.as_dict(),
         verified_at=_now(),
+        region=job.region,
     )
 
 
 async def check_domains(
     jobs: Sequence[VerificationJob],
-    ses: SesReader,
+    ses: SesReaders,
     previous: Mapping[str, DomainResult] = {},
     *,
     ses_timeout_s: float = SES_READ_TIMEOUT_S,
@@ -150,19 +164,20 @@ async def check_domains(
     A domain whose records are all served and whose SES status is verified is verified (since
     the earlier ``verified_at`` if it already was); a record missing or wrong, or an SES status no
     longer verified, makes it not verified; a server or SES that could not be asked leaves the
-    previous result as it was, marked ``unchecked``.
+    previous result as it was, marked ``unchecked``. ``previous`` is keyed by ``job.key``.
     """
     started = time.monotonic()
     report = await check_once([_target(job) for job in jobs])
     dns_seconds = round(time.monotonic() - started, 3)
     return list(await asyncio.gather(*(
-        _check_one(job, report.domain(job.domain), ses, previous.get(job.domain), dns_seconds, ses_timeout_s)
+        _check_one(job, report.domain(job.key), reader_for(ses, job.region), previous.get(job.key), dns_seconds,
+                   ses_timeout_s)
         for job in jobs
     )))
 
 
 async def _check_one(job, dns, ses, before, dns_seconds, ses_timeout_s) -> DomainResult:
-    before = before or DomainResult(job.domain, False, Stage.DNS)
+    before = before or DomainResult(job.domain, False, Stage.DNS, region=job.region)
     queries = sum(p.queries for p in dns.pairs)
     problems = [p for p in dns.pairs if not p.ready]
     unreachable = [p for p in problems if p.state.could_not_check]
@@ -170,31 +185,31 @@ async def _check_one(job, dns, ses, before, dns_seconds, ses_timeout_s) -> Domai
         return before.could_not_check("\n".join(p.describe() for p in unreachable))
     if problems:
         return DomainResult(job.domain, False, Stage.DNS, dns_seconds, queries,
-                            error="\n".join(p.describe() for p in problems))
+                            error="\n".join(p.describe() for p in problems), region=job.region)
     try:
         status = await asyncio.to_thread(ses.read_identity, job.domain, timeout_s=ses_timeout_s)
     except SesIdentityNotFound as error:
-        return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, error=str(error))
+        return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, error=str(error), region=job.region)
     except SesError as error:
         return before.could_not_check(str(error))
     mismatch = _mismatch(status, job)
     if mismatch:
         return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
-                            error=mismatch)
+                            error=mismatch, region=job.region)
     judgement = judge(status, mail_from_required=job.mail_from_required)
     if judgement.unmet:
         return DomainResult(job.domain, False, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
-                            error="; ".join(str(u) for u in judgement.unmet))
+                            error="; ".join(str(u) for u in judgement.unmet), region=job.region)
     return DomainResult(job.domain, True, Stage.SES, dns_seconds, queries, ses_status=status.as_dict(),
-                        verified_at=before.verified_at if before.verified else _now())
+                        verified_at=before.verified_at if before.verified else _now(), region=job.region)
 
 
-def run_verify(jobs: Sequence[VerificationJob], ses: SesReader, **options) -> list[DomainResult]:
+def run_verify(jobs: Sequence[VerificationJob], ses: SesReaders, **options) -> list[DomainResult]:
     """Blocking :func:`verify_domains` (its own event loop)."""
     return asyncio.run(verify_domains(jobs, ses, **options))
 
 
-def run_check(jobs: Sequence[VerificationJob], ses: SesReader, previous: Mapping[str, DomainResult] = {},
+def run_check(jobs: Sequence[VerificationJob], ses: SesReaders, previous: Mapping[str, DomainResult] = {},
               **options) -> list[DomainResult]:
     """Blocking :func:`check_domains` (its own event loop)."""
     return asyncio.run(check_domains(jobs, ses, previous, **options))
@@ -245,10 +260,10 @@ class _Reporter:
             f"({progress.elapsed_s:.1f}s, {progress.queries_sent} queries)",
         )
 
-    def ses(self, event: ProgressEvent) -> None:
+    def ses(self, label: str, event: ProgressEvent) -> None:
         mail_from = f", MAIL FROM {event.mail_from_status}" if event.mail_from_status else ""
         self.say(
-            event.domain,
+            label,
             f"SES DKIM {event.dkim_status}{mail_from}, verified for sending: "
             f"{'yes' if event.verified_for_sending else 'no'} (poll {event.poll}, {event.elapsed:.0f}s)",
         )

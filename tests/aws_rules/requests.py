@@ -106,6 +106,20 @@ def _email_identity(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     return [("sesv2", "CreateEmailIdentity", params)]
 
 
+def _multi_region_endpoint(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """sesv2/multi_region_endpoint.go, resourceMultiRegionEndpoint Create: one
+    CreateMultiRegionEndpoint (sent in the resource's own region, the primary) with the name and one
+    route per ``details.routes_details`` block (the secondary region); no tags are sent."""
+    details = inputs.get("details") or {}
+    routes = details.get("routesDetails") or []
+    if isinstance(routes, dict):
+        routes = [routes]
+    params: dict = {"EndpointName": inputs.get("endpointName")}
+    if details:
+        params["Details"] = {"RoutesDetails": [{"Region": route.get("region")} for route in routes]}
+    return [("sesv2", "CreateMultiRegionEndpoint", params)]
+
+
 def _mail_from(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     """sesv2/email_identity_mail_from_attributes.go, resourceEmailIdentityMailFromAttributesCreate:
     PutEmailIdentityMailFromAttributes; ``behavior_on_mx_failure`` has the schema default
@@ -374,6 +388,8 @@ MAPPINGS: dict[str, RequestMapping] = {
         _email_identity, "sesv2/email_identity.go resourceEmailIdentityCreate"),
     "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes": RequestMapping(
         _mail_from, "sesv2/email_identity_mail_from_attributes.go resourceEmailIdentityMailFromAttributesCreate"),
+    "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint": RequestMapping(
+        _multi_region_endpoint, "sesv2/multi_region_endpoint.go resourceMultiRegionEndpoint.Create"),
     "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes": RequestMapping(
         _feedback, "sesv2/email_identity_feedback_attributes.go resourceEmailIdentityFeedbackAttributesCreate"),
     "aws:sesv2/configurationSet:ConfigurationSet": RequestMapping(
