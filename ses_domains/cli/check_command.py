@@ -76,22 +76,24 @@ def run_check(args: argparse.Namespace, console: Console) -> ExitCode:
 
 
 def check_plans(plans: list[DomainPlan], region: str, judgment_nameservers: tuple[str, ...]) -> list[DomainCheck]:
-    targets = []
-    for plan in plans:
+    targets, audited = [], []
+    for index, plan in enumerate(plans):
         if plan.nameservers:
             records = tuple(r for r in plan.records.records if not is_placeholder(r))
-            targets.append(AuditTarget(plan.domain, records, plan.nameservers, region))
+            targets.append(AuditTarget(plan.domain, records, plan.nameservers, plan.region or region))
+            audited.append(index)
     try:
         report = asyncio.run(audit(targets, email_auth=ResolverSettings(nameservers=judgment_nameservers)))
     except (AuditError, NameserverSetupError) as error:
         raise CommandError(f"cannot check: {error}") from None
-    audits = {entry.domain: entry for entry in report.domains}
+    # One audit per target, in order (a domain with replicas has one per region).
+    audits = dict(zip(audited, report.domains))
     checks = []
-    for plan in plans:
+    for index, plan in enumerate(plans):
         gaps = []
         if plan.nameserver_problem:
             gaps.append(f"nameservers unknown: {plan.nameserver_problem}")
         if not plan.records.dkim_from_ses:
             gaps.append(f"DKIM records not checked: {plan.records.why_placeholders}")
-        checks.append(DomainCheck(plan, audits.get(plan.domain), tuple(gaps)))
+        checks.append(DomainCheck(plan, audits.get(index), tuple(gaps)))
     return checks

@@ -49,7 +49,7 @@ def _domain_lines(check: "DomainCheck", palette: Palette) -> list[str]:
     verdict = check.verdict
     servers = ", ".join(plan.nameservers) or "unknown"
     lines = [
-        f"{palette.bold(plan.domain)}  {_paint_status('ok' if verdict is AuditVerdict.OK else verdict.value, palette)}"
+        f"{palette.bold(plan.key)}  {_paint_status('ok' if verdict is AuditVerdict.OK else verdict.value, palette)}"
         f"  (zone {plan.records.zone}; nameservers from {plan.nameserver_source}: {servers})"
     ]
     status = plan.identity.status
@@ -140,6 +140,7 @@ def _domain_json(check: "DomainCheck") -> dict:
     status = plan.identity.status
     return {
         "domain": plan.domain,
+        **({"region": plan.region} if plan.region else {}),
         "zone": plan.records.zone,
         "verdict": check.verdict.value,
         "nameservers": list(plan.nameservers),

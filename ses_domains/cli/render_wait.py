@@ -11,7 +11,7 @@ def outcome_line(outcome: DomainResult, plan: DomainPlan, palette: Palette) -> s
     timing = f"DNS {outcome.dns_seconds or 0:.1f}s on {len(plan.nameservers)} nameservers ({outcome.dns_queries} queries)"
     if outcome.verified:
         ses = f", SES {outcome.ses_seconds or 0:.1f}s" if outcome.ses_seconds is not None else ""
-        return f"{palette.good('verified')}      {outcome.domain}: {timing}{ses}"
+        return f"{palette.good('verified')}      {outcome.key}: {timing}{ses}"
     stage = "DNS" if outcome.stage is Stage.DNS else "SES"
     details = "\n".join("    " + line for line in (outcome.error or "").splitlines())
-    return f"{palette.bad('not verified')}  {outcome.domain}: stopped at {stage} after {timing}\n{details}".rstrip()
+    return f"{palette.bad('not verified')}  {outcome.key}: stopped at {stage} after {timing}\n{details}".rstrip()

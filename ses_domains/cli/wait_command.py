@@ -15,7 +15,7 @@ from ses_domains.cli.render_wait import outcome_line
 from ses_domains.engine.job import VerificationJob
 from ses_domains.engine.pipeline import Progress, verify_domains
 from ses_domains.engine.ses.client import SesReader
-from ses_domains.verification_jobs import job_for_domain
+from ses_domains.verification_jobs import job_for_domain, job_for_replica
 
 LIVE_EVERY_S = 0.25
 """How often the engine reports per domain when a person watches the live line."""
@@ -28,7 +28,13 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
     jobs = [_job(plan, spec.region, args.timeout) for plan in plans]
     live = console.out_is_terminal
     progress = ProgressLine(console.out, live=live)
-    by_domain = {plan.domain: plan for plan in plans}
+    by_key = {plan.key: plan for plan in plans}
+    readers: dict[Optional[str], SesReader] = {}
+
+    def reader(region: Optional[str]) -> SesReader:
+        if region not in readers:
+            readers[region] = SesReader.from_settings(settings if region is None else replace(settings, region=region))
+        return readers[region]
 
     def report(event: Progress) -> None:
         if event.milestone:
@@ -38,13 +44,13 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
 
     try:
         results = asyncio.run(
-            verify_domains(jobs, SesReader.from_settings(settings), progress=report,
+            verify_domains(jobs, reader, progress=report,
                            progress_every_s=LIVE_EVERY_S if live else 10.0)
         )
     finally:
         progress.close()
     for result in results:
-        console.out.write(outcome_line(result, by_domain[result.domain], console.palette) + "\n")
+        console.out.write(outcome_line(result, by_key[result.key], console.palette) + "\n")
     return ExitCode.OK if all(r.verified for r in results) else ExitCode.PROBLEMS
 
 
@@ -53,13 +59,16 @@ def _refuse_to_start(plans: list[DomainPlan]) -> None:
     reasons = []
     for plan in plans:
         if not plan.records.dkim_from_ses:
-            reasons.append(f"{plan.domain}: cannot read its DKIM tokens from SES: {plan.records.why_placeholders}")
-        if plan.nameserver_problem:
+            reasons.append(f"{plan.key}: cannot read its DKIM tokens from SES: {plan.records.why_placeholders}")
+        if plan.nameserver_problem and plan.region is None:
             reasons.append(f"{plan.domain}: {plan.nameserver_problem}")
     if reasons:
         raise CommandError("cannot start the wait:\n" + "\n".join(f"  - {r}" for r in reasons))
 
 
 def _job(plan: DomainPlan, region: str, timeout_s: Optional[float]) -> VerificationJob:
-    job = job_for_domain(plan.spec, region, plan.identity.dkim_tokens, plan.nameservers)
+    if plan.region is not None:
+        job = job_for_replica(plan.spec, plan.region, plan.identity.dkim_tokens, plan.nameservers)
+    else:
+        job = job_for_domain(plan.spec, region, plan.identity.dkim_tokens, plan.nameservers)
     return replace(job, nameservers=plan.nameservers, timeout_s=timeout_s or job.timeout_s)
