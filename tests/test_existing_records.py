@@ -276,3 +276,34 @@ def test_an_existing_byodkim_selector_record_stops_the_program():
     assert f"{D}[0].dkim: the zone example.com (" in message
     assert 'already has TXT s1._domainkey.example.com = "v=DKIM1; k=rsa; p=MIIBold" (TTL 300)' in message
     assert "choose another dkim.selector (a name with no record yet)" in message
+
+
+TRACKED = {
+    "aws:region": REGION,
+    D: [{"domain": "example.com"}],
+    "ses-domains:configurationSets": [{"name": "tracked", "trackingDomain": "click.example.com"}],
+}
+
+
+def test_an_existing_record_at_the_tracking_domain_stops_the_program():
+    mocks = RecordingMocks()
+    with pytest.raises(pulumi.RunError) as raised:
+        run_program(TRACKED, mocks=mocks,
+                    prepare=existing(("example.com", "click.example.com", "CNAME", ["old-tracker.example.net"])))
+    assert mocks.resources == []
+    message = str(raised.value)
+    assert "ses-domains:configurationSets[0].trackingDomain: the zone example.com (" in message
+    assert "already has CNAME click.example.com = old-tracker.example.net" in message
+    assert "choose a trackingDomain that has no record yet" in message
+
+
+def test_the_stacks_own_tracking_record_is_not_foreign_on_the_next_run():
+    first = run_program(TRACKED)
+    tracking = first.outputs["configurationSets"]["tracked"]["trackingRecord"]
+    mocks = RecordingMocks(stack_outputs={"domains": first.outputs["domains"],
+                                          "configurationSets": first.outputs["configurationSets"]})
+
+    second = run_program(TRACKED, mocks=mocks, prepare=existing(
+        ("example.com", tracking["name"], tracking["type"], tracking["values"], tracking["ttl"])))
+
+    assert second.records()[("click.example.com", "CNAME")].inputs["records"] == ["r.eu-west-1.awstrack.me"]

@@ -19,7 +19,6 @@ from ses_domains.config.configuration_sets import (
     SnsSink,
 )
 from ses_domains.config.domain_names import is_within
-from ses_domains.config.domains import DEFAULT_TTL
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.configuration_set_policies import (
     default_event_bus_arn,
@@ -27,10 +26,9 @@ from ses_domains.deploy.configuration_set_policies import (
     firehose_trust_policy,
     sns_topic_policy,
 )
-from ses_domains.records.ses import tracking_endpoint
-from ses_domains.records.tracking import tracking_cname
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.set_options import SuppressionOff, TrackingOptions
+from ses_domains.deploy.tracking_records import TrackingRecord, plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
 
 if TYPE_CHECKING:
@@ -44,8 +42,8 @@ Destination = _ns.ConfigurationSetEventDestinationEventDestinationArgs
 class ConfigurationSetArgs:
     spec: ConfigurationSetSpec
     region: str
-    tracking_zone: Optional[HostedZone] = None
-    """Where the tracking domain's CNAME goes; ``None``: the stack does not write it."""
+    tracking: Optional[TrackingRecord] = None
+    """The tracking domain's CNAME and its zone; ``None``: the stack does not write it."""
     profile: Optional[str] = None
     """``aws:profile``, for the dynamic resources that call SES themselves (``set_options``)."""
 
@@ -161,10 +159,9 @@ class ConfigurationSet(pulumi.ComponentResource):
 
         tracking: Optional[dict] = None
         self.tracking_record = None
-        if spec.tracking_domain and args.tracking_zone is not None:
-            record = tracking_cname(spec.tracking_domain, args.region, DEFAULT_TTL)
-            self.tracking_record = declare_known_record(f"{name}-tracking", args.tracking_zone, self, record)
-            tracking = record_output(record, args.tracking_zone)
+        if args.tracking is not None:
+            self.tracking_record = declare_known_record(f"{name}-tracking", args.tracking.zone, self, args.tracking.record)
+            tracking = record_output(args.tracking.record, args.tracking.zone)
 
         self.summary = {
             "arn": self.arn,
@@ -277,26 +274,19 @@ def _vdm_options(spec: ConfigurationSetSpec) -> Optional[aws.sesv2.Configuration
 
 
 def declare_configuration_sets(stack: StackSpec, zones: dict[str, HostedZone]) -> dict[str, ConfigurationSet]:
-    """One component per configuration set of the stack, keyed by name.
-
-    A tracking domain's CNAME is written only into a hosted zone the stack already uses (one of
-    its domains' zones), once per tracking domain, and only with httpsPolicy OPTIONAL: HTTPS
-    tracking needs a CloudFront distribution in front of the SES endpoint, which the CNAME must
-    then point at instead. Otherwise a warning says which record to create.
-    """
-    written: set[str] = set()
-    result = {}
-    for spec in stack.configuration_sets:
-        tracking_zone = None
-        if spec.tracking_domain and spec.tracking_domain not in written:
-            tracking_zone = _tracking_zone(spec, stack.region, zones)
-            if tracking_zone is not None:
-                written.add(spec.tracking_domain)
-        result[spec.name] = ConfigurationSet(
+    """One component per configuration set of the stack, keyed by name; the tracking CNAMEs as
+    ``tracking_records.plan_tracking_records`` decides (its warnings are shown here)."""
+    plan = plan_tracking_records(stack, zones)
+    for warning in plan.warnings:
+        pulumi.log.warn(warning)
+    return {
+        spec.name: ConfigurationSet(
             spec.name,
-            ConfigurationSetArgs(spec=spec, region=stack.region, tracking_zone=tracking_zone, profile=stack.profile),
+            ConfigurationSetArgs(spec=spec, region=stack.region, tracking=plan.records.get(spec.name),
+                                 profile=stack.profile),
         )
-    return result
+        for spec in stack.configuration_sets
+    }
 
 
 def declare_tracking_options(
@@ -345,23 +335,3 @@ def declare_tracking_options(
 def _parent_domain(tracking_domain: str, stack: StackSpec):
     parents = [d for d in stack.domains if is_within(tracking_domain, d.domain)]
     return max(parents, key=lambda d: len(d.domain)) if parents else None
-
-
-def _tracking_zone(spec: ConfigurationSetSpec, region: str, zones: dict[str, HostedZone]) -> Optional[HostedZone]:
-    domain, endpoint = spec.tracking_domain or "", tracking_endpoint(region)
-    if spec.https_policy != "OPTIONAL":
-        pulumi.log.warn(
-            f"{spec.key}.trackingDomain: httpsPolicy {spec.https_policy} needs HTTPS on {domain}: put a CloudFront "
-            f"distribution (with an ACM certificate for {domain} in us-east-1) in front of {endpoint} and point "
-            f"{domain} at it; the stack does not write this record (see Custom tracking domain in the README)"
-        )
-        return None
-    candidates = sorted({z.zone_id: z for z in zones.values() if is_within(domain, z.name)}.values(),
-                        key=lambda z: len(z.name), reverse=True)
-    if not candidates:
-        pulumi.log.warn(
-            f"{spec.key}.trackingDomain: {domain} is in none of this stack's hosted zones; "
-            f"create the record yourself: {domain} CNAME {endpoint}"
-        )
-        return None
-    return candidates[0]

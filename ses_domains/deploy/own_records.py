@@ -26,6 +26,8 @@ import pulumi
 
 OUTPUT = "domains"
 RECORD_LISTS = ("records", "reportAuthorizations")
+SETS_OUTPUT = "configurationSets"
+"""Each set's ``trackingRecord`` there is a record set the stack manages too."""
 
 
 @dataclass(frozen=True)
@@ -37,17 +39,20 @@ class OwnRecords:
         return (name, record_type.upper()) in self.managed
 
 
-def own_records_from(domains_output: Any) -> OwnRecords:
-    """The record sets listed in a ``domains`` output (any missing part is simply not listed)."""
-    managed: set[tuple[str, str]] = set()
-    if isinstance(domains_output, Mapping):
-        for exported in domains_output.values():
-            if not isinstance(exported, Mapping):
-                continue
-            for list_name in RECORD_LISTS:
-                for record in _records(exported.get(list_name)):
-                    managed.add((str(record["name"]).rstrip(".").lower(), str(record["type"]).upper()))
-    return OwnRecords(frozenset(managed))
+def own_records_from(domains_output: Any, sets_output: Any = None) -> OwnRecords:
+    """The record sets listed in a ``domains`` output and the tracking records of a
+    ``configurationSets`` output (any missing part is simply not listed)."""
+    found: list[Mapping] = []
+    for exported in _mappings(domains_output):
+        for list_name in RECORD_LISTS:
+            found.extend(_records(exported.get(list_name)))
+    for exported in _mappings(sets_output):
+        found.extend(_records([exported.get("trackingRecord")]))
+    return OwnRecords(frozenset((str(r["name"]).rstrip(".").lower(), str(r["type"]).upper()) for r in found))
+
+
+def _mappings(output: Any) -> list[Mapping]:
+    return [value for value in output.values() if isinstance(value, Mapping)] if isinstance(output, Mapping) else []
 
 
 def read_own_records() -> OwnRecords:
@@ -59,8 +64,11 @@ def read_own_records() -> OwnRecords:
     parts = (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack())
     name = "/".join(part for part in parts if part)
     reference = pulumi.StackReference("ses-domains-last-update", stack_name=name)
-    details = _sync_await(reference.get_output_details(OUTPUT))
-    return own_records_from(details.value if details.value is not None else details.secret_value)
+    outputs = []
+    for output in (OUTPUT, SETS_OUTPUT):
+        details = _sync_await(reference.get_output_details(output))
+        outputs.append(details.value if details.value is not None else details.secret_value)
+    return own_records_from(*outputs)
 
 
 def lazily(read: Callable[[], OwnRecords]) -> Callable[[str, str], bool]:

@@ -32,6 +32,7 @@ from ses_domains.deploy.existing_records import (
     zone_for,
 )
 from ses_domains.deploy.own_records import lazily, read_own_records
+from ses_domains.deploy.tracking_records import plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.dmarc import REPORT_AUTHORIZATION_VALUE, report_authorization_record, report_domains
@@ -106,6 +107,11 @@ def preflight(
                 authorization.record, authorization.zone, authorization.key, spec.existing_records,
                 "send the reports to an address whose domain publishes the authorization itself",
             ))
+
+    for tracking in plan_tracking_records(stack, zones).records.values():
+        planned.append(PlannedRecord(
+            tracking.record, tracking.zone, tracking.key, undo="choose a trackingDomain that has no record yet",
+        ))
 
     names: dict[str, set[str]] = defaultdict(set)
     under: dict[str, set[str]] = defaultdict(set)
