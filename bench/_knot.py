@@ -53,9 +53,15 @@ def start_servers(workdir: Path, domains: int = 1000) -> list[KnotServer]:
         LAT_ZONE: zone_text(LAT_ZONE, soa_minimum=30),
         NEG_ZONE: zone_text(NEG_ZONE, soa_minimum=30),
     }
-    servers = []
+    return start_knot_servers(workdir, SERVER_ADDRESSES, zones)
+
+
+def start_knot_servers(workdir: Path, addresses, zones: dict[str, str]) -> list[KnotServer]:
+    """One Knot primary per address, each serving every zone (so records can be made to appear
+    on each server at a moment of our choosing); all stopped again if one fails to start."""
+    servers: list[KnotServer] = []
     try:
-        for i, address in enumerate(SERVER_ADDRESSES):
+        for i, address in enumerate(addresses):
             servers.append(KnotServer(workdir / f"knot{i}", address, dict(zones)).start())
     except Exception:
         for server in servers:

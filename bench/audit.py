@@ -26,7 +26,7 @@ import dns.rcode
 import dns.update
 
 from bench._detection import detection_trials
-from bench._knot import SES_REGION, domain_records
+from bench._knot import SES_REGION, domain_records, start_knot_servers
 from ses_domains.engine.audit import AuditTarget, AuditVerdict, audit, audit_records
 from ses_domains.records.values import normalize_host
 from ses_domains.engine.email_auth import EmailAuthTarget, ResolverSettings, judge_email_auth
@@ -63,15 +63,7 @@ def start_servers(workdir: Path) -> list[KnotServer]:
         "amazonses.com": zone_text("amazonses.com", f'amazonses.com. 60 IN TXT "{AMAZON_SPF}"\n'),
         LAT_ZONE: zone_text(LAT_ZONE),
     }
-    servers: list[KnotServer] = []
-    try:
-        for i, address in enumerate(KNOT_ADDRESSES):
-            servers.append(KnotServer(workdir / f"knot{i}", address, dict(zones)).start())
-    except Exception:
-        for server in servers:
-            server.stop()
-        raise
-    return servers
+    return start_knot_servers(workdir, KNOT_ADDRESSES, zones)
 
 
 def targets_for(nameservers: tuple[str, ...]) -> list[AuditTarget]:

@@ -151,38 +151,45 @@ class ZoneDirectory:
         return found if isinstance(found, str) else "not looked up"
 
     def by_id(self, zone_id: str) -> HostedZone:
-        if zone_id not in self._by_id:
-            try:
-                self._by_id[zone_id] = _hosted_zone(self._invoke(self.api.get_zone, zone_id=zone_id))
-            except Exception as error:  # noqa: BLE001
-                self._by_id[zone_id] = ZoneNotUsable(
-                    f"could not read the Route 53 hosted zone with the id {zone_id} "
-                    f"(AWS provider: {_provider_message(error)}); set zone to the id or name of the public hosted "
-                    "zone that holds this domain, and check that the stack's AWS credentials may read it"
-                )
-        found = self._by_id[zone_id]
-        if isinstance(found, ZoneNotUsable):
-            raise found
-        return found
+        return self._remember(
+            self._by_id, zone_id,
+            lambda: _hosted_zone(self._invoke(self.api.get_zone, zone_id=zone_id)),
+            lambda message: (
+                f"could not read the Route 53 hosted zone with the id {zone_id} (AWS provider: {message}); set "
+                "zone to the id or name of the public hosted zone that holds this domain, and check that the "
+                "stack's AWS credentials may read it"
+            ),
+        )
 
     def delegates(self, zone: HostedZone, child: str) -> bool:
         """Whether ``zone`` holds NS records at ``child``: then names under ``child`` are served elsewhere."""
-        key = (zone.zone_id, child)
-        if key not in self._delegations:
-            # Route 53 returns names with a trailing dot; our names are letters, digits, - and dots.
-            pattern = "^" + child.replace(".", r"\.") + r"\.$"
+        # Route 53 returns names with a trailing dot; our names are letters, digits, - and dots.
+        pattern = "^" + child.replace(".", r"\.") + r"\.$"
+        return self._remember(
+            self._delegations, (zone.zone_id, child),
+            lambda: any(
+                _field(record, "type") == "NS"
+                for record in (self._invoke(self.api.get_records, zone_id=zone.zone_id, name_regex=pattern)
+                               .resource_record_sets or ())
+            ),
+            lambda message: (
+                f"could not read the records of the hosted zone {zone.name} to see whether it delegates {child} "
+                f"(AWS provider: {message}); the stack's AWS credentials need route53:ListResourceRecordSets, "
+                "which writing records needs too"
+            ),
+        )
+
+    @staticmethod
+    def _remember(cache: dict, key: Any, look_up: Callable[[], Any], failure: Callable[[str], str]) -> Any:
+        """One provider invoke per key: its answer, or the ``ZoneNotUsable`` it ended in, is kept
+        and given (raised) again to every later caller."""
+        if key not in cache:
             try:
-                answer = self._invoke(self.api.get_records, zone_id=zone.zone_id, name_regex=pattern)
-                self._delegations[key] = any(
-                    _field(record, "type") == "NS" for record in (answer.resource_record_sets or ())
-                )
+                cache[key] = look_up()
+            # The runtime raises a plain Exception carrying the provider's message for any failed invoke.
             except Exception as error:  # noqa: BLE001
-                self._delegations[key] = ZoneNotUsable(
-                    f"could not read the records of the hosted zone {zone.name} to see whether it delegates {child} "
-                    f"(AWS provider: {_provider_message(error)}); the stack's AWS credentials need "
-                    "route53:ListResourceRecordSets, which writing records needs too"
-                )
-        found = self._delegations[key]
+                cache[key] = ZoneNotUsable(failure(_provider_message(error)))
+        found = cache[key]
         if isinstance(found, ZoneNotUsable):
             raise found
         return found
