@@ -95,3 +95,14 @@ def test_diff_replaces_on_another_zone_and_updates_on_other_includes(zone):
     assert not ApexSpfProvider().diff("id", old, {**old, "preview": ["anything"]}).changes
     assert ApexSpfProvider().diff("id", old, props(zone_id, ("amazonses.com", "y.example"))).replaces == []
     assert ApexSpfProvider().diff("id", old, {**old, "zoneId": "Z2"}).replaces == ["zoneId"]
+
+
+def test_the_route53_client_of_the_apex_step_is_bounded_in_time(monkeypatch):
+    from ses_domains.deploy import apex_spf_ops
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    client = apex_spf_ops.route53_client({"aws": {"region": "eu-west-1", "profile": None}})
+    config = client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (10.0, 30.0)
+    assert config.retries["total_max_attempts"] == apex_spf_ops.ROUTE53_ATTEMPTS == 3

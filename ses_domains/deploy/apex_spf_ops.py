@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from ses_domains.engine.ses.client import AwsSettings, make_session
+from ses_domains.engine.ses.client import AwsSettings, make_aws_client
 from ses_domains.records.route53_values import presentation_value, record_name, route53_txt
 from ses_domains.records.spf import merge_spf, unmerge_spf
 
@@ -28,9 +28,15 @@ class TxtSet:
     """The values exactly as Route 53 returned them (a DELETE must match them)."""
 
 
+ROUTE53_ATTEMPTS = 3
+"""Route 53 answers PriorRequestNotComplete and throttling while a zone is busy: a few tries,
+each bounded by the client's timeouts, so a write ends in about two minutes at most."""
+
+
 def route53_client(props: Mapping[str, Any]) -> Any:
     aws = props.get("aws") or {}
-    return make_session(AwsSettings(region=aws.get("region"), profile=aws.get("profile"))).client("route53")
+    settings = AwsSettings(region=aws.get("region"), profile=aws.get("profile"))
+    return make_aws_client(settings, "route53", attempts=ROUTE53_ATTEMPTS)
 
 
 def read_txt(client: Any, zone_id: str, name: str) -> Optional[TxtSet]:

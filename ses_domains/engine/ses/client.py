@@ -106,14 +106,27 @@ def make_sesv2_client(
 
     Thread-safe once made: one client can serve many waiting threads.
     """
+    return make_aws_client(settings, "sesv2", timeouts, session=session)
+
+
+def make_aws_client(
+    settings: AwsSettings,
+    service: str,
+    timeouts: CallTimeouts = DEFAULT_TIMEOUTS,
+    *,
+    attempts: int = 1,
+    session: boto3.session.Session | None = None,
+) -> Any:
+    """A client whose every call ends within ``attempts`` x (connect + read timeout), whatever the
+    endpoint does: botocore's defaults (60 s reads, several retries) would not."""
     session = session or make_session(settings)
     config = Config(
         connect_timeout=timeouts.connect_s,
         read_timeout=timeouts.read_s,
-        retries={"mode": "standard", "total_max_attempts": 1},
+        retries={"mode": "standard", "total_max_attempts": attempts},
         user_agent_extra="ses-domains",
     )
-    return session.client("sesv2", config=config)
+    return session.client(service, config=config)
 
 
 ClientFactory = Callable[[CallTimeouts], Any]
