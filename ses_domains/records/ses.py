@@ -53,3 +53,15 @@ def ses_spf(qualifier: str = "~") -> str:
 def tracking_endpoint(region: str) -> str:
     """The regional SES open/click tracking host a custom tracking domain points its CNAME at."""
     return f"r.{region}.awstrack.me"
+
+
+REPUTATION_NAMESPACE = "AWS/SES"
+"""CloudWatch namespace of the account's reputation metrics."""
+BOUNCE_RATE_METRIC = "Reputation.BounceRate"
+COMPLAINT_RATE_METRIC = "Reputation.ComplaintRate"
+CONFIGURATION_SET_DIMENSION = "ses:configuration-set"
+"""The dimension SES adds to a configuration set's reputation metrics (``reputationMetrics: true``)."""
+BOUNCE_RATE_REVIEW_LEVEL = 0.05
+"""SES places an account under review at a bounce rate of 5 % (and may pause sending at 10 %)."""
+COMPLAINT_RATE_REVIEW_LEVEL = 0.001
+"""SES places an account under review at a complaint rate of 0.1 % (and may pause sending at 0.5 %)."""
