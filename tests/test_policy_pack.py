@@ -275,6 +275,20 @@ def test_which_stacks_are_production(environ, production):
     assert stack_kind(environ).production is production
 
 
+def test_the_production_marker_in_the_stack_config_leaves_the_program_unchanged(prod_run):
+    marked = run_program({**stack_config("prod"), PRODUCTION_KEY: "true"})
+    assert _declared(marked) == _declared(prod_run)
+    assert [r.getMessage() for r in marked.logs if r.levelname == "WARNING"] == [
+        r.getMessage() for r in prod_run.logs if r.levelname == "WARNING"]
+
+
+def _declared(run) -> list:
+    """What a run declared (in name order), with each hosted zone's id (moto gives new ones per run) as its name."""
+    zone_names = {zone_id: f"<zone {name}>" for name, zone_id in run.zone_ids.items()}
+    return sorted(((r.type, r.name, {k: zone_names.get(v, v) if isinstance(v, str) else v for k, v in r.inputs.items()})
+                   for r in run.mocks.resources), key=lambda declared: declared[:2])
+
+
 def test_a_production_marker_that_is_not_a_boolean_stops_the_pack():
     with pytest.raises(StackKindError, match=f"{PRODUCTION_KEY} must be true or false, not 'yes'"):
         stack_kind({"PULUMI_STACK": "prod", "PULUMI_CONFIG": f'{{"{PRODUCTION_KEY}": "yes"}}'})
