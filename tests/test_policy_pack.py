@@ -355,6 +355,8 @@ class RunningPack:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        self.process.stdout.close()
+        self.process.stderr.close()
 
 
 @pytest.fixture
