@@ -146,7 +146,7 @@ def test_a_stack_that_sets_the_account_without_being_its_owner_is_warned_with_wh
     assert owner_warnings(run) == [
         f"{A}: sets SES settings of the whole AWS account in eu-west-1 (VDM, the account-level suppression "
         "list), which exist once per account and region: two stacks that set them undo each other on every "
-        "update, and destroying either turns VDM off. If this stack is the one that owns them, say so: "
+        "update, and destroying one that sets vdm turns VDM off. If this stack is the one that owns them, say so: "
         f"pulumi config set --path '{A}.owner' true; otherwise remove {A} from this stack"
     ]
     # A warning, not a refusal: the settings are still declared.

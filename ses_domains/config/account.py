@@ -97,7 +97,7 @@ def _not_owner_warning(key: str, region: Optional[str]) -> str:
     return (
         f"{key}: sets SES settings of the whole AWS account {where} (VDM, the account-level suppression "
         "list), which exist once per account and region: two stacks that set them undo each other on every "
-        "update, and destroying either turns VDM off. If this stack is the one that owns them, say so: "
+        "update, and destroying one that sets vdm turns VDM off. If this stack is the one that owns them, say so: "
         f"pulumi config set --path '{key}.owner' true; otherwise remove {key} from this stack"
     )
 
