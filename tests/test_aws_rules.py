@@ -16,6 +16,7 @@ import pulumi
 import pytest
 
 from ses_domains.config import configuration_sets as set_keys
+from ses_domains.config.account import ACCOUNT_KEYS, ACCOUNT_VDM_KEYS
 from ses_domains.config.dkim import PREVIOUS_KEYS
 from ses_domains.config.dmarc import DMARC_KEYS
 from ses_domains.config.domains import DKIM_KEYS, DOMAIN_KEYS
@@ -45,6 +46,7 @@ ALL_OPERATIONS = {
     "CreateConfigurationSet", "CreateConfigurationSetEventDestination", "ChangeResourceRecordSets",
     "CreateTopic", "SetTopicAttributes", "CreateRole", "PutRolePolicy",
     "PutConfigurationSetTrackingOptions", "PutConfigurationSetSuppressionOptions", "CreateMultiRegionEndpoint",
+    "PutAccountVdmAttributes", "PutAccountSuppressionAttributes",
 }
 STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events"
 
@@ -105,6 +107,8 @@ def test_the_every_option_stack_uses_every_key_the_config_knows():
     assert used(domains) == set(DOMAIN_KEYS)
     assert {key.split(":", 1)[1] for key in config if key.startswith("ses-domains:")} == set(PROJECT_KEYS)
     assert set(config["ses-domains:globalEndpoint"]) == set(GLOBAL_ENDPOINT_KEYS)
+    assert set(config["ses-domains:account"]) == set(ACCOUNT_KEYS)
+    assert set(config["ses-domains:account"]["vdm"]) == set(ACCOUNT_VDM_KEYS)
     assert used(d["dkim"] for d in domains if "dkim" in d) == set(DKIM_KEYS)
     assert used(d["dkim"]["previous"] for d in domains if "previous" in d.get("dkim", {})) == set(PREVIOUS_KEYS)
     assert used(d["dmarc"] for d in domains if "dmarc" in d) == set(DMARC_KEYS)

@@ -42,7 +42,7 @@ def warnings(run) -> list[str]:
 def test_a_typo_of_domains_is_an_unknown_key_with_a_suggestion():
     message = run_failing({"ses-domains:domain": [{"domain": "example.com"}]})
     assert ("ses-domains:domain: unknown key; did you mean 'domains'? (this program reads ses-domains:domains, "
-            "ses-domains:configurationSets, ses-domains:globalEndpoint)") in message
+            "ses-domains:configurationSets, ses-domains:globalEndpoint, ses-domains:account)") in message
     assert f"{D}: is required" in message
 
 

@@ -126,10 +126,23 @@ class EventDestinationSpec:
         return self.enabled and not isinstance(self.sink, CloudWatchSink)
 
 
+def feature_status(enabled: Optional[bool]) -> Optional[str]:
+    """SES's FeatureStatus for a boolean of the config; ``None`` (left out) stays unsent."""
+    return None if enabled is None else ("ENABLED" if enabled else "DISABLED")
+
+
 @dataclass(frozen=True)
 class VdmSpec:
     engagement_metrics: Optional[bool]
     optimized_shared_delivery: Optional[bool]
+
+    @property
+    def engagement_metrics_status(self) -> Optional[str]:
+        return feature_status(self.engagement_metrics)
+
+    @property
+    def optimized_shared_delivery_status(self) -> Optional[str]:
+        return feature_status(self.optimized_shared_delivery)
 
 
 @dataclass(frozen=True)
@@ -238,7 +251,7 @@ def read_configuration_set(
         max_delivery_seconds=section.integer(
             "maxDeliverySeconds", default=None, minimum=MIN_DELIVERY_SECONDS, maximum=MAX_DELIVERY_SECONDS
         ),
-        suppressed_reasons=_suppressed_reasons(section),
+        suppressed_reasons=read_suppressed_reasons(section),
         tracking_domain=tracking_domain,
         https_policy=https_policy if tracking_domain else None,
         sending_pool=sending_pool,
@@ -275,7 +288,9 @@ def _tracking_domain(section: Section) -> Optional[str]:
         return None
 
 
-def _suppressed_reasons(section: Section) -> Optional[tuple[str, ...]]:
+def read_suppressed_reasons(section: Section) -> Optional[tuple[str, ...]]:
+    """``suppressedReasons`` of a configuration set or of the account: ``None`` when left out,
+    ``()`` for ``[]`` (suppression off)."""
     if "suppressedReasons" not in section.raw:
         return None
     if not isinstance(section.raw["suppressedReasons"], list):
@@ -293,8 +308,12 @@ def _suppressed_reasons(section: Section) -> Optional[tuple[str, ...]]:
 
 def _vdm(section: Section) -> Optional[VdmSpec]:
     vdm = section.section("vdm", VDM_KEYS)
-    if vdm is None:
-        return None
+    return None if vdm is None else read_vdm_features(vdm)
+
+
+def read_vdm_features(vdm: Section) -> VdmSpec:
+    """The VDM features of a ``vdm`` block (of a configuration set or of the account), each
+    ``None`` when left out; an empty block is reported, naming every key the block knows."""
     engagement = vdm.boolean("engagementMetrics", default=None) if vdm.has("engagementMetrics") else None  # type: ignore[arg-type]
     optimized = (
         vdm.boolean("optimizedSharedDelivery", default=None)  # type: ignore[arg-type]
@@ -302,7 +321,7 @@ def _vdm(section: Section) -> Optional[VdmSpec]:
         else None
     )
     if not vdm.raw:
-        vdm.problems.add(vdm.key, f"must set at least one of {', '.join(VDM_KEYS)} (true or false), or be left out")
+        vdm.problems.add(vdm.key, f"must set at least one of {', '.join(vdm.known)} (true or false), or be left out")
     return VdmSpec(engagement_metrics=engagement, optimized_shared_delivery=optimized)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
 from ses_domains.records.replicas import every_static_record
+from ses_domains.config.account import AccountSpec, read_account, vdm_off_warnings
 from ses_domains.config.configuration_sets import (
     FEEDBACK_EVENTS,
     ConfigurationSetSpec,
@@ -23,7 +24,7 @@ from ses_domains.config.replicas import check_replicas
 from ses_domains.config.regions import looks_like_region, ses_regions
 
 PROJECT = "ses-domains"
-PROJECT_KEYS = ("domains", "configurationSets", "globalEndpoint")
+PROJECT_KEYS = ("domains", "configurationSets", "globalEndpoint", "account")
 """Every key of the ``ses-domains:`` namespace; any other is a typo and is reported."""
 
 
@@ -35,6 +36,7 @@ class StackSpec:
     warnings: tuple[str, ...] = field(default=())
     configuration_sets: tuple[ConfigurationSetSpec, ...] = field(default=())
     global_endpoint: Optional[GlobalEndpointSpec] = None
+    account: Optional[AccountSpec] = None
 
 
 def read_stack_config(
@@ -79,6 +81,8 @@ def read_stack_config(
     global_endpoint = read_global_endpoint(
         get_project_value("globalEndpoint"), f"{PROJECT}:globalEndpoint", problems
     )
+    account = read_account(get_project_value("account"), f"{PROJECT}:account", problems, warnings, region)
+    warnings.extend(vdm_off_warnings(account, read_sets.specs))
     if region:
         for spec in domains:
             check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
@@ -98,6 +102,7 @@ def read_stack_config(
         warnings=tuple(warnings),
         configuration_sets=tuple(configuration_sets),
         global_endpoint=global_endpoint,
+        account=account,
     )
 
 

@@ -256,11 +256,7 @@ def _sink_kind(destination: EventDestinationSpec) -> str:
 def _vdm_options(spec: ConfigurationSetSpec) -> Optional[aws.sesv2.ConfigurationSetVdmOptionsArgs]:
     if spec.vdm is None:
         return None
-
-    def status(value: Optional[bool]) -> Optional[str]:
-        return None if value is None else ("ENABLED" if value else "DISABLED")
-
-    engagement, optimized = status(spec.vdm.engagement_metrics), status(spec.vdm.optimized_shared_delivery)
+    engagement, optimized = spec.vdm.engagement_metrics_status, spec.vdm.optimized_shared_delivery_status
     return aws.sesv2.ConfigurationSetVdmOptionsArgs(
         dashboard_options=(
             aws.sesv2.ConfigurationSetVdmOptionsDashboardOptionsArgs(engagement_metrics=engagement) if engagement else None

@@ -14,6 +14,7 @@ import pulumi
 
 from ses_domains.config.errors import ConfigError
 from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
+from ses_domains.deploy.account_settings import declare_account_settings
 from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
 from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
@@ -48,6 +49,7 @@ def main() -> None:
 
 
 def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) -> None:
+    account = declare_account_settings(stack.account, stack.region)
     configuration_sets = declare_configuration_sets(stack, zones)
     sending_domains = {
         spec.domain: SendingDomain(
@@ -74,6 +76,8 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
         pulumi.export("globalEndpoint", endpoint_summary(stack.global_endpoint, endpoint))
     if verification is not None:
         pulumi.export("verification", verification.results)
+    if account is not None:
+        pulumi.export("account", account.summary)
     pulumi.export(
         "domains",
         {

@@ -242,6 +242,32 @@ def _event_destination(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     })]
 
 
+def _account_vdm(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """sesv2/account_vdm_attributes.go, resourceAccountVDMAttributesUpdate (Create is the same
+    function): one PutAccountVdmAttributes with VdmEnabled, and each of dashboard_attributes and
+    guardian_attributes when given (expandDashboardAttributes / expandGuardianAttributes drop an
+    empty value)."""
+    attributes: dict = {"VdmEnabled": inputs.get("vdmEnabled")}
+    dashboard = inputs.get("dashboardAttributes")
+    if dashboard is not None:
+        attributes["DashboardAttributes"] = {}
+        _set(attributes["DashboardAttributes"], "EngagementMetrics", dashboard.get("engagementMetrics"))
+    guardian = inputs.get("guardianAttributes")
+    if guardian is not None:
+        attributes["GuardianAttributes"] = {}
+        _set(attributes["GuardianAttributes"], "OptimizedSharedDelivery", guardian.get("optimizedSharedDelivery"))
+    return [("sesv2", "PutAccountVdmAttributes", {"VdmAttributes": attributes})]
+
+
+def _account_suppression(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """sesv2/account_suppression_attributes.go, accountSuppressionAttributesResource.Create:
+    fwflex.Expand of the model into PutAccountSuppressionAttributesInput; ``suppressed_reasons`` is
+    a required set, expanded (listOrSetOfString) into a non-nil slice, so an empty set is sent as
+    an empty list."""
+    return [("sesv2", "PutAccountSuppressionAttributes",
+             {"SuppressedReasons": list(dict.fromkeys(inputs.get("suppressedReasons") or []))})]
+
+
 # --- Route 53 ----------------------------------------------------------------------------------
 
 
@@ -396,6 +422,10 @@ MAPPINGS: dict[str, RequestMapping] = {
         _configuration_set, "sesv2/configuration_set.go resourceConfigurationSetCreate"),
     "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": RequestMapping(
         _event_destination, "sesv2/configuration_set_event_destination.go resourceConfigurationSetEventDestinationCreate"),
+    "aws:sesv2/accountVdmAttributes:AccountVdmAttributes": RequestMapping(
+        _account_vdm, "sesv2/account_vdm_attributes.go resourceAccountVDMAttributesUpdate"),
+    "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes": RequestMapping(
+        _account_suppression, "sesv2/account_suppression_attributes.go accountSuppressionAttributesResource.Create"),
     "aws:route53/record:Record": RequestMapping(_record, "route53/record.go resourceRecordCreate"),
     "aws:sns/topic:Topic": RequestMapping(_topic, "sns/topic.go resourceTopicCreate"),
     "aws:sns/topicPolicy:TopicPolicy": RequestMapping(_topic_policy, "sns/topic_policy.go resourceTopicPolicyUpsert"),
