@@ -18,9 +18,10 @@ MAY_IMPORT = {
     "engine": {"engine", "records", "nameserver_address"},
     "verification_jobs": {"config", "engine", "records"},
     "deploy": {"deploy", "config", "engine", "records", "verification_jobs", "nameserver_address"},
-    "cli": {"cli", "config", "engine", "records", "verification_jobs", "nameserver_address"},
+    "cli": {"cli", "config", "engine", "records", "verification_jobs", "nameserver_address", "permissions"},
+    "permissions": {"permissions", "config", "records"},
 }
-NO_PULUMI = {"records", "config", "nameserver_address", "engine", "verification_jobs", "cli"}
+NO_PULUMI = {"records", "config", "nameserver_address", "engine", "verification_jobs", "cli", "permissions"}
 
 
 def imports_of(path: Path) -> set[str]:

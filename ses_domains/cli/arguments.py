@@ -32,3 +32,13 @@ def nameserver(text: str) -> str:
         return str(parse_nameserver(text))
     except NameserverSpecError as error:
         raise argparse.ArgumentTypeError(f"{error}; write host, host:port, an IP address or [IPv6]:port") from None
+
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+def account_id(text: str) -> str:
+    """An AWS account id: 12 digits."""
+    if not _ACCOUNT_ID.match(text):
+        raise argparse.ArgumentTypeError(f"an AWS account id is 12 digits, got {text!r}")
+    return text

@@ -74,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up after this long, e.g. 90s, 20m, 1h30m (default: each domain's verify.timeout)",
     )
     wait.set_defaults(run=_lazy("ses_domains.cli.wait_command", "run_wait"))
+
+    iam_policy = commands.add_parser(
+        "iam-policy", parents=[common], help="print the least-privilege IAM policy for deploying the stack",
+        description="Print the IAM policy (JSON) that pulumi up, refresh and destroy of this stack need, and "
+        "nothing more. Zones given by id need no AWS call; zones given by name are looked up in Route 53.",
+    )
+    iam_policy.add_argument(
+        "--account-id", type=arguments.account_id, metavar="ID",
+        help="the stack's AWS account (default: asked of STS with the stack's credentials)",
+    )
+    iam_policy.set_defaults(run=_lazy("ses_domains.cli.iam_policy_command", "run_iam_policy"))
     return parser
 
 

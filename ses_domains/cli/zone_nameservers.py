@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
@@ -21,14 +21,30 @@ class _NoSuchZone(ZoneLookupError):
 def zone_nameservers(route53: Any, zone: ZoneRef) -> tuple[str, ...]:
     """The zone's delegation set: by id, or the one public hosted zone of that name; with ``zone``
     left out, the closest enclosing public hosted zone of the domain (as the program finds it)."""
+    answer = _asking_route53(zone, lambda: route53.get_hosted_zone(Id=_zone_id(route53, zone)))
+    nameservers = tuple(answer.get("DelegationSet", {}).get("NameServers", ()))
+    if not nameservers:
+        raise ZoneLookupError(f"Route 53 lists no nameservers for zone {zone} (a private zone?): give --nameserver")
+    return tuple(ns.rstrip(".").lower() for ns in nameservers)
+
+
+def zone_id(route53: Any, zone: ZoneRef) -> str:
+    """The id of the zone (``Z...``): as given, or found by name the way ``zone_nameservers`` finds it."""
+    return _asking_route53(zone, lambda: _zone_id(route53, zone)).rsplit("/", 1)[-1]
+
+
+def _zone_id(route53: Any, zone: ZoneRef) -> str:
+    if zone.zone_id:
+        return zone.zone_id
+    if zone.given:
+        return _public_zone_id(route53, zone.name or "")
+    return _closest_public_zone_id(route53, zone.name or "")
+
+
+def _asking_route53(zone: ZoneRef, ask: Callable[[], Any]) -> Any:
+    """``ask()``, its failures as ``ZoneLookupError`` saying what to do."""
     try:
-        if zone.zone_id:
-            zone_id = zone.zone_id
-        elif zone.given:
-            zone_id = _public_zone_id(route53, zone.name or "")
-        else:
-            zone_id = _closest_public_zone_id(route53, zone.name or "")
-        answer = route53.get_hosted_zone(Id=zone_id)
+        return ask()
     except NoCredentialsError:
         raise ZoneLookupError(
             f"no AWS credentials to ask Route 53 for the nameservers of {zone}: set aws:profile or AWS "
@@ -39,10 +55,6 @@ def zone_nameservers(route53: Any, zone: ZoneRef) -> tuple[str, ...]:
         raise ZoneLookupError(f"Route 53 refused to describe zone {zone}: {code} {error.response.get('Error', {}).get('Message', '')}".rstrip()) from None
     except BotoCoreError as error:
         raise ZoneLookupError(f"cannot reach Route 53 for zone {zone}: {error}") from None
-    nameservers = tuple(answer.get("DelegationSet", {}).get("NameServers", ()))
-    if not nameservers:
-        raise ZoneLookupError(f"Route 53 lists no nameservers for zone {zone} (a private zone?): give --nameserver")
-    return tuple(ns.rstrip(".").lower() for ns in nameservers)
 
 
 def _public_zone_id(route53: Any, name: str) -> str:
