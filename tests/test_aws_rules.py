@@ -17,10 +17,13 @@ import pytest
 
 from ses_domains.config import configuration_sets as set_keys
 from ses_domains.config.account import ACCOUNT_KEYS, ACCOUNT_VDM_KEYS
+from ses_domains.config.contact_lists import CONTACT_LIST_KEYS, TOPIC_KEYS
+from ses_domains.config.dedicated_ip_pools import DEDICATED_IP_POOL_KEYS
 from ses_domains.config.dkim import PREVIOUS_KEYS
 from ses_domains.config.dmarc import DMARC_KEYS
 from ses_domains.config.domains import DKIM_KEYS, DOMAIN_KEYS
 from ses_domains.config.global_endpoint import GLOBAL_ENDPOINT_KEYS
+from ses_domains.config.reputation_alarms import REPUTATION_ALARM_KEYS
 from ses_domains.config.stack import PROJECT_KEYS
 from ses_domains.config.verification import VERIFY_KEYS
 from ses_domains.records.model import DnsRecord
@@ -47,6 +50,7 @@ ALL_OPERATIONS = {
     "CreateTopic", "SetTopicAttributes", "CreateRole", "PutRolePolicy",
     "PutConfigurationSetTrackingOptions", "PutConfigurationSetSuppressionOptions", "CreateMultiRegionEndpoint",
     "PutAccountVdmAttributes", "PutAccountSuppressionAttributes",
+    "CreateContactList", "CreateDedicatedIpPool", "PutMetricAlarm",
 }
 STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events"
 
@@ -121,6 +125,10 @@ def test_the_every_option_stack_uses_every_key_the_config_knows():
     dimensions = [x for d in destinations if "cloudwatch" in d for x in d["cloudwatch"]["dimensions"]]
     assert used(dimensions) == set(set_keys.DIMENSION_KEYS)
     assert {x["source"] for x in dimensions} == {"MESSAGE_TAG", "EMAIL_HEADER", "LINK_TAG"}
+    assert used(config["ses-domains:contactLists"]) == set(CONTACT_LIST_KEYS)
+    assert used(t for c in config["ses-domains:contactLists"] for t in c["topics"]) == set(TOPIC_KEYS)
+    assert used(config["ses-domains:dedicatedIpPools"]) == set(DEDICATED_IP_POOL_KEYS)
+    assert set(config["ses-domains:reputationAlarms"]) == set(REPUTATION_ALARM_KEYS)
 
 
 # --- what the program accepts, AWS accepts -------------------------------------------------------

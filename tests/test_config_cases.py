@@ -9,6 +9,7 @@ import re
 import pytest
 import pulumi
 
+from ses_domains.config.stack import PROJECT_KEYS
 from tests.pulumi_program import RecordingMocks, run_program
 
 D = "ses-domains:domains"
@@ -41,8 +42,9 @@ def warnings(run) -> list[str]:
 
 def test_a_typo_of_domains_is_an_unknown_key_with_a_suggestion():
     message = run_failing({"ses-domains:domain": [{"domain": "example.com"}]})
-    assert ("ses-domains:domain: unknown key; did you mean 'domains'? (this program reads ses-domains:domains, "
-            "ses-domains:configurationSets, ses-domains:globalEndpoint, ses-domains:account)") in message
+    every_key = ", ".join(f"ses-domains:{key}" for key in PROJECT_KEYS)
+    assert every_key.startswith("ses-domains:domains, ses-domains:configurationSets, ses-domains:globalEndpoint, ")
+    assert f"ses-domains:domain: unknown key; did you mean 'domains'? (this program reads {every_key})" in message
     assert f"{D}: is required" in message
 
 

@@ -15,16 +15,21 @@ from ses_domains.config.configuration_sets import (
     ConfigurationSets,
     read_configuration_sets,
 )
+from ses_domains.config.contact_lists import ContactListSpec, read_contact_lists
+from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec, check_sending_pools, read_dedicated_ip_pools
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.domains import DomainSpec, read_domain
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import as_text
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.replicas import check_replicas
+from ses_domains.config.reputation_alarms import ReputationAlarmsSpec, check_reputation_alarms, read_reputation_alarms
 from ses_domains.config.regions import looks_like_region, ses_regions
 
 PROJECT = "ses-domains"
-PROJECT_KEYS = ("domains", "configurationSets", "globalEndpoint", "account")
+PROJECT_KEYS = (
+    "domains", "configurationSets", "globalEndpoint", "account", "contactLists", "dedicatedIpPools", "reputationAlarms",
+)
 """Every key of the ``ses-domains:`` namespace; any other is a typo and is reported."""
 
 
@@ -37,6 +42,9 @@ class StackSpec:
     configuration_sets: tuple[ConfigurationSetSpec, ...] = field(default=())
     global_endpoint: Optional[GlobalEndpointSpec] = None
     account: Optional[AccountSpec] = None
+    contact_lists: tuple[ContactListSpec, ...] = field(default=())
+    dedicated_ip_pools: tuple[DedicatedIpPoolSpec, ...] = field(default=())
+    reputation_alarms: Optional[ReputationAlarmsSpec] = None
 
 
 def read_stack_config(
@@ -83,6 +91,14 @@ def read_stack_config(
     )
     account = read_account(get_project_value("account"), f"{PROJECT}:account", problems, warnings, region)
     warnings.extend(vdm_off_warnings(account, read_sets.specs))
+    contact_lists = read_contact_lists(get_project_value("contactLists"), f"{PROJECT}:contactLists", problems)
+    dedicated_ip_pools = read_dedicated_ip_pools(
+        get_project_value("dedicatedIpPools"), f"{PROJECT}:dedicatedIpPools", problems
+    )
+    check_sending_pools(configuration_sets, dedicated_ip_pools, problems, warnings)
+    reputation_alarms = read_reputation_alarms(
+        get_project_value("reputationAlarms"), f"{PROJECT}:reputationAlarms", problems, warnings
+    )
     if region:
         for spec in domains:
             check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
@@ -90,6 +106,7 @@ def read_stack_config(
             check_served_domains(global_endpoint, domains, region, problems)
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
+        check_reputation_alarms(reputation_alarms, read_sets, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
@@ -103,6 +120,9 @@ def read_stack_config(
         configuration_sets=tuple(configuration_sets),
         global_endpoint=global_endpoint,
         account=account,
+        contact_lists=contact_lists,
+        dedicated_ip_pools=dedicated_ip_pools,
+        reputation_alarms=reputation_alarms,
     )
 
 

@@ -46,6 +46,8 @@ class ConfigurationSetArgs:
     """The tracking domain's CNAME and its zone; ``None``: the stack does not write it."""
     profile: Optional[str] = None
     """``aws:profile``, for the dynamic resources that call SES themselves (``set_options``)."""
+    sending_pool: Optional[aws.sesv2.DedicatedIpPool] = None
+    """The stack's pool that ``spec.sending_pool`` names; ``None``: an existing pool, or none."""
 
 IAM_ROLE_NAME_LIMIT = 64
 ROLE_NAME_HASH_LENGTH = 8
@@ -102,7 +104,7 @@ class ConfigurationSet(pulumi.ComponentResource):
             delivery_options=aws.sesv2.ConfigurationSetDeliveryOptionsArgs(
                 tls_policy=spec.tls_policy,
                 max_delivery_seconds=spec.max_delivery_seconds,
-                sending_pool_name=spec.sending_pool,
+                sending_pool_name=args.sending_pool.pool_name if args.sending_pool is not None else spec.sending_pool,
             ),
             reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(
                 reputation_metrics_enabled=spec.reputation_metrics,
@@ -269,9 +271,14 @@ def _vdm_options(spec: ConfigurationSetSpec) -> Optional[aws.sesv2.Configuration
     )
 
 
-def declare_configuration_sets(stack: StackSpec, zones: dict[str, HostedZone]) -> dict[str, ConfigurationSet]:
+def declare_configuration_sets(
+    stack: StackSpec,
+    zones: dict[str, HostedZone],
+    pools: Optional[Mapping[str, aws.sesv2.DedicatedIpPool]] = None,
+) -> dict[str, ConfigurationSet]:
     """One component per configuration set of the stack, keyed by name; the tracking CNAMEs as
-    ``tracking_records.plan_tracking_records`` decides (its warnings are shown here)."""
+    ``tracking_records.plan_tracking_records`` decides (its warnings are shown here). A set whose
+    ``sendingPool`` is one of ``pools`` (the stack's, by name) sends through that resource."""
     plan = plan_tracking_records(stack, zones)
     for warning in plan.warnings:
         pulumi.log.warn(warning)
@@ -279,7 +286,7 @@ def declare_configuration_sets(stack: StackSpec, zones: dict[str, HostedZone]) -
         spec.name: ConfigurationSet(
             spec.name,
             ConfigurationSetArgs(spec=spec, region=stack.region, tracking=plan.records.get(spec.name),
-                                 profile=stack.profile),
+                                 profile=stack.profile, sending_pool=(pools or {}).get(spec.sending_pool or "")),
         )
         for spec in stack.configuration_sets
     }

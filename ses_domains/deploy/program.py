@@ -17,7 +17,10 @@ from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
 from ses_domains.deploy.account_settings import declare_account_settings
 from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
+from ses_domains.deploy.contact_lists import declare_contact_lists
+from ses_domains.deploy.dedicated_ip_pools import declare_dedicated_ip_pools
 from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
+from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
 from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
 from ses_domains.deploy.verification import declare_verification
 from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
@@ -50,7 +53,8 @@ def main() -> None:
 
 def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) -> None:
     account = declare_account_settings(stack.account, stack.region)
-    configuration_sets = declare_configuration_sets(stack, zones)
+    pools = declare_dedicated_ip_pools(stack)
+    configuration_sets = declare_configuration_sets(stack, zones, pools)
     sending_domains = {
         spec.domain: SendingDomain(
             spec.domain,
@@ -90,6 +94,17 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
         },
     )
     pulumi.export("configurationSets", {name: component.summary for name, component in configuration_sets.items()})
+    contact_lists = declare_contact_lists(stack)
+    if contact_lists:
+        pulumi.export("contactLists", {name: resource.arn for name, resource in contact_lists.items()})
+    if pools:
+        pulumi.export("dedicatedIpPools", {name: resource.arn for name, resource in pools.items()})
+    alarms = declare_reputation_alarms(
+        stack.reputation_alarms,
+        {name: component.configuration_set_name for name, component in configuration_sets.items()},
+    )
+    if alarms is not None:
+        pulumi.export("reputationAlarms", alarms.alarm_arns)
 
 
 def config_getter(namespace: str) -> Callable[[str], Any]:

@@ -266,6 +266,71 @@ def _account_suppression(inputs: dict, _: Context) -> list[tuple[str, str, dict]
     an empty list."""
     return [("sesv2", "PutAccountSuppressionAttributes",
              {"SuppressedReasons": list(dict.fromkeys(inputs.get("suppressedReasons") or []))})]
+def _contact_list(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """sesv2/contact_list.go, resourceContactListCreate + expandTopics/expandTopic: CreateContactList
+    with the name, Description when set, Topics when the ``topic`` set is not empty, each topic's
+    fields sent only when not empty (``topic`` is a TypeSet: duplicates collapse)."""
+    params: dict = {"ContactListName": inputs.get("contactListName")}
+    _set(params, "Description", inputs.get("description"))
+    topics = []
+    for topic in inputs.get("topics") or []:
+        entry: dict = {}
+        _set(entry, "DefaultSubscriptionStatus", topic.get("defaultSubscriptionStatus"))
+        _set(entry, "Description", topic.get("description"))
+        _set(entry, "DisplayName", topic.get("displayName"))
+        _set(entry, "TopicName", topic.get("topicName"))
+        if entry not in topics:
+            topics.append(entry)
+    if topics:
+        params["Topics"] = topics
+    return [("sesv2", "CreateContactList", params)]
+
+
+def _dedicated_ip_pool(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """sesv2/dedicated_ip_pool.go, resourceDedicatedIPPoolCreate: CreateDedicatedIpPool with the
+    name and ScalingMode when set (``scaling_mode`` is Optional+Computed: unset, SES picks STANDARD)."""
+    params: dict = {"PoolName": inputs.get("poolName")}
+    _set(params, "ScalingMode", inputs.get("scalingMode"))
+    return [("sesv2", "CreateDedicatedIpPool", params)]
+
+
+# --- CloudWatch --------------------------------------------------------------------------------
+
+
+def _metric_alarm(inputs: dict, _: Context, name: str = "") -> list[tuple[str, str, dict]]:
+    """cloudwatch/metric_alarm.go, resourceMetricAlarmCreate -> expandPutMetricAlarmInput: one
+    PutMetricAlarm (after a DescribeAlarms that refuses an existing name). Always sent: AlarmName,
+    ComparisonOperator, EvaluationPeriods, TreatMissingData (schema default ``missing``),
+    ActionsEnabled (default true) and, without ``threshold_metric_id``, Threshold; the rest when set
+    (action sets and dimensions when not empty; dimensions as Name/Value pairs)."""
+    params: dict = {
+        "AlarmName": inputs.get("name") or autoname(name),
+        "ComparisonOperator": inputs.get("comparisonOperator"),
+        "EvaluationPeriods": _int(inputs.get("evaluationPeriods")),
+        "TreatMissingData": inputs.get("treatMissingData") or "missing",
+        "ActionsEnabled": bool(inputs.get("actionsEnabled", True)),
+    }
+    for input_key, api_key in (("alarmActions", "AlarmActions"), ("okActions", "OKActions"),
+                               ("insufficientDataActions", "InsufficientDataActions")):
+        if inputs.get(input_key):
+            params[api_key] = list(dict.fromkeys(inputs[input_key]))
+    _set(params, "AlarmDescription", inputs.get("alarmDescription"))
+    if inputs.get("datapointsToAlarm"):
+        params["DatapointsToAlarm"] = _int(inputs["datapointsToAlarm"])
+    if inputs.get("dimensions"):
+        params["Dimensions"] = [{"Name": key, "Value": value} for key, value in inputs["dimensions"].items()]
+    _set(params, "ExtendedStatistic", inputs.get("extendedStatistic"))
+    _set(params, "MetricName", inputs.get("metricName"))
+    _set(params, "Namespace", inputs.get("namespace"))
+    if inputs.get("period"):
+        params["Period"] = _int(inputs["period"])
+    _set(params, "Statistic", inputs.get("statistic"))
+    if inputs.get("thresholdMetricId"):
+        params["ThresholdMetricId"] = inputs["thresholdMetricId"]
+    else:
+        params["Threshold"] = float(inputs.get("threshold") or 0.0)
+    _set(params, "Unit", inputs.get("unit"))
+    return [("cloudwatch", "PutMetricAlarm", params)]
 
 
 # --- Route 53 ----------------------------------------------------------------------------------
@@ -426,6 +491,11 @@ MAPPINGS: dict[str, RequestMapping] = {
         _account_vdm, "sesv2/account_vdm_attributes.go resourceAccountVDMAttributesUpdate"),
     "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes": RequestMapping(
         _account_suppression, "sesv2/account_suppression_attributes.go accountSuppressionAttributesResource.Create"),
+    "aws:sesv2/contactList:ContactList": RequestMapping(_contact_list, "sesv2/contact_list.go resourceContactListCreate"),
+    "aws:sesv2/dedicatedIpPool:DedicatedIpPool": RequestMapping(
+        _dedicated_ip_pool, "sesv2/dedicated_ip_pool.go resourceDedicatedIPPoolCreate"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": RequestMapping(
+        _metric_alarm, "cloudwatch/metric_alarm.go resourceMetricAlarmCreate", autonamed="AlarmName"),
     "aws:route53/record:Record": RequestMapping(_record, "route53/record.go resourceRecordCreate"),
     "aws:sns/topic:Topic": RequestMapping(_topic, "sns/topic.go resourceTopicCreate"),
     "aws:sns/topicPolicy:TopicPolicy": RequestMapping(_topic_policy, "sns/topic_policy.go resourceTopicPolicyUpsert"),

@@ -270,6 +270,57 @@ def _ses_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
             yield f"{path}.DimensionName", "SESv2 dimension names are letters, digits, _ - (and :), at most 256", name
         if isinstance(default, str) and not _DIMENSION_VALUE.fullmatch(default):
             yield f"{path}.DefaultDimensionValue", "SESv2 default dimension values are letters, digits, _ - @ ., at most 256", default
+    yield from _ses_list_and_pool_rules(request)
+
+
+_POOL_NAME = re.compile(r"[a-z0-9_-]{1,64}")
+CONTACT_LIST_TOPIC_LIMIT = 20
+
+
+def _ses_list_and_pool_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
+    """- Dedicated IP pool names (``PoolName``, and a configuration set's ``SendingPoolName``):
+      lower-case letters, digits, ``_`` and ``-``, at most 64 (AWS::SES::DedicatedIpPool PoolName
+      pattern ``^[a-z0-9_-]{0,64}$``; the SESv2 model has none).
+    - A contact list holds at most 20 topics, each name once (SES Developer Guide, "Using list
+      management": "A list can have a maximum of 20 topics")."""
+    params = request.params
+    for path, value in (("PoolName", params.get("PoolName")),
+                        ("DeliveryOptions.SendingPoolName", (params.get("DeliveryOptions") or {}).get("SendingPoolName"))):
+        if isinstance(value, str) and not _POOL_NAME.fullmatch(value):
+            yield path, "dedicated IP pool names are lower-case letters, digits, _ and -, 1 to 64 characters", value
+    if request.operation == "CreateContactList":
+        topics = params.get("Topics") or []
+        if len(topics) > CONTACT_LIST_TOPIC_LIMIT:
+            yield "Topics", f"a contact list holds at most {CONTACT_LIST_TOPIC_LIMIT} topics", len(topics)
+        names = [topic.get("TopicName") for topic in topics]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                yield f"Topics[{index}].TopicName", "each topic name once in a contact list", name
+
+
+_ALARM_PERIOD_SECONDS = (10, 20, 30)
+_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
+
+
+def _cloudwatch_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
+    """CloudWatch API reference, PutMetricAlarm (the model's text; it carries no pattern or enum
+    for these): AlarmName "can't contain ASCII control characters"; Period "Valid values are 10,
+    20, 30, and any multiple of 60"; TreatMissingData "breaching | notBreaching | ignore |
+    missing". The provider requires exactly one of Statistic and ExtendedStatistic for a metric
+    (metric_alarm.go CustomizeDiff)."""
+    if request.operation != "PutMetricAlarm":
+        return
+    params = request.params
+    name = params.get("AlarmName")
+    if isinstance(name, str) and any(ord(c) < 32 or ord(c) == 127 for c in name):
+        yield "AlarmName", "an alarm name has no ASCII control characters", name
+    period = params.get("Period")
+    if isinstance(period, int) and not (period in _ALARM_PERIOD_SECONDS or (period > 0 and period % 60 == 0)):
+        yield "Period", "10, 20, 30 or a multiple of 60 seconds", period
+    if params.get("TreatMissingData") not in _MISSING_DATA:
+        yield "TreatMissingData", f"one of {', '.join(_MISSING_DATA)}", params.get("TreatMissingData")
+    if params.get("MetricName") and ("Statistic" in params) == ("ExtendedStatistic" in params):
+        yield "Statistic", "the provider requires exactly one of statistic and extended_statistic", None
 
 
 _TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}(\.fifo)?")
@@ -316,7 +367,8 @@ def _is_base64(text: str) -> bool:
     return True
 
 
-EXTRA_RULES: dict[str, Rule] = {"route53": _route53_rules, "sesv2": _ses_rules, "sns": _sns_rules, "iam": _iam_rules}
+EXTRA_RULES: dict[str, Rule] = {"route53": _route53_rules, "sesv2": _ses_rules, "sns": _sns_rules, "iam": _iam_rules,
+                                "cloudwatch": _cloudwatch_rules}
 
 
 def _generated(value: str) -> str:
