@@ -305,6 +305,8 @@ def check_test_data(placeholders: Iterable[Placeholder], data: Any) -> list[Data
             if placeholder.helper is None:
                 whole.add(placeholder.path)
             continue
+        if missing_at[1]:
+            reached.add(missing_at[1])  # the keys on the way exist: not unused, only short
         problems.append(DataProblem(_missing(placeholder, missing_at), placeholder=placeholder))
     problems.extend(
         DataProblem(f"testData.{key} is read by no placeholder of the subject, text or html", data_key=key)
