@@ -53,9 +53,9 @@ def test_a_rename_is_a_new_resource_and_a_replacement_deletes_first(monkeypatch)
     options = {}
     real = module.aws.ses.Template
 
-    def recording(name, **kwargs):
-        options[name] = kwargs["opts"]
-        return real(name, **kwargs)
+    def recording(resource_name, **kwargs):
+        options[resource_name] = kwargs["opts"]
+        return real(resource_name, **kwargs)
 
     monkeypatch.setattr(module.aws.ses, "Template", recording)
     first = run_program(stack({"name": "welcome", "subject": "s", "text": "t"}))
