@@ -109,14 +109,15 @@ def read_email_identities(
         if spec is None:
             continue
         where = _address_key(item, spec.key)
-        if spec.address in first:
-            problems.add(where, f"{spec.address} is already declared at {first[spec.address]}")
+        # Compared without case: SES matches addresses so, and each is one resource name.
+        if spec.address.lower() in first:
+            problems.add(where, f"{spec.address} is already declared at {first[spec.address.lower()]}")
             continue
-        first[spec.address] = spec.key
+        first[spec.address.lower()] = spec.key
         specs.append(spec)
     for spec in specs:
         _check_configuration_set(spec, configuration_sets, problems)
-        _warn_when_the_domain_is_verified(spec, tuple(domains), item_key=spec.key, warnings=warnings)
+        _warn_when_the_domain_is_verified(spec, tuple(domains), warnings)
     return tuple(specs)
 
 
@@ -172,13 +173,13 @@ def _check_configuration_set(spec: EmailIdentitySpec, sets: ConfigurationSets, p
 
 
 def _warn_when_the_domain_is_verified(
-    spec: EmailIdentitySpec, domains: tuple[DomainSpec, ...], *, item_key: str, warnings: list[str]
+    spec: EmailIdentitySpec, domains: tuple[DomainSpec, ...], warnings: list[str]
 ) -> None:
     parent = next((d for d in domains if is_within(spec.domain, d.domain)), None)
     if parent is None:
         return
     warnings.append(
-        f"{item_key}: {spec.address} is in {parent.domain}, which this stack verifies ({parent.key}): once it "
+        f"{spec.key}: {spec.address} is in {parent.domain}, which this stack verifies ({parent.key}): once it "
         "is verified SES lets it send from, and in the sandbox deliver to, every address in it; this address "
         "identity is needed only until then (SES still mails its owner a verification link)"
     )
