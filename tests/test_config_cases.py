@@ -41,8 +41,11 @@ def warnings(run) -> list[str]:
 
 def test_a_typo_of_domains_is_an_unknown_key_with_a_suggestion():
     message = run_failing({"ses-domains:domain": [{"domain": "example.com"}]})
-    assert ("ses-domains:domain: unknown key; did you mean 'domains'? (this program reads ses-domains:domains, "
-            "ses-domains:configurationSets, ses-domains:globalEndpoint)") in message
+    from ses_domains.config.stack import PROJECT_KEYS
+
+    assert PROJECT_KEYS[0] == "domains"
+    assert ("ses-domains:domain: unknown key; did you mean 'domains'? (this program reads "
+            + ", ".join(f"ses-domains:{key}" for key in PROJECT_KEYS) + ")") in message
     assert f"{D}: is required" in message
 
 
