@@ -24,7 +24,9 @@ from ses_domains.config.dmarc import DMARC_KEYS
 from ses_domains.config.domains import DKIM_KEYS, DOMAIN_KEYS
 from ses_domains.config.global_endpoint import GLOBAL_ENDPOINT_KEYS
 from ses_domains.config.reputation_alarms import REPUTATION_ALARM_KEYS
+from ses_domains.config.email_identities import EMAIL_IDENTITY_KEYS
 from ses_domains.config.stack import PROJECT_KEYS
+from ses_domains.config.templates import TEMPLATE_KEYS
 from ses_domains.config.verification import VERIFY_KEYS
 from ses_domains.records.model import DnsRecord
 from tests.aws_rules import check_resources, check_stack, load_stack_file, requests_for
@@ -51,6 +53,7 @@ ALL_OPERATIONS = {
     "PutConfigurationSetTrackingOptions", "PutConfigurationSetSuppressionOptions", "CreateMultiRegionEndpoint",
     "PutAccountVdmAttributes", "PutAccountSuppressionAttributes",
     "CreateContactList", "CreateDedicatedIpPool", "PutMetricAlarm",
+    "CreateTemplate",
 }
 STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events"
 
@@ -74,9 +77,9 @@ def test_the_every_option_stack_makes_every_kind_of_request():
     report = check_stack(load_stack_file(EVERY_OPTION))
 
     assert {r.operation for r in report.requests} == ALL_OPERATIONS
-    # One identity per domain and region (3 domains in eu-west-1, 4 replicas), one record per record
-    # set: nothing was dropped on the way.
-    assert sum(r.operation == "CreateEmailIdentity" for r in report.requests) == 7
+    # One identity per domain and region (3 domains in eu-west-1, 4 replicas) and per email address
+    # (2), one record per record set: nothing was dropped on the way.
+    assert sum(r.operation == "CreateEmailIdentity" for r in report.requests) == 7 + 2
     assert [r.params for r in report.requests if r.operation == "CreateMultiRegionEndpoint"] == [
         {"EndpointName": "every-option-global", "Details": {"RoutesDetails": [{"Region": "us-east-1"}]}}
     ]
@@ -87,7 +90,7 @@ def test_the_every_option_stack_gives_ses_byodkim_keys_the_provider_accepts():
     report = check_stack(load_stack_file(EVERY_OPTION))
 
     signing = [(r.params["EmailIdentity"], r.params["DkimSigningAttributes"])
-               for r in report.requests if r.operation == "CreateEmailIdentity"]
+               for r in report.requests if r.operation == "CreateEmailIdentity" and "@" not in r.params["EmailIdentity"]]
     # Each domain's replicas get the same DKIM settings as its identity in the stack's region.
     assert [s for d, s in signing if d == "example.com"] == [{"NextSigningKeyLength": "RSA_1024_BIT"}] * 2
     for domain, count in (("news.example.org", 3), ("example.net", 2)):
@@ -129,6 +132,10 @@ def test_the_every_option_stack_uses_every_key_the_config_knows():
     assert used(t for c in config["ses-domains:contactLists"] for t in c["topics"]) == set(TOPIC_KEYS)
     assert used(config["ses-domains:dedicatedIpPools"]) == set(DEDICATED_IP_POOL_KEYS)
     assert set(config["ses-domains:reputationAlarms"]) == set(REPUTATION_ALARM_KEYS)
+    addresses = config["ses-domains:emailIdentities"]
+    assert used(a for a in addresses if isinstance(a, dict)) == set(EMAIL_IDENTITY_KEYS)
+    assert any(isinstance(a, str) for a in addresses), "the short form (a bare address) too"
+    assert used(config["ses-domains:templates"]) == set(TEMPLATE_KEYS)
 
 
 # --- what the program accepts, AWS accepts -------------------------------------------------------

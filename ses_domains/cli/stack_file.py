@@ -52,7 +52,7 @@ def load_stack(directory: Path, stack: str) -> LoadedStack:
         return lambda key: values.get(f"{namespace}:{key}")
 
     try:
-        spec = read_stack_config(namespaced(project), namespaced("aws"))
+        spec = read_stack_config(namespaced(project), namespaced("aws"), project_dir=directory)
     except ConfigError as error:
         message = f"{path.name}: {error}"
         involved = [key for key in encrypted if any(_same_value(problem.key, key, project) for problem in error.problems)]

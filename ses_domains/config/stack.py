@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
@@ -19,16 +20,19 @@ from ses_domains.config.contact_lists import ContactListSpec, read_contact_lists
 from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec, check_sending_pools, read_dedicated_ip_pools
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.domains import DomainSpec, read_domain
+from ses_domains.config.email_identities import EmailIdentitySpec, read_email_identities
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import as_text
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.replicas import check_replicas
 from ses_domains.config.reputation_alarms import ReputationAlarmsSpec, check_reputation_alarms, read_reputation_alarms
 from ses_domains.config.regions import looks_like_region, ses_regions
+from ses_domains.config.templates import TemplateSpec, read_templates
 
 PROJECT = "ses-domains"
 PROJECT_KEYS = (
-    "domains", "configurationSets", "globalEndpoint", "account", "contactLists", "dedicatedIpPools", "reputationAlarms",
+    "domains", "configurationSets", "globalEndpoint", "emailIdentities", "templates", "contactLists",
+    "dedicatedIpPools", "reputationAlarms", "account",
 )
 """Every key of the ``ses-domains:`` namespace; any other is a typo and is reported."""
 
@@ -45,12 +49,16 @@ class StackSpec:
     contact_lists: tuple[ContactListSpec, ...] = field(default=())
     dedicated_ip_pools: tuple[DedicatedIpPoolSpec, ...] = field(default=())
     reputation_alarms: Optional[ReputationAlarmsSpec] = None
+    email_identities: tuple[EmailIdentitySpec, ...] = field(default=())
+    templates: tuple[TemplateSpec, ...] = field(default=())
 
 
 def read_stack_config(
     get_project_value: Callable[[str], Any],
     get_aws_value: Callable[[str], Any],
     project_keys: Optional[Iterable[str]] = None,
+    *,
+    project_dir: Optional[Path] = None,
 ) -> StackSpec:
     """Read and check the stack config; raise ``ConfigError`` listing every problem found.
 
@@ -59,6 +67,8 @@ def read_stack_config(
     ``aws:`` values as the plain strings the AWS provider reads), the command from
     ``Pulumi.<stack>.yaml``. ``project_keys`` are the keys set in the ``ses-domains:`` namespace
     (without it): any key this program does not read is reported, with the closest known key.
+    ``project_dir`` is where files named by the config (a template's ``htmlFile``) are read from:
+    the Pulumi project directory (default: the current directory, where the program runs).
     """
     problems = Problems()
     warnings: list[str] = []
@@ -68,7 +78,9 @@ def read_stack_config(
     raw_domains = get_project_value("domains")
     domains_key = f"{PROJECT}:domains"
     domains: list[DomainSpec] = []
-    if raw_domains is None:
+    if raw_domains is None and get_project_value("emailIdentities"):
+        pass  # A single-sender stack: addresses only.
+    elif raw_domains is None:
         problems.add(domains_key, "is required: a list of domains, each at least {domain: example.com}")
     elif not isinstance(raw_domains, list) or not raw_domains:
         problems.add(domains_key, "must be a non-empty list of domains, each at least {domain: example.com}")
@@ -86,6 +98,12 @@ def read_stack_config(
     _check_created_topics(configuration_sets, problems)
     _check_mail_from_names(domains, problems)
     _check_shared_tracking_domains(configuration_sets, problems)
+    email_identities = read_email_identities(
+        get_project_value("emailIdentities"), f"{PROJECT}:emailIdentities", problems, warnings, domains, read_sets
+    )
+    templates = read_templates(
+        get_project_value("templates"), f"{PROJECT}:templates", problems, Path(project_dir or Path.cwd())
+    )
     global_endpoint = read_global_endpoint(
         get_project_value("globalEndpoint"), f"{PROJECT}:globalEndpoint", problems
     )
@@ -123,6 +141,8 @@ def read_stack_config(
         contact_lists=contact_lists,
         dedicated_ip_pools=dedicated_ip_pools,
         reputation_alarms=reputation_alarms,
+        email_identities=email_identities,
+        templates=templates,
     )
 
 

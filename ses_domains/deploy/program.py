@@ -19,9 +19,11 @@ from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
 from ses_domains.deploy.contact_lists import declare_contact_lists
 from ses_domains.deploy.dedicated_ip_pools import declare_dedicated_ip_pools
+from ses_domains.deploy.email_identity import declare_email_addresses, email_addresses_summary
 from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
 from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
 from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
+from ses_domains.deploy.templates import declare_templates, templates_summary
 from ses_domains.deploy.verification import declare_verification
 from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
 from ses_domains.deploy.zones import lookup_zones
@@ -69,19 +71,22 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
         )
         for spec in stack.domains
     }
+    email_addresses = declare_email_addresses(stack, configuration_sets)
+    templates = declare_templates(stack.templates)
     verification = declare_verification(
         [sending_domains[spec.domain] for spec in stack.domains if spec.verify.enabled],
         stack.region,
         stack.profile,
+        addresses=list(email_addresses.values()),
     )
     declare_tracking_options(stack, configuration_sets, sending_domains, verification)
     endpoint = declare_global_endpoint(stack.global_endpoint, sending_domains.values())
     if endpoint is not None:
         pulumi.export("globalEndpoint", endpoint_summary(stack.global_endpoint, endpoint))
     if verification is not None:
-        pulumi.export("verification", verification.results)
-    if account is not None:
-        pulumi.export("account", account.summary)
+        pulumi.export("verification", verification.results if verification.address_results is None else
+                      pulumi.Output.all(verification.results, verification.address_results).apply(
+                          lambda both: {**(both[0] or {}), **(both[1] or {})}))
     pulumi.export(
         "domains",
         {
@@ -105,6 +110,10 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
     )
     if alarms is not None:
         pulumi.export("reputationAlarms", alarms.alarm_arns)
+    if email_addresses:
+        pulumi.export("emailIdentities", email_addresses_summary(email_addresses))
+    if templates:
+        pulumi.export("templates", templates_summary(templates))
 
 
 def config_getter(namespace: str) -> Callable[[str], Any]:

@@ -18,14 +18,18 @@ Mind the pitfalls of dynamic providers:
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 import pulumi
 import pulumi.dynamic
 
+from ses_domains.deploy import address_verification as addresses_step
 from ses_domains.deploy.sending_domain import SendingDomain
 from ses_domains.deploy.verification_state import domains_to_verify
 from ses_domains.engine.job import identity_key
+
+if TYPE_CHECKING:
+    from ses_domains.deploy.email_identity import EmailAddress
 
 
 class VerificationProvider(pulumi.dynamic.ResourceProvider):
@@ -37,7 +41,8 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
 
     def diff(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.DiffResult:
         return pulumi.dynamic.DiffResult(
-            changes=bool(domains_to_verify(olds, news)) or set(olds.get("domains") or {}) != set(news.get("domains") or {}),
+            changes=bool(domains_to_verify(olds, news)) or set(olds.get("domains") or {}) != set(news.get("domains") or {})
+            or addresses_step.addresses_changed(olds, news),
             replaces=[],
             stables=[],
             delete_before_replace=False,
@@ -46,8 +51,15 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
     def create(self, props: dict) -> pulumi.dynamic.CreateResult:
         from ses_domains.deploy import provider_ops
 
-        results = provider_ops.verify(props, sorted(props["domains"]), {})
-        return pulumi.dynamic.CreateResult(id_="ses-domains-verification", outs={**props, "results": results})
+        addresses = sorted(addresses_step.address_jobs_of(props))
+        results, address_results = addresses_step.alongside(
+            lambda: provider_ops.verify(props, sorted(props["domains"]), {}), props, addresses, {},
+            provider_ops.VerificationFailed,
+        )
+        outs = {**props, "results": results}
+        if addresses:
+            outs[addresses_step.RESULTS] = address_results
+        return pulumi.dynamic.CreateResult(id_="ses-domains-verification", outs=outs)
 
     def update(self, _id: str, olds: dict, news: dict) -> pulumi.dynamic.UpdateResult:
         from ses_domains.deploy import provider_ops
@@ -55,14 +67,28 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
         again = domains_to_verify(olds, news)
         old_results = olds.get("results") or {}
         kept = {d: old_results[d] for d in news["domains"] if d not in again and d in old_results}
-        return pulumi.dynamic.UpdateResult(outs={**news, "results": provider_ops.verify(news, again, kept)})
+        addresses = addresses_step.addresses_to_read(olds, news)
+        old_address_results = olds.get(addresses_step.RESULTS) or {}
+        kept_addresses = {a: old_address_results[a] for a in addresses_step.address_jobs_of(news)
+                          if a not in addresses and a in old_address_results}
+        results, address_results = addresses_step.alongside(
+            lambda: provider_ops.verify(news, again, kept), news, addresses, kept_addresses,
+            provider_ops.VerificationFailed,
+        )
+        outs = {**news, "results": results}
+        if addresses_step.address_jobs_of(news):
+            outs[addresses_step.RESULTS] = address_results
+        return pulumi.dynamic.UpdateResult(outs=outs)
 
     def read(self, id_: str, props: dict) -> pulumi.dynamic.ReadResult:
         """``pulumi refresh`` / ``preview --refresh``: a domain that regressed shows as not
         verified, and the next ``pulumi up`` verifies it again (see ``provider_ops.refresh``)."""
         from ses_domains.deploy import provider_ops
 
-        return pulumi.dynamic.ReadResult(id_, {**props, "results": provider_ops.refresh(props)})
+        outs = {**props, "results": provider_ops.refresh(props)}
+        if addresses_step.address_jobs_of(props):
+            outs[addresses_step.RESULTS] = addresses_step.refresh_addresses(props)
+        return pulumi.dynamic.ReadResult(id_, outs)
 
     def delete(self, _id: str, _props: dict) -> None:
         """Nothing to undo: verification only looked."""
@@ -71,7 +97,8 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
 class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Verification"):
     """Waits, during ``pulumi up``, until every listed domain's records are on every authoritative
     nameserver and SES reports it verified for sending. Output ``results``: per domain,
-    ``verified``, ``verifiedAt``, the DNS and SES durations and SES's statuses."""
+    ``verified``, ``verifiedAt``, the DNS and SES durations and SES's statuses. With email
+    addresses, ``addressResults``: per address, ``verified``, ``state`` and the ``message`` shown."""
 
     results: pulumi.Output[dict]
 
@@ -82,29 +109,36 @@ class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Ver
         region: str,
         profile: Optional[str],
         opts: Optional[pulumi.ResourceOptions] = None,
+        addresses: Optional[dict] = None,
     ):
-        super().__init__(
-            VerificationProvider(),
-            name,
-            {"domains": domains, "aws": {"region": region, "profile": profile}, "results": None},
-            opts,
-        )
+        props = {"domains": domains, "aws": {"region": region, "profile": profile}, "results": None}
+        if addresses:
+            props.update({addresses_step.ADDRESSES: addresses, addresses_step.RESULTS: None})
+        super().__init__(VerificationProvider(), name, props, opts)
+
+    @property
+    def address_results(self) -> Optional[pulumi.Output[dict]]:
+        """Per email address: ``verified``, ``state`` and ``message``; ``None`` without addresses."""
+        return self.__dict__.get(addresses_step.RESULTS)
 
 
 def declare_verification(
-    domains: Sequence[SendingDomain], region: str, profile: Optional[str]
+    domains: Sequence[SendingDomain], region: str, profile: Optional[str],
+    addresses: Sequence["EmailAddress"] = (),
 ) -> Optional[StackVerification]:
     """The stack's verification step for these domains (those whose ``verify.enabled`` is on),
     after every record and MAIL FROM setting of theirs exists; ``None`` when there are none.
 
     One job per identity: the stack region's under the domain's name (as stacks have stored it
-    from the start), each replica region's under ``<domain> (<region>)``, read from SES there."""
-    if not domains:
+    from the start), each replica region's under ``<domain> (<region>)``, read from SES there.
+    Email ``addresses`` are read from SES once they exist (see ``address_verification``)."""
+    if not domains and not addresses:
         return None
-    pulumi.log.info(
-        f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(c.domain for c in domains)} "
-        "(progress lines start with 'ses-domains verify:')"
-    )
+    if domains:
+        pulumi.log.info(
+            f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(c.domain for c in domains)} "
+            "(progress lines start with 'ses-domains verify:')"
+        )
     jobs = {component.domain: component.verification_job.apply(lambda job: job.to_props()) for component in domains}
     published = [resource for component in domains for resource in component.published]
     for component in domains:
@@ -113,10 +147,12 @@ def declare_verification(
                 lambda job: job.to_props()
             )
             published.extend(replica.published)
+    published.extend(address.identity for address in addresses)
     return StackVerification(
         "verification",
         domains=jobs,
         region=region,
         profile=profile,
         opts=pulumi.ResourceOptions(depends_on=published),
+        addresses={address.address: address.job.to_props() for address in addresses},
     )

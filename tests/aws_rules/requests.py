@@ -462,6 +462,16 @@ def _suppression_off(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
              {"ConfigurationSetName": inputs.get("configurationSetName"), "SuppressedReasons": []})]
 
 
+def _template(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """ses/template.go, resourceTemplateCreate: one SES (v1) CreateTemplate; each of html, subject
+    and text is sent only when set and not empty (d.GetOk)."""
+    template: dict = {"TemplateName": inputs.get("name")}
+    _set(template, "SubjectPart", inputs.get("subject"))
+    _set(template, "TextPart", inputs.get("text"))
+    _set(template, "HtmlPart", inputs.get("html"))
+    return [("ses", "CreateTemplate", {"Template": template})]
+
+
 Build = Callable[..., list[tuple[str, str, dict]]]
 
 
@@ -496,6 +506,7 @@ MAPPINGS: dict[str, RequestMapping] = {
         _dedicated_ip_pool, "sesv2/dedicated_ip_pool.go resourceDedicatedIPPoolCreate"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": RequestMapping(
         _metric_alarm, "cloudwatch/metric_alarm.go resourceMetricAlarmCreate", autonamed="AlarmName"),
+    "aws:ses/template:Template": RequestMapping(_template, "ses/template.go resourceTemplateCreate"),
     "aws:route53/record:Record": RequestMapping(_record, "route53/record.go resourceRecordCreate"),
     "aws:sns/topic:Topic": RequestMapping(_topic, "sns/topic.go resourceTopicCreate"),
     "aws:sns/topicPolicy:TopicPolicy": RequestMapping(_topic_policy, "sns/topic_policy.go resourceTopicPolicyUpsert"),

@@ -367,8 +367,26 @@ def _is_base64(text: str) -> bool:
     return True
 
 
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _ses_v1_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
+    """SES API reference, Template.TemplateName: "up to 64 alphanumeric characters, including
+    letters, numbers, hyphens (-) and underscores (_) only"; a template is at most 500 KB with both
+    bodies (the provider's ses/template.go: html and text StringLenBetween(0, 512000))."""
+    template = request.params.get("Template") or {}
+    name = template.get("TemplateName")
+    if isinstance(name, str) and not _TEMPLATE_NAME.fullmatch(name):
+        yield "Template.TemplateName", "SES template names are letters, digits, _ and -, 1 to 64 characters", name
+    for key in ("TextPart", "HtmlPart"):
+        if len(template.get(key) or "") > 512000:
+            yield f"Template.{key}", "at most 512,000 characters (StringLenBetween)", None
+    if not template.get("SubjectPart") and request.operation == "CreateTemplate":
+        yield "Template.SubjectPart", "SES sends no templated message without a subject", None
+
+
 EXTRA_RULES: dict[str, Rule] = {"route53": _route53_rules, "sesv2": _ses_rules, "sns": _sns_rules, "iam": _iam_rules,
-                                "cloudwatch": _cloudwatch_rules}
+                                "ses": _ses_v1_rules, "cloudwatch": _cloudwatch_rules}
 
 
 def _generated(value: str) -> str:
