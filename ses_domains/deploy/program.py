@@ -87,6 +87,8 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
         pulumi.export("verification", verification.results if verification.address_results is None else
                       pulumi.Output.all(verification.results, verification.address_results).apply(
                           lambda both: {**(both[0] or {}), **(both[1] or {})}))
+    if account is not None:
+        pulumi.export("account", account.summary)
     pulumi.export(
         "domains",
         {
