@@ -140,12 +140,12 @@ def test_parliament_finds_nothing_wrong_with_the_policy(stack):
     unexplained = []
     for finding in findings:
         if finding.issue == "RESOURCE_MISMATCH" and all(
-            _sesv2_resource_types(detail["action"].split(":")[1])[0] in ("identity*", "configuration-set*")
+            _sesv2_resource_types(detail["action"].split(":")[1])[0] in ("identity*", "configuration-set*", "dedicated-ip-pool*", "contact-list*")
             for detail in finding.detail
         ):
             # parliament reads the three services of the ses prefix as one (Pinpoint Email and SES v1
-            # list CreateEmailIdentity and CreateConfigurationSet without a resource type); SESv2, the
-            # API the provider calls, authorizes them on the identity and configuration-set ARN.
+            # list CreateEmailIdentity, CreateConfigurationSet and CreateDedicatedIpPool without a resource type); SESv2, the
+            # API the provider calls, authorizes them on the identity, configuration-set or pool ARN.
             continue
         unexplained.append((finding.issue, finding.detail))
     assert unexplained == []
@@ -349,6 +349,9 @@ def test_every_record_change_the_program_makes_passes_the_conditions(every_optio
     assert not allows(document, "route53:ChangeResourceRecordSets", arn, {NAMES_KEY: ["www.example.com"], TYPES_KEY: ["CNAME"]})
 
 
+IAM_PREFIX_OF_SERVICE = {"cloudwatch": "cloudwatch"}
+
+
 def test_every_create_request_is_an_action_of_its_row(every_option_run):
     """The create requests tests/aws_rules maps each resource to, as IAM actions (botocore's
     signing name + operation), are in the row of that resource's type."""
@@ -357,7 +360,9 @@ def test_every_create_request_is_an_action_of_its_row(every_option_run):
     absent = []
     for request in requests_for(_declared(run), {zone_id: name for name, zone_id in run.zone_ids.items()}):
         model = session.get_service_model(request.service)
-        action = f"{model.signing_name or model.endpoint_prefix}:{request.operation}"
+        # IAM's prefix is the signing name (sesv2 -> ses), except CloudWatch's (signed as "monitoring").
+        prefix = IAM_PREFIX_OF_SERVICE.get(request.service) or model.signing_name or model.endpoint_prefix
+        action = f"{prefix}:{request.operation}"
         if action not in permissions_of(request.resource_type).create:
             absent.append(f"{request.resource_type}: {action}")
     assert absent == []
