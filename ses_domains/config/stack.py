@@ -18,6 +18,7 @@ from ses_domains.config.domain_names import is_within
 from ses_domains.config.domains import DomainSpec, read_domain
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import as_text
+from ses_domains.config.receive import check_receiving
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.replicas import check_replicas
 from ses_domains.config.regions import looks_like_region, ses_regions
@@ -86,6 +87,7 @@ def read_stack_config(
             check_served_domains(global_endpoint, domains, region, problems)
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
+        check_receiving(domains, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
