@@ -406,3 +406,16 @@ def test_the_aws_rules_layer_catches_receipt_names_and_bucket_names_aws_refuses(
     assert sorted((v.resource_name, v.path) for v in found) == [
         ("policy", "Policy"), ("rule", "Rule.Actions[0].S3Action.BucketName"), ("rule", "Rule.Name"),
         ("set", "RuleSetName")]
+
+
+def test_receipt_names_stay_valid_for_long_domains_and_odd_stack_names():
+    from ses_domains.config.receive import receipt_name_problem, receipt_rule_name, stack_rule_set_name
+
+    long_domain = ".".join(["a" * 40, "b" * 40]) + ".example.com"
+    name = receipt_rule_name(long_domain)
+    assert len(name) == 64 and receipt_name_problem(name, "rule") is None
+    assert name != receipt_rule_name(".".join(["a" * 40, "c" * 40]) + ".example.com")
+    assert receipt_rule_name("example.com") == "example.com"
+    assert stack_rule_set_name("prod") == "ses-domains-prod"
+    for stack in ("x" * 80, "dev-", "team/prod"):
+        assert receipt_name_problem(stack_rule_set_name(stack), "rule set") is None
