@@ -25,7 +25,7 @@ import yaml
 from moto import mock_aws
 from pulumi.runtime import settings as pulumi_settings
 
-from tests import fake_aws_provider, fake_route53_records
+from tests import fake_aws_provider, fake_inbound, fake_route53_records
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
@@ -63,6 +63,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
     """The stack's own last outputs, as a StackReference to it reads them."""
     reads: list[str] = field(default_factory=list)
     """The stacks read through a StackReference (a read, not a declared resource)."""
+    inbound: fake_inbound.InboundWorld = field(default_factory=fake_inbound.InboundWorld)
+    """The buckets, bucket policies and active receipt rule set the receiving preflight reads."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         if args.typ == fake_route53_records.STACK_REFERENCE:
@@ -101,6 +103,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
             if self.route53 is None:
                 self.route53 = moto_route53()
             return fake_aws_provider.answer(self.route53, args.token, dict(args.args))
+        if args.token in fake_inbound.TOKENS:
+            region = pulumi.Config("aws").get("region") or "eu-west-1"
+            return fake_inbound.answer(self.inbound, args.token, dict(args.args), region)
         if args.token == fake_route53_records.GET_EMAIL_IDENTITY:
             return fake_route53_records.get_email_identity(self.ses_identities, dict(args.args))
         return {}

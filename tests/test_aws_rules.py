@@ -25,6 +25,7 @@ from ses_domains.config.domains import DKIM_KEYS, DOMAIN_KEYS
 from ses_domains.config.global_endpoint import GLOBAL_ENDPOINT_KEYS
 from ses_domains.config.reputation_alarms import REPUTATION_ALARM_KEYS
 from ses_domains.config.email_identities import EMAIL_IDENTITY_KEYS
+from ses_domains.config.receive import RECEIVE_KEYS
 from ses_domains.config.stack import PROJECT_KEYS
 from ses_domains.config.templates import TEMPLATE_KEYS
 from ses_domains.config.verification import VERIFY_KEYS
@@ -32,7 +33,8 @@ from ses_domains.records.model import DnsRecord
 from tests.aws_rules import check_resources, check_stack, load_stack_file, requests_for
 from tests.aws_rules.requests import UnmappedResource, txt_value_as_sent
 from tests.aws_rules.validate import route53_txt_strings
-from tests.pulumi_program import Declared, stack_config
+from tests.fake_inbound import InboundWorld
+from tests.pulumi_program import Declared, RecordingMocks, stack_config
 
 EVERY_OPTION = Path(__file__).parent / "stacks" / "every_option.yaml"
 
@@ -54,6 +56,7 @@ ALL_OPERATIONS = {
     "PutAccountVdmAttributes", "PutAccountSuppressionAttributes",
     "CreateContactList", "CreateDedicatedIpPool", "PutMetricAlarm",
     "CreateTemplate",
+    "CreateReceiptRule", "PutBucketPolicy",
 }
 STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events"
 
@@ -62,19 +65,31 @@ def stacks():
     return {"dev": stack_config("dev"), "prod": stack_config("prod"), "every_option": load_stack_file(EVERY_OPTION)}
 
 
+def every_option_mocks(stack: str = "every_option") -> RecordingMocks:
+    """What the every-option stack's receiving finds at preview: its ruleSet is SES's active rule set,
+    and the bucket whose policy is the user's (bucketPolicy: false) grants SES already."""
+    if stack != "every_option":
+        return RecordingMocks()
+    own = {"Version": "2012-10-17", "Statement": [{"Sid": "Mine", "Effect": "Allow",
+                                                    "Principal": {"Service": "ses.amazonaws.com"},
+                                                    "Action": "s3:PutObject", "Resource": "arn:aws:s3:::news.mail.example.org/*"}]}
+    return RecordingMocks(inbound=InboundWorld(active_rule_set="every-option-inbound",
+                                               policies={"news.mail.example.org": json.dumps(own)}))
+
+
 # --- the stacks pass -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod", "every_option"])
 def test_every_request_of_the_stack_is_one_aws_accepts(stack):
-    report = check_stack(stacks()[stack])
+    report = check_stack(stacks()[stack], mocks=every_option_mocks(stack))
 
     assert report.requests, "the program declared nothing: the check would be vacuous"
     assert not report.violations, report.describe()
 
 
 def test_the_every_option_stack_makes_every_kind_of_request():
-    report = check_stack(load_stack_file(EVERY_OPTION))
+    report = check_stack(load_stack_file(EVERY_OPTION), mocks=every_option_mocks())
 
     assert {r.operation for r in report.requests} == ALL_OPERATIONS
     # One identity per domain and region (3 domains in eu-west-1, 4 replicas) and per email address
@@ -87,7 +102,7 @@ def test_the_every_option_stack_makes_every_kind_of_request():
 
 
 def test_the_every_option_stack_gives_ses_byodkim_keys_the_provider_accepts():
-    report = check_stack(load_stack_file(EVERY_OPTION))
+    report = check_stack(load_stack_file(EVERY_OPTION), mocks=every_option_mocks())
 
     signing = [(r.params["EmailIdentity"], r.params["DkimSigningAttributes"])
                for r in report.requests if r.operation == "CreateEmailIdentity" and "@" not in r.params["EmailIdentity"]]
@@ -120,6 +135,7 @@ def test_the_every_option_stack_uses_every_key_the_config_knows():
     assert used(d["dkim"]["previous"] for d in domains if "previous" in d.get("dkim", {})) == set(PREVIOUS_KEYS)
     assert used(d["dmarc"] for d in domains if "dmarc" in d) == set(DMARC_KEYS)
     assert used(d["verify"] for d in domains if "verify" in d) == set(VERIFY_KEYS)
+    assert used(d["receive"] for d in domains if "receive" in d) == set(RECEIVE_KEYS)
     assert used(sets) == set(set_keys.CONFIGURATION_SET_KEYS)
     assert used(s["vdm"] for s in sets if "vdm" in s) == set(set_keys.VDM_KEYS)
     assert used(destinations) == set(set_keys.DESTINATION_KEYS)

@@ -14,6 +14,7 @@ from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
 from ses_domains.config.existing import ApexSpfSpec, read_apex_spf, read_existing_records
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.fields import Section, as_text
+from ses_domains.config.receive import ReceiveSpec, read_receive
 from ses_domains.config.replicas import read_replica_regions
 from ses_domains.config.errors import Problems
 from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
@@ -21,6 +22,7 @@ from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
 DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
     "configurationSet", "feedbackForwarding", "existingRecords", "spf", "replicaRegions",
+    "receive",
 )
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
@@ -75,6 +77,8 @@ class DomainSpec:
     """A key of the user's own (``dkim.selector`` + ``dkim.privateKey``); ``None``: Easy DKIM."""
     replica_regions: tuple[str, ...] = ()
     """Regions where the identity is created too, beside the stack's (``replicaRegions``)."""
+    receive: Optional[ReceiveSpec] = None
+    """Receive the domain's mail through SES into an S3 bucket (``receive``); ``None``: the MX is never touched."""
 
 
 def report_authorization_warning(key: str, domain: str, report_domain: str) -> str:
@@ -142,6 +146,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     existing_records = read_existing_records(section)
     apex_spf = read_apex_spf(section)
     replica_regions = read_replica_regions(section)
+    receive = read_receive(section, domain, warnings)
     if len(problems.found) != before or domain is None:
         return None
     return DomainSpec(
@@ -160,6 +165,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         apex_spf=apex_spf,
         byodkim=byodkim,
         replica_regions=replica_regions,
+        receive=receive,
     )
 
 

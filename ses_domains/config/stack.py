@@ -23,6 +23,7 @@ from ses_domains.config.domains import DomainSpec, read_domain
 from ses_domains.config.email_identities import EmailIdentitySpec, read_email_identities
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import as_text
+from ses_domains.config.receive import check_receiving
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.replicas import check_replicas
 from ses_domains.config.reputation_alarms import ReputationAlarmsSpec, check_reputation_alarms, read_reputation_alarms
@@ -125,6 +126,7 @@ def read_stack_config(
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
         check_reputation_alarms(reputation_alarms, read_sets, region, problems)
+        check_receiving(domains, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):

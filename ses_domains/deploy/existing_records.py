@@ -41,6 +41,9 @@ GET_RECORDS = "aws:route53/getRecords:getRecords"
 
 STOP, ADOPT = "stop", "adopt"
 POLICIES = (STOP, ADOPT)
+NEVER = "never"
+"""A record set the stack never takes over, whatever ``existingRecords`` says: a domain's own MX
+(``receive``) holds someone's mail."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ def decide(found: Iterable[Collision], owns: Callable[[str, str], bool]) -> Deci
             adopted.add(plan.where)
             notices.append(_adoption_notice(plan, same[0]))
             continue
-        problems.append(Problem(plan.key, _conflict_message(plan, foreign, adoptable=not other)))
+        problems.append(Problem(plan.key, _conflict_message(plan, foreign, adoptable=not other and plan.policy != NEVER)))
     return Decision(frozenset(adopted), tuple(notices), tuple(problems))
 
 
@@ -211,15 +214,21 @@ def _conflict_message(plan: PlannedRecord, foreign: list[LiveRecordSet], *, adop
     record = plan.record
     held = "; ".join(live.describe() for live in foreign)
     wants = ", ".join(f'"{v}"' if record.type == "TXT" else v for v in record.values)
-    choices = (
-        "adopt it (existingRecords: adopt on this domain: pulumi up replaces its values with the stack's and the "
-        "stack manages it from then on), remove it from the zone, or "
-        if adoptable
-        else "remove it from the zone (it cannot be adopted: "
-        + ("a CNAME cannot share its name with other records" if any(l.type == "CNAME" or record.type == "CNAME" for l in foreign)
-           else "alias and routing-policy record sets are not the stack's kind")
-        + "), or "
-    )
+    if plan.policy == NEVER:
+        choices = ("move that mail first, then remove the record from the zone yourself (the stack never adopts it, "
+                   "whatever existingRecords says: it routes someone's mail), or ")
+    elif adoptable:
+        choices = (
+            "adopt it (existingRecords: adopt on this domain: pulumi up replaces its values with the stack's and the "
+            "stack manages it from then on), remove it from the zone, or "
+        )
+    else:
+        choices = (
+            "remove it from the zone (it cannot be adopted: "
+            + ("a CNAME cannot share its name with other records" if any(l.type == "CNAME" or record.type == "CNAME" for l in foreign)
+               else "alias and routing-policy record sets are not the stack's kind")
+            + "), or "
+        )
     return (
         f"the zone {plan.zone.name} ({plan.zone.zone_id}) already has {held}, which this stack did not create; "
         f"it would write {record.type} {record.name} = {wants}. Choose: {choices}{plan.undo}"

@@ -22,6 +22,8 @@ from ses_domains.deploy.dedicated_ip_pools import declare_dedicated_ip_pools
 from ses_domains.deploy.email_identity import declare_email_addresses, email_addresses_summary
 from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
 from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
+from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
+from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
 from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
 from ses_domains.deploy.templates import declare_templates, templates_summary
 from ses_domains.deploy.verification import declare_verification
@@ -38,6 +40,7 @@ def main() -> None:
         check_aws_profile(stack.region, stack.profile)
         zones = lookup_zones(stack)
         existing = preflight(stack, zones)
+        inbound = inbound_preflight(stack, pulumi.get_stack())
     except ConfigError as error:
         for warning in stack.warnings if "stack" in locals() else ():
             pulumi.log.warn(warning)
@@ -50,10 +53,10 @@ def main() -> None:
     for spec in stack.domains:
         if spec.domain in existing.apex_spf:
             pulumi.log.info(apex_spf_notice(spec.key, existing.apex_spf[spec.domain]))
-    declare(stack, zones, existing)
+    declare(stack, zones, existing, inbound)
 
 
-def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) -> None:
+def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), inbound: InboundPlan = InboundPlan()) -> None:
     account = declare_account_settings(stack.account, stack.region)
     pools = declare_dedicated_ip_pools(stack)
     configuration_sets = declare_configuration_sets(stack, zones, pools)
@@ -80,6 +83,9 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
         addresses=list(email_addresses.values()),
     )
     declare_tracking_options(stack, configuration_sets, sending_domains, verification)
+    inbound_mail = declare_inbound_mail(
+        inbound, zones, {domain: component.identity for domain, component in sending_domains.items()}, existing.adopted
+    )
     endpoint = declare_global_endpoint(stack.global_endpoint, sending_domains.values())
     if endpoint is not None:
         pulumi.export("globalEndpoint", endpoint_summary(stack.global_endpoint, endpoint))
@@ -92,7 +98,8 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight()) ->
     pulumi.export(
         "domains",
         {
-            domain: {"identityArn": component.identity_arn, "records": component.records,
+            domain: {"identityArn": component.identity_arn,
+                     "records": with_inbound_records(component.records, domain, inbound_mail),
                      **({"reportAuthorizations": component.report_authorizations}
                         if component.report_authorizations else {}),
                      **({"replicas": {r.region: {"identityArn": r.identity_arn} for r in component.replicas}}

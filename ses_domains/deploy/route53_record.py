@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pulumi
 import pulumi_aws as aws
 
@@ -41,9 +43,10 @@ def declare_record(
 
 
 def declare_known_record(
-    name: str, zone: HostedZone, parent: pulumi.Resource, record: DnsRecord, adopted: frozenset[tuple[str, str]] = frozenset()
+    name: str, zone: HostedZone, parent: pulumi.Resource, record: DnsRecord, adopted: frozenset[tuple[str, str]] = frozenset(),
+    depends_on: Optional[list[pulumi.Resource]] = None,
 ) -> aws.route53.Record:
-    """A record whose name and values are known before anything is created."""
+    """A record whose name and values are known before anything is created (after ``depends_on``)."""
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -52,7 +55,7 @@ def declare_known_record(
         ttl=record.ttl,
         records=record.route53_values(),
         allow_overwrite=(record.name, record.type) in adopted,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),
     )
 
 

@@ -20,6 +20,7 @@ from ses_domains.config.domains import DomainSpec, report_authorization_warning
 from ses_domains.config.errors import ConfigError, Problem
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.existing_records import (
+    NEVER,
     GetEmailIdentity,
     GetRecords,
     PlannedRecord,
@@ -35,6 +36,7 @@ from ses_domains.deploy.own_records import lazily, read_own_records
 from ses_domains.deploy.tracking_records import plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
+from ses_domains.records.inbound import inbound_mx
 from ses_domains.records.dmarc import REPORT_AUTHORIZATION_VALUE, report_authorization_record, report_domains
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.plan import dkim_strategy, static_records
@@ -101,6 +103,12 @@ def preflight(
                     record, zone, f"{spec.key}.replicaRegions[{index}]", spec.existing_records,
                     "remove this region from replicaRegions, or set mailFrom to a name whose region names are free",
                 ))
+        if spec.receive is not None:
+            planned.append(PlannedRecord(
+                inbound_mx(spec.domain, stack.region, spec.ttl), zone, f"{spec.key}.receive", NEVER,
+                f"receive on a name of its own (a domain entry for a subdomain such as inbound.{spec.domain}, "
+                "with receive), or remove receive",
+            ))
         for authorization in _report_authorizations(spec, zone, stack_zones.values()):
             wanted_authorizations[spec.domain].append(authorization)
             planned.append(PlannedRecord(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional, Sequence
 
+from ses_domains.records.inbound import inbound_mx
 from ses_domains.records.mail_from import mail_from_mx, mail_from_spf
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.plan import dkim_strategy, static_records
@@ -54,8 +55,11 @@ def replica_written_records(spec: "DomainSpec", region: str, dkim_tokens: Sequen
 
 def every_static_record(spec: "DomainSpec", stack_region: str) -> list[DnsRecord]:
     """Every record the domain writes that is known from the config: the stack region's static
-    records, then each replica's MAIL FROM records (for checks that one record set has one writer)."""
+    records, then each replica's MAIL FROM records, then the receiving MX (for checks that one
+    record set has one writer)."""
     records = list(static_records(spec, stack_region).values())
     for region in spec.replica_regions:
         records.extend(replica_static_records(spec, region).values())
+    if spec.receive is not None:
+        records.append(inbound_mx(spec.domain, stack_region, spec.ttl))
     return records

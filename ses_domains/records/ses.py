@@ -65,3 +65,31 @@ BOUNCE_RATE_REVIEW_LEVEL = 0.05
 """SES places an account under review at a bounce rate of 5 % (and may pause sending at 10 %)."""
 COMPLAINT_RATE_REVIEW_LEVEL = 0.001
 """SES places an account under review at a complaint rate of 0.1 % (and may pause sending at 0.5 %)."""
+
+
+RECEIVING_REGIONS = frozenset({
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "ca-central-1",
+    "eu-west-1", "eu-west-2", "eu-central-1",
+    "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+})
+"""Regions where SES receives mail (an ``inbound-smtp.<region>.amazonaws.com`` endpoint).
+
+Source: AWS General Reference, "Amazon Simple Email Service endpoints and quotas", table "Email
+Receiving endpoints" (docs.aws.amazon.com/general/latest/gr/ses.html), and the SES Developer Guide,
+"Regions and Amazon SES", section "Email receiving". botocore's endpoint data lists the API
+endpoints only, not where receiving runs, so the list is kept here. The table as of 2024 held
+us-east-1, us-east-2, us-west-2, ap-southeast-3, ap-southeast-1, ap-southeast-2, ap-northeast-1,
+ca-central-1, eu-central-1, eu-west-1 and eu-west-2 (the first three since 2015, seven added in
+September 2023, Jakarta after); us-west-1 and ap-northeast-2 were added later. A region missing
+here is refused at preview: add it once the General Reference lists its endpoint."""
+INBOUND_MX_PREFERENCE = 10
+
+
+def inbound_endpoint(region: str) -> str:
+    """SES's receiving SMTP host in ``region``, which a domain's MX names to receive through SES."""
+    return f"inbound-smtp.{region}.amazonaws.com"
+
+
+def inbound_mx_value(region: str) -> str:
+    return f"{INBOUND_MX_PREFERENCE} {inbound_endpoint(region)}"

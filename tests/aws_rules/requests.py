@@ -470,6 +470,59 @@ def _template(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     _set(template, "TextPart", inputs.get("text"))
     _set(template, "HtmlPart", inputs.get("html"))
     return [("ses", "CreateTemplate", {"Template": template})]
+# --- SES (v1) receiving, S3 ------------------------------------------------------------------------
+
+
+def _receipt_rule_set(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """ses/receipt_rule_set.go, resourceReceiptRuleSetCreate: CreateReceiptRuleSet with the name."""
+    return [("ses", "CreateReceiptRuleSet", {"RuleSetName": inputs.get("ruleSetName")})]
+
+
+def _receipt_rule(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """ses/receipt_rule.go, resourceReceiptRuleCreate + buildReceiptRule: CreateReceiptRule with the
+    rule set name, ``After`` when set, and the rule: Name; Enabled and ScanEnabled only when true
+    (``d.GetOk`` skips false); Recipients from a TypeSet (duplicates collapse); TlsPolicy when set;
+    the actions ordered by ``position``, an S3 action with BucketName and, when not empty,
+    KmsKeyArn, ObjectKeyPrefix, TopicArn and IamRoleArn."""
+    rule: dict = {"Name": inputs.get("name")}
+    if inputs.get("enabled"):
+        rule["Enabled"] = True
+    if inputs.get("recipients"):
+        rule["Recipients"] = list(dict.fromkeys(inputs["recipients"]))
+    if inputs.get("scanEnabled"):
+        rule["ScanEnabled"] = True
+    _set(rule, "TlsPolicy", inputs.get("tlsPolicy"))
+    actions = []
+    for action in inputs.get("s3Actions") or []:
+        s3: dict = {"BucketName": action.get("bucketName")}
+        _set(s3, "KmsKeyArn", action.get("kmsKeyArn"))
+        _set(s3, "ObjectKeyPrefix", action.get("objectKeyPrefix"))
+        _set(s3, "TopicArn", action.get("topicArn"))
+        _set(s3, "IamRoleArn", action.get("iamRoleArn"))
+        actions.append((_int(action.get("position")), {"S3Action": s3}))
+    rule["Actions"] = [action for _, action in sorted(actions, key=lambda pair: pair[0])]
+    params: dict = {"RuleSetName": inputs.get("ruleSetName"), "Rule": rule}
+    _set(params, "After", inputs.get("after"))
+    return [("ses", "CreateReceiptRule", params)]
+
+
+def _active_receipt_rule_set(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """ses/active_receipt_rule_set.go, resourceActiveReceiptRuleSetUpdate (Create is Update):
+    SetActiveReceiptRuleSet with the name (its Delete sends none: every set of the region off)."""
+    return [("ses", "SetActiveReceiptRuleSet", {"RuleSetName": inputs.get("ruleSetName")})]
+
+
+def _bucket_policy(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """s3/bucket_policy.go, resourceBucketPolicyPut: PutBucketPolicy with the bucket and the policy
+    after structure.NormalizeJsonString (the whole document: it replaces any policy there)."""
+    import json
+
+    policy = inputs.get("policy")
+    try:
+        policy = json.dumps(json.loads(policy), separators=(",", ":"))
+    except (TypeError, ValueError):
+        pass
+    return [("s3", "PutBucketPolicy", {"Bucket": inputs.get("bucket"), "Policy": policy})]
 
 
 Build = Callable[..., list[tuple[str, str, dict]]]
@@ -518,6 +571,12 @@ MAPPINGS: dict[str, RequestMapping] = {
     "pulumi-python:dynamic/ses-domains:ApexSpf": RequestMapping(_apex_spf, "ses_domains/deploy/apex_spf_ops.py merge"),
     "pulumi-python:dynamic/ses-domains:SuppressionOff": RequestMapping(
         _suppression_off, "ses_domains/deploy/set_options_ops.py put_suppression_off"),
+    "aws:ses/receiptRuleSet:ReceiptRuleSet": RequestMapping(
+        _receipt_rule_set, "ses/receipt_rule_set.go resourceReceiptRuleSetCreate"),
+    "aws:ses/receiptRule:ReceiptRule": RequestMapping(_receipt_rule, "ses/receipt_rule.go resourceReceiptRuleCreate"),
+    "aws:ses/activeReceiptRuleSet:ActiveReceiptRuleSet": RequestMapping(
+        _active_receipt_rule_set, "ses/active_receipt_rule_set.go resourceActiveReceiptRuleSetUpdate"),
+    "aws:s3/bucketPolicy:BucketPolicy": RequestMapping(_bucket_policy, "s3/bucket_policy.go resourceBucketPolicyPut"),
 }
 
 

@@ -389,6 +389,53 @@ EXTRA_RULES: dict[str, Rule] = {"route53": _route53_rules, "sesv2": _ses_rules, 
                                 "ses": _ses_v1_rules, "cloudwatch": _cloudwatch_rules}
 
 
+_RECEIPT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9])?")
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+MAX_RECEIPT_RECIPIENTS = 100
+MAX_BUCKET_POLICY_BYTES = 20 * 1024
+
+
+def _receipt_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
+    """SES API reference, CreateReceiptRuleSet / CreateReceiptRule (the model has no pattern): rule
+    set and rule names "contain only ASCII letters (a-z, A-Z), numbers (0-9), underscores (_), or
+    dashes (-)" and periods, "start and end with a letter or number", "contain less than 64
+    characters" (the provider: StringLenBetween(1, 64)). SES quota: 100 recipients per rule. An
+    S3 action names a bucket (S3 bucket naming rules)."""
+    params = request.params
+    rule = params.get("Rule") or {}
+    for path, value in (("RuleSetName", params.get("RuleSetName")), ("Rule.Name", rule.get("Name"))):
+        if isinstance(value, str) and not _RECEIPT_NAME.fullmatch(value):
+            yield path, "SES receipt names are letters, digits, _ - ., 1 to 64, starting and ending alphanumeric", value
+    recipients = rule.get("Recipients") or []
+    if len(recipients) > MAX_RECEIPT_RECIPIENTS:
+        yield "Rule.Recipients", f"at most {MAX_RECEIPT_RECIPIENTS} recipients per receipt rule (SES quota)", len(recipients)
+    for index, action in enumerate(rule.get("Actions") or []):
+        bucket = (action.get("S3Action") or {}).get("BucketName")
+        if isinstance(bucket, str):
+            yield from _bucket_name(f"Rule.Actions[{index}].S3Action.BucketName", bucket)
+
+
+def _s3_rules(request: ApiRequest) -> Iterator[tuple[str, str, Any]]:
+    """Amazon S3 User Guide: general purpose bucket naming rules (3 to 63 lower-case letters, digits,
+    dots and hyphens, alphanumeric at both ends, no ``..``, not an IP address); a bucket policy is a
+    JSON document of at most 20 KB."""
+    if "Bucket" in request.params:
+        yield from _bucket_name("Bucket", request.params["Bucket"])
+    if request.operation == "PutBucketPolicy":
+        policy = request.params.get("Policy")
+        yield from _json_document("Policy", policy)
+        if isinstance(policy, str) and len(policy.encode()) > MAX_BUCKET_POLICY_BYTES:
+            yield "Policy", f"a bucket policy holds at most {MAX_BUCKET_POLICY_BYTES} bytes", len(policy.encode())
+
+
+def _bucket_name(path: str, name: Any) -> Iterator[tuple[str, str, Any]]:
+    if not isinstance(name, str) or not _BUCKET_NAME.fullmatch(name) or ".." in name or re.fullmatch(r"[0-9.]+", name):
+        yield path, "S3 bucket names are 3 to 63 lower-case letters, digits, . and -, alphanumeric at both ends", name
+
+
+EXTRA_RULES.update({"ses": _receipt_rules, "s3": _s3_rules})
+
+
 def _generated(value: str) -> str:
     if value.endswith(PREFIXED_UNIQUE_ID):
         return f"name prefix + {len(PREFIXED_UNIQUE_ID)} characters"
