@@ -33,10 +33,9 @@ from ses_domains.records.model import DnsRecord
 from tests.aws_rules import check_resources, check_stack, load_stack_file, requests_for
 from tests.aws_rules.requests import UnmappedResource, txt_value_as_sent
 from tests.aws_rules.validate import route53_txt_strings
-from tests.fake_inbound import InboundWorld
+from tests.every_option import EVERY_OPTION, every_option_mocks
 from tests.pulumi_program import Declared, RecordingMocks, stack_config
 
-EVERY_OPTION = Path(__file__).parent / "stacks" / "every_option.yaml"
 
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
 MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
@@ -65,16 +64,8 @@ def stacks():
     return {"dev": stack_config("dev"), "prod": stack_config("prod"), "every_option": load_stack_file(EVERY_OPTION)}
 
 
-def every_option_mocks(stack: str = "every_option") -> RecordingMocks:
-    """What the every-option stack's receiving finds at preview: its ruleSet is SES's active rule set,
-    and the bucket whose policy is the user's (bucketPolicy: false) grants SES already."""
-    if stack != "every_option":
-        return RecordingMocks()
-    own = {"Version": "2012-10-17", "Statement": [{"Sid": "Mine", "Effect": "Allow",
-                                                    "Principal": {"Service": "ses.amazonaws.com"},
-                                                    "Action": "s3:PutObject", "Resource": "arn:aws:s3:::news.mail.example.org/*"}]}
-    return RecordingMocks(inbound=InboundWorld(active_rule_set="every-option-inbound",
-                                               policies={"news.mail.example.org": json.dumps(own)}))
+def mocks_for(stack: str) -> RecordingMocks:
+    return every_option_mocks() if stack == "every_option" else RecordingMocks()
 
 
 # --- the stacks pass -----------------------------------------------------------------------------
@@ -82,7 +73,7 @@ def every_option_mocks(stack: str = "every_option") -> RecordingMocks:
 
 @pytest.mark.parametrize("stack", ["dev", "prod", "every_option"])
 def test_every_request_of_the_stack_is_one_aws_accepts(stack):
-    report = check_stack(stacks()[stack], mocks=every_option_mocks(stack))
+    report = check_stack(stacks()[stack], mocks=mocks_for(stack))
 
     assert report.requests, "the program declared nothing: the check would be vacuous"
     assert not report.violations, report.describe()

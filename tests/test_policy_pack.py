@@ -25,6 +25,7 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_OBJECT_VALUE, UNK
 from tests.aws_rules import load_stack_file
 from tests.dkim_test_keys import private_pem, public_pem
 from tests.fake_route53_records import put_record
+from tests.every_option import EVERY_OPTION, every_option_mocks
 from tests.pulumi_program import Declared, run_program, stack_config
 
 PACK = Path(__file__).resolve().parent.parent / "policy"
@@ -36,7 +37,6 @@ from ses_domains_policies.dmarc import parse_dmarc, weaknesses  # noqa: E402
 from ses_domains_policies.rsa_key_length import KeyLengthError, rsa_key_bits  # noqa: E402
 from ses_domains_policies.stack_kind import PRODUCTION_KEY, StackKindError, stack_kind  # noqa: E402
 
-EVERY_OPTION = Path(__file__).parent / "stacks" / "every_option.yaml"
 D, SETS = "ses-domains:domains", "ses-domains:configurationSets"
 
 
@@ -103,7 +103,7 @@ def adopting_run():
     def prepare(route53, zone_ids):
         put_record(route53, zone_ids["example.net"], "_dmarc.example.net", "TXT", ["v=DMARC1; p=none"])
 
-    return run_program(config, prepare=prepare)
+    return run_program(config, mocks=every_option_mocks(), prepare=prepare)
 
 
 # --- the policies on the program's resources -----------------------------------------------------

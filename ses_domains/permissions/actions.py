@@ -38,7 +38,8 @@ class Scope(Enum):
     TOPIC = "an SNS topic the stack creates"
     ROLE = "an IAM role the stack creates"
     ALARM = "a CloudWatch alarm"
-    BUCKET = "an S3 bucket"
+    BUCKET = "an S3 bucket the stack's receiving stores mail in (read at preview)"
+    POLICY_BUCKET = "an S3 bucket whose policy the stack writes (receive.bucketPolicy true)"
     SES_RESOURCE = "any SES resource the stack declares (tags)"
     ANY = "* (the action supports no resource type)"
 
@@ -305,6 +306,12 @@ INVOKES: dict[str, TypePermissions] = {
     "aws:index/getPartition:getPartition": TypePermissions(
         source="the provider's own configuration: no AWS call",
     ),
+    "aws:s3/getBucket:getBucket": TypePermissions(
+        read=("s3:ListBucket",),
+        source="s3/bucket_data_source.go dataSourceBucketRead: findBucket and findBucketRegion (HeadBucket, which "
+        "IAM authorizes as s3:ListBucket); its findBucketWebsite failing is only logged, so GetBucketWebsite is "
+        "not granted",
+    ),
     "aws:s3/getBucketPolicy:getBucketPolicy": TypePermissions(
         read=("s3:GetBucketPolicy",),
         source="s3/bucket_policy_data_source.go dataSourceBucketPolicyRead: findBucketPolicy",
@@ -378,7 +385,8 @@ SCOPE_OF_ACTION: dict[str, Scope] = {
         "cloudwatch:PutMetricAlarm", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource",
         "cloudwatch:UntagResource", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms",
     )},
-    **{action: Scope.BUCKET for action in ("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy")},
+    **{action: Scope.POLICY_BUCKET for action in ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy")},
+    **{action: Scope.BUCKET for action in ("s3:GetBucketPolicy", "s3:ListBucket")},
 }
 
 

@@ -87,8 +87,6 @@ def written_records(stack: StackSpec) -> dict[str, RecordNames]:
     for configuration_set in stack.configuration_sets:
         if configuration_set.tracking_domain and configuration_set.https_policy == "OPTIONAL":
             add("CNAME", configuration_set.tracking_domain)
-    for receiving in _receiving(stack):
-        add("MX", receiving.domain)
     kinds = sorted(set(exact) | set(patterns))
     return {kind: RecordNames(frozenset(exact.get(kind, ())), frozenset(patterns.get(kind, ()))) for kind in kinds}
 
@@ -131,44 +129,32 @@ def declared_types(stack: StackSpec) -> frozenset[str]:
 
 
 def _declared_types_of_newer_keys(stack: StackSpec) -> set[str]:
-    """The types of the config keys of issues 12 and 14 (email addresses, templates, contact
-    lists, dedicated IP pools, reputation alarms, the account's settings, inbound mail), each
-    when its ``StackSpec`` field is set; a stack spec without the field declares none."""
+    """The types of email addresses, templates, contact lists, dedicated IP pools, reputation
+    alarms, the account's settings and inbound mail, each when its key is set."""
     types: set[str] = set()
-    if getattr(stack, "email_identities", ()):
+    if stack.email_identities:
         types.add("aws:sesv2/emailIdentity:EmailIdentity")
-    if getattr(stack, "templates", ()):
+    if stack.templates:
         types.add("aws:ses/template:Template")
-    if getattr(stack, "contact_lists", ()):
+    if stack.contact_lists:
         types.add("aws:sesv2/contactList:ContactList")
-    if getattr(stack, "dedicated_ip_pools", ()):
+    if stack.dedicated_ip_pools:
         types.add("aws:sesv2/dedicatedIpPool:DedicatedIpPool")
-    if getattr(stack, "reputation_alarms", None) is not None:
+    if stack.reputation_alarms is not None:
         types.add("aws:cloudwatch/metricAlarm:MetricAlarm")
-    if getattr(stack, "account", None) is not None:
+    if stack.account is not None:
         types |= {"aws:sesv2/accountVdmAttributes:AccountVdmAttributes",
                   "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"}
-    if _receiving(stack):
-        types |= {"aws:s3/bucketPolicy:BucketPolicy", "aws:ses/receiptRuleSet:ReceiptRuleSet",
-                  "aws:ses/receiptRule:ReceiptRule", "aws:ses/activeReceiptRuleSet:ActiveReceiptRuleSet",
+    receiving = [spec.receive for spec in stack.domains if spec.receive is not None]
+    if receiving:
+        types |= {"aws:ses/receiptRule:ReceiptRule", "aws:s3/getBucket:getBucket",
                   "aws:s3/getBucketPolicy:getBucketPolicy", "aws:ses/getActiveReceiptRuleSet:getActiveReceiptRuleSet"}
+    if any(receive.bucket_policy for receive in receiving):
+        types.add("aws:s3/bucketPolicy:BucketPolicy")
+    if any(receive.rule_set is None for receive in receiving):
+        # The stack's own rule set, and its activation; with ruleSet the rules go into the active one.
+        types |= {"aws:ses/receiptRuleSet:ReceiptRuleSet", "aws:ses/activeReceiptRuleSet:ActiveReceiptRuleSet"}
     return types
-
-
-@dataclass(frozen=True)
-class _Receiving:
-    domain: str
-    bucket: str
-
-
-def _receiving(stack: StackSpec) -> list[_Receiving]:
-    """Domains with inbound mail (issue 12's ``receive: {bucket, ...}``), where the spec has it."""
-    found = []
-    for spec in stack.domains:
-        receive = getattr(spec, "receive", None)
-        if receive is not None:
-            found.append(_Receiving(spec.domain, receive.bucket))
-    return found
 
 
 def _created_firehose_roles(configuration_set: ConfigurationSetSpec) -> list[str]:
@@ -204,12 +190,12 @@ def _arns(stack: StackSpec, zone_ids: Mapping[str, str], account_id: str, partit
 
     identities = [ses(region, f"identity/{spec.domain}")
                   for spec in stack.domains for region in (stack.region, *spec.replica_regions)]
-    identities += [ses(stack.region, f"identity/{address.address}") for address in getattr(stack, "email_identities", ())]
+    identities += [ses(stack.region, f"identity/{address.address}") for address in stack.email_identities]
     sets = [ses(stack.region, f"configuration-set/{s.name}") for s in stack.configuration_sets]
     endpoint = ([ses(stack.global_endpoint.primary, f"multi-region-endpoint/{stack.global_endpoint.name}")]
                 if stack.global_endpoint is not None else [])
-    contact_lists = [ses(stack.region, f"contact-list/{c.name}") for c in getattr(stack, "contact_lists", ())]
-    pools = [ses(stack.region, f"dedicated-ip-pool/{p.name}") for p in getattr(stack, "dedicated_ip_pools", ())]
+    contact_lists = [ses(stack.region, f"contact-list/{c.name}") for c in stack.contact_lists]
+    pools = [ses(stack.region, f"dedicated-ip-pool/{p.name}") for p in stack.dedicated_ip_pools]
     zones = sorted(set(zone_ids.values()))
     return _Arns({
         Scope.IDENTITY: _unique(identities),
@@ -227,7 +213,9 @@ def _arns(stack: StackSpec, zone_ids: Mapping[str, str], account_id: str, partit
         Scope.ROLE: _unique(f"arn:{partition}:iam::{account_id}:role/{role}"
                             for s in stack.configuration_sets for role in _created_firehose_roles(s)),
         Scope.ALARM: (f"arn:{partition}:cloudwatch:{stack.region}:{account_id}:alarm:{PROJECT}-{stack_name}-*",),
-        Scope.BUCKET: _unique(f"arn:{partition}:s3:::{r.bucket}" for r in _receiving(stack)),
+        Scope.BUCKET: _unique(f"arn:{partition}:s3:::{d.receive.bucket}" for d in stack.domains if d.receive),
+        Scope.POLICY_BUCKET: _unique(f"arn:{partition}:s3:::{d.receive.bucket}"
+                                     for d in stack.domains if d.receive and d.receive.bucket_policy),
         Scope.ANY: ("*",),
     })
 
@@ -250,7 +238,8 @@ _STATEMENT_IDS = {
     Scope.TOPIC: "SnsTopics",
     Scope.ROLE: "IamFirehoseRoles",
     Scope.ALARM: "CloudWatchAlarms",
-    Scope.BUCKET: "S3InboundBucketPolicy",
+    Scope.BUCKET: "S3InboundBucketsRead",
+    Scope.POLICY_BUCKET: "S3InboundBucketPolicy",
     Scope.ANY: "NoResourceType",
 }
 CHANGE_ACTION = "route53:ChangeResourceRecordSets"
