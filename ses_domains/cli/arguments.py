@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from email.utils import parseaddr
 
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
@@ -32,3 +33,11 @@ def nameserver(text: str) -> str:
         return str(parse_nameserver(text))
     except NameserverSpecError as error:
         raise argparse.ArgumentTypeError(f"{error}; write host, host:port, an IP address or [IPv6]:port") from None
+
+
+def email_address(text: str) -> str:
+    """An address as ``send-test --from/--to`` take it: ``name@example.com`` or ``Name <name@example.com>``."""
+    local, at, domain = parseaddr(text)[1].rpartition("@")
+    if not (at and local and domain) or any(c.isspace() for c in local + domain):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an email address: write name@example.com or 'Name <name@example.com>'")
+    return text.strip()
