@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from email.utils import parseaddr
 
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
@@ -42,3 +43,9 @@ def account_id(text: str) -> str:
     if not _ACCOUNT_ID.match(text):
         raise argparse.ArgumentTypeError(f"an AWS account id is 12 digits, got {text!r}")
     return text
+def email_address(text: str) -> str:
+    """An address as ``send-test --from/--to`` take it: ``name@example.com`` or ``Name <name@example.com>``."""
+    local, at, domain = parseaddr(text)[1].rpartition("@")
+    if not (at and local and domain) or any(c.isspace() for c in local + domain):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an email address: write name@example.com or 'Name <name@example.com>'")
+    return text.strip()

@@ -14,11 +14,11 @@ CALL_TIMEOUT_S = 8.0
 """A read the command makes (SES identity, Route 53 zone) answers within this or is reported as unanswered."""
 
 
-def bounded_config(timeout_s: float = CALL_TIMEOUT_S) -> Config:
+def bounded_config(timeout_s: float = CALL_TIMEOUT_S, attempts: int = 2) -> Config:
     return Config(
         connect_timeout=min(3.0, timeout_s),
         read_timeout=timeout_s,
-        retries={"mode": "standard", "total_max_attempts": 2},
+        retries={"mode": "standard", "total_max_attempts": attempts},
         user_agent_extra="ses-domains-cli",
     )
 
@@ -34,12 +34,13 @@ def has_credentials(settings: AwsSettings) -> bool:
     return make_session(settings).get_credentials() is not None
 
 
-def make_client(settings: AwsSettings, service: str, timeout_s: float = CALL_TIMEOUT_S) -> Any:
-    """A client; ``CommandError`` for an unknown profile and when there are no credentials at all."""
+def make_client(settings: AwsSettings, service: str, timeout_s: float = CALL_TIMEOUT_S, attempts: int = 2) -> Any:
+    """A client; ``CommandError`` for an unknown profile and when there are no credentials at all.
+    ``attempts=1`` for a call that must not be repeated (``SendEmail``)."""
     try:
         session = make_session(settings)
     except AwsSettingsError as error:
         raise CommandError(str(error)) from None
     if session.get_credentials() is None:
         raise CommandError(NO_CREDENTIALS)
-    return session.client(service, config=bounded_config(timeout_s))
+    return session.client(service, config=bounded_config(timeout_s, attempts))

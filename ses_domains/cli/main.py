@@ -25,6 +25,20 @@ exit codes: 0 all good, 1 problems found (check) or not verified in time (wait),
             2 the command could not do its job (bad arguments or config, no credentials, no answer)
 """
 
+SEND_TEST_DESCRIPTION = """\
+Send one test message through SESv2 SendEmail from the stack's account and region: by default a
+short message saying which stack, region and configuration set sent it and when; or a MIME file
+sent byte for byte (--raw FILE); or a stored template (--template NAME --data JSON).
+Prints SES's message id on stdout and a one-line summary on stderr.
+
+While the account is in the SES sandbox, a recipient that no verified identity covers (the address,
+its domain or a parent domain) is refused before SendEmail is called.
+
+exit codes: 0 sent (SES took the message)
+            2 not sent: bad arguments or config, a recipient refused by the sandbox check, SES
+              refused, or SES did not answer within --timeout (SendEmail is never repeated)
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -85,6 +99,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="the stack's AWS account (default: asked of STS with the stack's credentials)",
     )
     iam_policy.set_defaults(run=_lazy("ses_domains.cli.iam_policy_command", "run_iam_policy"))
+    send_test = commands.add_parser(
+        "send-test", parents=[common], help="send a test message through SES",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=SEND_TEST_DESCRIPTION,
+    )
+    send_test.add_argument("--from", dest="from_address", required=True, metavar="ADDR", type=arguments.email_address,
+                           help="the sender: an address in a verified identity, e.g. hello@example.com")
+    send_test.add_argument("--to", action="append", required=True, metavar="ADDR", type=arguments.email_address,
+                           help="a recipient (repeat for several)")
+    body = send_test.add_mutually_exclusive_group()
+    body.add_argument("--subject", metavar="TEXT",
+                      help="the subject of the default message (default: the stack, region and time)")
+    body.add_argument("--raw", type=Path, metavar="FILE",
+                      help="send this MIME file byte for byte; its From header must be --from, and --to is the "
+                      "envelope (who receives it, whatever To/Cc say)")
+    body.add_argument("--template", metavar="NAME", help="send this SES template (needs --data)")
+    send_test.add_argument("--data", metavar="JSON", help="the template's data: a JSON object, or @FILE")
+    send_test.add_argument("--configuration-set", metavar="NAME", help="send through this configuration set")
+    send_test.add_argument(
+        "--timeout", "-t", type=arguments.duration, default=8.0, metavar="DURATION",
+        help="each call to SES answers within this, e.g. 5s (default: 8s)",
+    )
+    send_test.set_defaults(run=_lazy("ses_domains.cli.send_test_command", "run_send_test"))
     return parser
 
 
