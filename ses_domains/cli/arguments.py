@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
+from ses_domains.engine.ses.reputation import MAX_DAYS
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$")
@@ -32,3 +33,14 @@ def nameserver(text: str) -> str:
         return str(parse_nameserver(text))
     except NameserverSpecError as error:
         raise argparse.ArgumentTypeError(f"{error}; write host, host:port, an IP address or [IPv6]:port") from None
+
+
+def days(text: str) -> int:
+    """A whole number of days, 1 to ``MAX_DAYS`` (the longest reputation window read)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 1 to {MAX_DAYS}")
+    return value

@@ -74,6 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up after this long, e.g. 90s, 20m, 1h30m (default: each domain's verify.timeout)",
     )
     wait.set_defaults(run=_lazy("ses_domains.cli.wait_command", "run_wait"))
+
+    status = commands.add_parser(
+        "status", parents=[common], help="the account's sending health: account, identities, reputation",
+        description="Show the SES account (sandbox or production, sending, quota), each identity of the stack "
+        "(verified for sending, DKIM, MAIL FROM, configuration set) and the bounce and complaint rates over the "
+        "last days against the levels where AWS reviews an account: a chart on a terminal, numbers when piped. "
+        "Exit 0 healthy, 1 an identity not verified, the account unable to send or a rate at or past its level, "
+        "2 could not check.",
+    )
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.add_argument("--days", "-d", type=arguments.days, default=7, metavar="N",
+                        help="reputation over the last N days (default: 7)")
+    status.add_argument(
+        "--timeout", "-t", type=arguments.duration, default=20.0, metavar="DURATION",
+        help="give up on AWS reads after this long, e.g. 10s (default: 20s)",
+    )
+    status.set_defaults(run=_lazy("ses_domains.cli.status_command", "run_status"))
     return parser
 
 
