@@ -16,6 +16,9 @@ import pytest
 from ses_domains.cli.colours import Palette
 from ses_domains.cli.console import Console
 from ses_domains.cli.main import main
+from ses_domains.cli.ses_identities import IdentityReading
+from ses_domains.cli.status_command import IdentityCheck, IdentityKind, StatusIdentity
+from ses_domains.engine.ses.status import parse_identity
 from tests.cli_aws import AWS_VARIABLES_TO_CLEAR, aws_environment
 from tests.cli_fixtures import moto_server, write_stack  # noqa: F401
 from tests.cli_status_aws import PRODUCTION, SANDBOX, AccountSesStandIn, next_hour, put_rates, reset_moto
@@ -416,3 +419,16 @@ def test_days_outside_1_to_90_are_a_usage_error(tmp_path, capsys, days):
     stack(tmp_path, "example.com")
     assert main(["status", "--stack", "prod", "-C", str(tmp_path), "--days", days]) == 2
     assert "number of days from 1 to 90" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("answer, health", [
+    ({"IdentityType": "EMAIL_ADDRESS", "VerifiedForSendingStatus": True, "VerificationStatus": "SUCCESS"}, "verified"),
+    ({"IdentityType": "EMAIL_ADDRESS", "VerifiedForSendingStatus": False, "VerificationStatus": "PENDING"}, "pending"),
+    ({"IdentityType": "EMAIL_ADDRESS", "VerifiedForSendingStatus": False, "VerificationStatus": "FAILED"}, "failed"),
+])
+def test_an_address_identity_is_judged_by_verified_for_sending_alone(answer, health):
+    # An address has no DKIM of its own (it signs with its domain's, if any): DKIM is not asked of it.
+    status = parse_identity("noreply@example.com", answer)
+    check = IdentityCheck(StatusIdentity("noreply@example.com", IdentityKind.EMAIL_ADDRESS),
+                          IdentityReading("noreply@example.com", status))
+    assert check.health.value == health
