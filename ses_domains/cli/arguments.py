@@ -6,6 +6,7 @@ import argparse
 import re
 from email.utils import parseaddr
 
+from ses_domains.engine.ses.reputation import MAX_DAYS
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$")
@@ -43,9 +44,22 @@ def account_id(text: str) -> str:
     if not _ACCOUNT_ID.match(text):
         raise argparse.ArgumentTypeError(f"an AWS account id is 12 digits, got {text!r}")
     return text
+
+
 def email_address(text: str) -> str:
     """An address as ``send-test --from/--to`` take it: ``name@example.com`` or ``Name <name@example.com>``."""
     local, at, domain = parseaddr(text)[1].rpartition("@")
     if not (at and local and domain) or any(c.isspace() for c in local + domain):
         raise argparse.ArgumentTypeError(f"{text!r} is not an email address: write name@example.com or 'Name <name@example.com>'")
     return text.strip()
+
+
+def days(text: str) -> int:
+    """A whole number of days, 1 to ``MAX_DAYS`` (the longest reputation window read)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 1 to {MAX_DAYS}")
+    return value

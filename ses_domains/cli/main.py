@@ -17,12 +17,15 @@ from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.records_command import FORMATS, run_records
 
 DESCRIPTION = """\
-Check, list and wait for the DNS records and SES verification of the sending domains that a
-ses-domains stack declares. Reads Pulumi.<stack>.yaml in the current directory (or --cwd) and
-talks to AWS with boto3's standard credential chain, using the stack's aws:region and aws:profile.
+Work with the SES sending domains and account that a ses-domains stack declares: check, list and
+wait for their DNS records and SES verification, send a test message, print the deployer's IAM
+policy, and show the account's sending health. Reads Pulumi.<stack>.yaml in the current directory
+(or --cwd) and talks to AWS with boto3's standard credential chain, using the stack's aws:region
+and aws:profile.
 
-exit codes: 0 all good, 1 problems found (check) or not verified in time (wait),
-            2 the command could not do its job (bad arguments or config, no credentials, no answer)
+exit codes: 0 all good, 1 problems found (check, status) or not verified in time (wait),
+            2 the command could not do its job (bad arguments or config, no credentials, no answer;
+              send-test: the message was not sent)
 """
 
 SEND_TEST_DESCRIPTION = """\
@@ -122,6 +125,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="each call to SES answers within this, e.g. 5s (default: 8s)",
     )
     send_test.set_defaults(run=_lazy("ses_domains.cli.send_test_command", "run_send_test"))
+    status = commands.add_parser(
+        "status", parents=[common], help="the account's sending health: account, identities, reputation",
+        description="Show the SES account (sandbox or production, sending, quota), each identity of the stack "
+        "(verified for sending, DKIM, MAIL FROM, configuration set) and the bounce and complaint rates over the "
+        "last days against the levels where AWS reviews an account: a chart on a terminal, numbers when piped. "
+        "Exit 0 healthy, 1 an identity not verified, the account unable to send or a rate at or past its level, "
+        "2 could not check.",
+    )
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.add_argument("--days", "-d", type=arguments.days, default=7, metavar="N",
+                        help="reputation over the last N days (default: 7)")
+    status.add_argument(
+        "--timeout", "-t", type=arguments.duration, default=20.0, metavar="DURATION",
+        help="give up on AWS reads after this long, e.g. 10s (default: 20s)",
+    )
+    status.set_defaults(run=_lazy("ses_domains.cli.status_command", "run_status"))
     return parser
 
 

@@ -80,6 +80,9 @@ class IdentityStatus:
     mail_from_status: str | None
     behavior_on_mx_failure: str | None
     verification_info: VerificationInfo | None
+    configuration_set: str | None = None
+    """The identity's default configuration set (``ConfigurationSetName``); not in ``as_dict``, whose
+    keys are stored in stacks' state."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe plain dict (timestamps as ISO 8601), e.g. for a dynamic provider's outputs."""
@@ -163,6 +166,7 @@ def parse_identity(domain: str, response: Mapping[str, Any]) -> IdentityStatus:
         mail_from_status=mail_from.get("MailFromDomainStatus") if mail_from_domain else None,
         behavior_on_mx_failure=mail_from.get("BehaviorOnMxFailure"),
         verification_info=_parse_verification_info(response.get("VerificationInfo")),
+        configuration_set=response.get("ConfigurationSetName") or None,
     )
 
 

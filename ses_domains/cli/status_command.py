@@ -1,0 +1,291 @@
+"""``ses-domains status``: the account's sending health at a glance, for a person and for CI.
+
+Three reads, all at once, all within one deadline (``--timeout``): SESv2 ``GetAccount`` in the
+stack's region, ``GetEmailIdentity`` for each identity of the stack (replicas in their regions),
+and CloudWatch ``GetMetricData`` for the reputation rates over the last ``--days``. Each read runs
+on a thread of its own that is abandoned at the deadline, so an endpoint that trickles bytes or
+never answers costs the deadline and no more; what did not answer is "could not check".
+
+Health: an identity not verified for sending (pending, failed, or not created in SES), an account
+that may not send (sending disabled, or an enforcement status other than HEALTHY), or a rate whose
+latest reading is at or past its level is a problem (exit 1). The sandbox is not a problem, nor is
+"no data": an account that has sent little or nothing has no reputation metrics yet. Anything that
+could not be read, with no problem found elsewhere, is exit 2; a problem found wins over it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Callable, Generic, Optional, TypeVar
+
+from ses_domains.cli.aws_clients import CALL_TIMEOUT_S, NO_CREDENTIALS, has_credentials, make_client
+from ses_domains.cli.console import Console
+from ses_domains.cli.errors import CommandError, ExitCode
+from ses_domains.cli.render_status import status_json, status_text
+from ses_domains.cli.ses_identities import IdentityReading, read_identities_with
+from ses_domains.cli.stack_file import load_stack
+from ses_domains.config.stack import StackSpec
+from ses_domains.engine.job import identity_key
+from ses_domains.engine.ses.account import AccountStatus, SesAccountUnavailable, read_account
+from ses_domains.engine.ses.client import AwsSettings, SesReader
+from ses_domains.engine.ses.errors import AwsSettingsError
+from ses_domains.engine.ses.reputation import (
+    RateJudgement,
+    RateVerdict,
+    ReputationLevels,
+    ReputationReading,
+    ReputationUnavailable,
+    ReputationWindow,
+    judge_rate,
+    read_reputation,
+    window_for,
+)
+from ses_domains.engine.ses.status import FAILED, Verdict, judge
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class IdentityKind(str, Enum):
+    DOMAIN = "domain"
+    EMAIL_ADDRESS = "email address"
+
+
+@dataclass(frozen=True)
+class StatusIdentity:
+    """An SES identity the stack declares, and what "healthy" asks of it."""
+
+    name: str
+    kind: IdentityKind
+    region: Optional[str] = None
+    """The replica region it lives in; ``None``: the stack's region."""
+    mail_from_required: bool = False
+    """The stack declares a MAIL FROM domain for it, so MAIL FROM must be SUCCESS too."""
+
+    @property
+    def key(self) -> str:
+        return identity_key(self.name, self.region)
+
+
+def stack_identities(spec: StackSpec) -> tuple[StatusIdentity, ...]:
+    """Each domain of the stack, then its replicas, in config order."""
+    identities = []
+    for domain in spec.domains:
+        mail_from = domain.mail_from is not None
+        identities.append(StatusIdentity(domain.domain, IdentityKind.DOMAIN, None, mail_from))
+        identities.extend(StatusIdentity(domain.domain, IdentityKind.DOMAIN, region, mail_from)
+                          for region in domain.replica_regions)
+    return tuple(identities)
+
+
+class IdentityHealth(str, Enum):
+    VERIFIED = "verified"
+    PENDING = "pending"
+    FAILED = "failed"
+    NOT_CREATED = "not created"
+    UNKNOWN = "could not check"
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    identity: StatusIdentity
+    reading: IdentityReading
+
+    @property
+    def health(self) -> IdentityHealth:
+        status = self.reading.status
+        if status is None:
+            return IdentityHealth.NOT_CREATED if self.reading.not_created else IdentityHealth.UNKNOWN
+        if self.identity.kind is IdentityKind.DOMAIN:
+            verdict = judge(status, mail_from_required=self.identity.mail_from_required).verdict
+            return {Verdict.VERIFIED: IdentityHealth.VERIFIED, Verdict.WAITING: IdentityHealth.PENDING,
+                    Verdict.FAILED: IdentityHealth.FAILED}[verdict]
+        if status.verified_for_sending:
+            return IdentityHealth.VERIFIED
+        return IdentityHealth.FAILED if status.verification_status == FAILED else IdentityHealth.PENDING
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    account: Optional[AccountStatus]
+    problem: Optional[str] = None
+    """Why the account could not be read (``account`` is then ``None``)."""
+
+    @property
+    def unhealthy(self) -> tuple[str, ...]:
+        """What about the account stops or threatens sending."""
+        account = self.account
+        if account is None:
+            return ()
+        found = []
+        if not account.sending_enabled:
+            found.append(f"sending is disabled for the account in {account.region}")
+        if account.enforcement_status != "HEALTHY":
+            found.append(f"the account's enforcement status in {account.region} is {account.enforcement_status}")
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class ReputationCheck:
+    window: ReputationWindow
+    levels: ReputationLevels
+    reading: Optional[ReputationReading]
+    problem: Optional[str] = None
+    """Why the rates could not be read (``reading`` is then ``None``)."""
+
+    @property
+    def bounce_rate(self) -> Optional[RateJudgement]:
+        return judge_rate(self.reading.bounce_rate, self.levels.bounce_rate) if self.reading else None
+
+    @property
+    def complaint_rate(self) -> Optional[RateJudgement]:
+        return judge_rate(self.reading.complaint_rate, self.levels.complaint_rate) if self.reading else None
+
+
+class StatusVerdict(str, Enum):
+    OK = "ok"
+    PROBLEMS = "problems"
+    COULD_NOT_CHECK = "could not check"
+
+
+EXIT_CODES = {StatusVerdict.OK: ExitCode.OK, StatusVerdict.PROBLEMS: ExitCode.PROBLEMS,
+              StatusVerdict.COULD_NOT_CHECK: ExitCode.CANNOT_RUN}
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    stack: str
+    region: str
+    account: AccountCheck
+    identities: tuple[IdentityCheck, ...]
+    reputation: ReputationCheck
+
+    def problems(self) -> list[str]:
+        """Each thing that is wrong, one sentence each."""
+        found = list(self.account.unhealthy)
+        for check in self.identities:
+            if check.health in (IdentityHealth.PENDING, IdentityHealth.FAILED, IdentityHealth.NOT_CREATED):
+                found.append(f"{check.identity.key} is {check.health.value}")
+        for name, judgement in (("bounce rate", self.reputation.bounce_rate),
+                                ("complaint rate", self.reputation.complaint_rate)):
+            if judgement is not None and judgement.verdict is RateVerdict.PAST_LEVEL:
+                found.append(f"the {name} is at or past its level")
+        return found
+
+    def gaps(self) -> list[str]:
+        """What could not be checked, and why."""
+        found = []
+        if self.account.problem:
+            found.append(f"account: {self.account.problem}")
+        found.extend(f"{c.identity.key}: {c.reading.problem}" for c in self.identities
+                     if c.health is IdentityHealth.UNKNOWN)
+        if self.reputation.problem:
+            found.append(f"reputation: {self.reputation.problem}")
+        return found
+
+    @property
+    def verdict(self) -> StatusVerdict:
+        if self.problems():
+            return StatusVerdict.PROBLEMS
+        if self.gaps():
+            return StatusVerdict.COULD_NOT_CHECK
+        return StatusVerdict.OK
+
+
+def run_status(args: argparse.Namespace, console: Console) -> ExitCode:
+    loaded = load_stack(args.cwd, args.stack)
+    console.warnings(loaded.spec.warnings)
+    report = gather_status(loaded.name, loaded.spec, loaded.aws_settings, days=args.days,
+                           timeout_s=args.timeout, levels=ReputationLevels())
+    if args.json:
+        console.out.write(status_json(report))
+    else:
+        console.out.write(status_text(report, console.palette, chart=console.out_is_terminal))
+    return EXIT_CODES[report.verdict]
+
+
+def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: int, timeout_s: float,
+                  levels: ReputationLevels, now: Optional[datetime] = None) -> StatusReport:
+    """Every read at once, each abandoned at ``timeout_s``; ``CommandError`` (exit 2) at once when
+    there are no credentials or the stack's profile is unknown."""
+    try:
+        if not has_credentials(settings):
+            raise CommandError(NO_CREDENTIALS)
+    except AwsSettingsError as error:
+        raise CommandError(str(error)) from None
+    started = time.monotonic()
+    call_timeout_s = min(CALL_TIMEOUT_S, timeout_s)
+    window = window_for(days, now or datetime.now(timezone.utc))
+    identities = stack_identities(spec)
+    # Clients and sessions are made here: boto3 sessions are not thread-safe.
+    ses_client = make_client(settings, "sesv2", call_timeout_s)
+    cloudwatch_client = make_client(settings, "cloudwatch", call_timeout_s)
+    readers = {region: SesReader.from_settings(replace(settings, region=region or settings.region))
+               for region in dict.fromkeys(identity.region for identity in identities)}
+
+    account = _Background("ses-account", lambda: read_account(ses_client))
+    reputation = _Background("cloudwatch-reputation", lambda: read_reputation(cloudwatch_client, window))
+    by_region = {
+        region: _Background(f"ses-identities {region or spec.region}", _identity_read(
+            reader, [i.name for i in identities if i.region == region], call_timeout_s))
+        for region, reader in readers.items()
+    }
+
+    def remaining() -> float:
+        return max(0.0, timeout_s - (time.monotonic() - started))
+
+    no_answer = f"no answer within {timeout_s:g}s"
+    account_check = account.outcome(remaining(), no_answer, lambda a: AccountCheck(a),
+                                    lambda why: AccountCheck(None, why), SesAccountUnavailable)
+    reputation_check = reputation.outcome(remaining(), no_answer,
+                                          lambda r: ReputationCheck(window, levels, r),
+                                          lambda why: ReputationCheck(window, levels, None, why),
+                                          ReputationUnavailable)
+    readings: dict[str, IdentityReading] = {}
+    for region, read in by_region.items():
+        names = [i.name for i in identities if i.region == region]
+        found = read.outcome(remaining(), no_answer, lambda r: r,
+                             lambda why, names=names: {n: IdentityReading(n, problem=why) for n in names})
+        readings.update({identity_key(name, region): reading for name, reading in found.items()})
+    checks = tuple(IdentityCheck(identity, readings[identity.key]) for identity in identities)
+    return StatusReport(stack, spec.region, account_check, checks, reputation_check)
+
+
+def _identity_read(reader: SesReader, names: list[str], timeout_s: float) -> Callable[[], dict[str, IdentityReading]]:
+    return lambda: read_identities_with(reader, names, timeout_s)
+
+
+class _Background(Generic[T]):
+    """One read on a daemon thread; the caller waits for it until a deadline, then stops caring."""
+
+    def __init__(self, name: str, work: Callable[[], T]):
+        self._work = work
+        self._value: Optional[T] = None
+        self._error: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+            self._error = error
+
+    def outcome(self, wait_s: float, no_answer: str, done: Callable[[T], R], failed: Callable[[str], R],
+                expected: type[BaseException] = CommandError) -> R:
+        """``done(value)``; ``failed(why)`` when the read raised ``expected`` (or ``CommandError``)
+        or did not end within ``wait_s``."""
+        self._thread.join(wait_s)
+        if self._thread.is_alive():
+            return failed(no_answer)
+        if self._error is not None:
+            if isinstance(self._error, (expected, CommandError)):
+                return failed(str(self._error))
+            raise self._error
+        return done(self._value)  # type: ignore[arg-type]
+
