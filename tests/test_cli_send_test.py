@@ -373,3 +373,36 @@ def test_the_stand_in_refuses_what_botocore_s_model_refuses():
     assert [why.split(":")[0] for why in stand_in.invalid] == ["SendEmail"] * 3
     assert "Missing required parameter in Content.Simple: \"Body\"" in stand_in.invalid[1]
     assert stand_in.requests == []
+
+
+def _stack_with_template(project) -> None:
+    (project / "welcome.html").write_text("<p>Hello {{name}}, order {{order.id}}</p>")
+    write_stack(project, "dev", {**CONFIG, "ses-domains:templates": [{
+        "name": "welcome", "subject": "Welcome {{name}}", "htmlFile": "welcome.html",
+        "testData": {"name": "Test", "order": {"id": 1}}}]})
+
+
+def test_a_template_of_the_stack_sends_its_test_data_without_data(capsys, project, ses):
+    ses.state.production_access = True
+    ses.state.templates.add("welcome")
+    _stack_with_template(project)
+
+    code, _, err = send(capsys, project, "--from", SENDER, "--to", "you@example.org", "--template", "welcome")
+
+    assert code == 0, err
+    (request,) = ses.sent()
+    assert json.loads(request["Content"]["Template"]["TemplateData"]) == {"name": "Test", "order": {"id": 1}}
+
+
+def test_data_that_leaves_a_placeholder_of_the_stack_s_template_empty_is_refused_before_any_call(capsys, project, ses):
+    ses.state.production_access = True
+    ses.state.templates.add("welcome")
+    _stack_with_template(project)
+
+    code, out, err = send(capsys, project, "--from", SENDER, "--to", "you@example.org",
+                          "--template", "welcome", "--data", '{"name": "Ann", "extra": 1}')
+
+    assert code == 2 and out == ""
+    assert "--data does not fill the template welcome of ses-domains:templates[0]" in err
+    assert "order.id" in err
+    assert ses.requests == []

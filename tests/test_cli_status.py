@@ -432,3 +432,25 @@ def test_an_address_identity_is_judged_by_verified_for_sending_alone(answer, hea
     check = IdentityCheck(StatusIdentity("noreply@example.com", IdentityKind.EMAIL_ADDRESS),
                           IdentityReading("noreply@example.com", status))
     assert check.health.value == health
+
+
+def test_the_stack_s_addresses_are_identities_and_its_alarm_levels_are_the_levels(tmp_path, aws):
+    aws.ses.set_account(PRODUCTION)
+    verified(aws.ses, "example.com")
+    put_rates(aws.cloudwatch, REGION, BOUNCE, every_4_hours(next_hour(), [0.01, 0.035]))
+    write_stack(tmp_path, "prod", {
+        "aws:region": REGION,
+        "ses-domains:domains": [{"domain": "example.com", "mailFrom": "bounce"}],
+        "ses-domains:emailIdentities": ["ops@example.org"],
+        "ses-domains:reputationAlarms": {"snsTopicArn": f"arn:aws:sns:{REGION}:123456789012:alarms", "bounceRate": 0.03},
+    })
+
+    code, out, err = status(tmp_path, "--json")
+
+    assert code == 1, out + err
+    report = json.loads(out)
+    assert [(i["identity"], i["kind"], i["status"]) for i in report["identities"]] == [
+        ("example.com", "domain", "verified"), ("ops@example.org", "email address", "not created")]
+    bounce = report["reputation"]["bounce_rate"]
+    assert (bounce["level"], bounce["status"]) == (0.03, "past level")
+    assert report["reputation"]["complaint_rate"]["level"] == 0.001

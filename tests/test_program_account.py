@@ -239,3 +239,12 @@ def test_every_account_problem_is_listed_at_once():
     assert message.startswith("the stack config has 3 problems"), message
     for key in (f"{A}.owner", f"{A}.suppressedReasons[0]", f"{A}.vdm.engagementMetrics"):
         assert f"  - {key}: " in message
+
+
+def test_a_stack_that_only_owns_the_account_settings_needs_no_domain():
+    run = run_program({"aws:region": "eu-west-1",
+                       "ses-domains:account": {"owner": True, "suppressedReasons": ["BOUNCE", "COMPLAINT"]}})
+
+    assert [r.type for r in run.mocks.resources if r.type.startswith("aws:")] == [
+        "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"]
+    assert run.outputs["domains"] == {}

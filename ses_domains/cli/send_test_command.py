@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 from datetime import datetime, timezone
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from ses_domains.cli.aws_clients import make_client
 from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.ses_identities import read_identities_with
 from ses_domains.cli.stack_file import LoadedStack, load_stack
+from ses_domains.config.handlebars import check_test_data
 from ses_domains.engine.ses.account import AccountStatus, SesAccountUnavailable, read_account
 from ses_domains.engine.ses.client import SesReader
 from ses_domains.engine.ses.deadline import DeadlinePassed, call_within
@@ -88,20 +90,36 @@ def _message(args: argparse.Namespace, loaded: LoadedStack, sent_at: datetime, c
     if args.raw is not None:
         return _raw_message(args.raw, args.from_address, args.to, console)
     if args.template is not None:
-        if args.data is None:
-            raise CommandError(
-                f"--template {args.template} needs --data: a JSON object for its placeholders, as text or @FILE "
-                "(for example --data '{\"name\": \"Ann\"}')"
-            )
-        try:
-            return TemplateMessage.from_json(args.template, _data_text(args.data))
-        except MessageInvalid as error:
-            raise CommandError(f"--data: {error}") from None
+        return _template_message(args.template, args.data, loaded, console)
     region = loaded.spec.region
     subject = args.subject or (
         f"ses-domains test from stack {loaded.name} ({region}) at {sent_at:%Y-%m-%d %H:%M:%S} UTC"
     )
     return _simple_message(subject, loaded.name, region, args, sent_at)
+
+
+def _template_message(name: str, data: Optional[str], loaded: LoadedStack, console: Console) -> TemplateMessage:
+    """A template of the stack sends its ``testData`` unless ``--data`` is given, and ``--data`` must
+    fill each of its placeholders; a template the stack does not declare needs ``--data``."""
+    declared = next((template for template in loaded.spec.templates if template.name == name), None)
+    if data is None and declared is None:
+        raise CommandError(
+            f"--template {name} needs --data: a JSON object for its placeholders, as text or @FILE "
+            "(for example --data '{\"name\": \"Ann\"}'); a template in ses-domains:templates sends its testData"
+        )
+    text = json.dumps(declared.test_data) if data is None and declared is not None else _data_text(data or "")
+    try:
+        message = TemplateMessage.from_json(name, text)
+    except MessageInvalid as error:
+        raise CommandError(f"--data: {error}") from None
+    if declared is not None and data is not None:
+        problems = check_test_data(declared.placeholders, json.loads(message.data_json), "--data")
+        missing = [p.message for p in problems if p.placeholder is not None]
+        if missing:
+            raise CommandError(f"--data does not fill the template {name} of {declared.key}: " + "; ".join(missing))
+        for problem in problems:
+            console.note(problem.message)
+    return message
 
 
 def _raw_message(path: Path, from_address: str, to: Sequence[str], console: Console) -> RawMessage:

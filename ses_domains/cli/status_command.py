@@ -73,14 +73,23 @@ class StatusIdentity:
 
 
 def stack_identities(spec: StackSpec) -> tuple[StatusIdentity, ...]:
-    """Each domain of the stack, then its replicas, in config order."""
+    """Each domain of the stack, then its replicas, in config order; then the email addresses."""
     identities = []
     for domain in spec.domains:
         mail_from = domain.mail_from is not None
         identities.append(StatusIdentity(domain.domain, IdentityKind.DOMAIN, None, mail_from))
         identities.extend(StatusIdentity(domain.domain, IdentityKind.DOMAIN, region, mail_from)
                           for region in domain.replica_regions)
+    identities.extend(StatusIdentity(address.address, IdentityKind.EMAIL_ADDRESS) for address in spec.email_identities)
     return tuple(identities)
+
+
+def reputation_levels(spec: StackSpec) -> ReputationLevels:
+    """The stack's alarm levels when it declares reputation alarms: status and the alarms agree."""
+    alarms = spec.reputation_alarms
+    if alarms is None:
+        return ReputationLevels()
+    return ReputationLevels(bounce_rate=alarms.bounce_rate, complaint_rate=alarms.complaint_rate)
 
 
 class IdentityHealth(str, Enum):
@@ -201,7 +210,7 @@ def run_status(args: argparse.Namespace, console: Console) -> ExitCode:
     loaded = load_stack(args.cwd, args.stack)
     console.warnings(loaded.spec.warnings)
     report = gather_status(loaded.name, loaded.spec, loaded.aws_settings, days=args.days,
-                           timeout_s=args.timeout, levels=ReputationLevels())
+                           timeout_s=args.timeout, levels=reputation_levels(loaded.spec))
     if args.json:
         console.out.write(status_json(report))
     else:

@@ -288,8 +288,9 @@ def _segments(rest: str, word: str, line: int) -> tuple[str, ...]:
 # --- the data ------------------------------------------------------------------------------------
 
 
-def check_test_data(placeholders: Iterable[Placeholder], data: Any) -> list[DataProblem]:
-    """Each placeholder without a value in ``data``, then each key of ``data`` nothing reads.
+def check_test_data(placeholders: Iterable[Placeholder], data: Any, data_name: str = "testData") -> list[DataProblem]:
+    """Each placeholder without a value in ``data``, then each key of ``data`` nothing reads;
+    messages call the data ``data_name`` (the config's ``testData``, the command's ``--data``).
 
     A path through a list (``#each``) has a value when at least one item has it (an item may
     leave out what an ``#if`` guards); an empty list leaves its items' placeholders unchecked, so
@@ -307,9 +308,9 @@ def check_test_data(placeholders: Iterable[Placeholder], data: Any) -> list[Data
             continue
         if missing_at[1]:
             reached.add(missing_at[1])  # the keys on the way exist: not unused, only short
-        problems.append(DataProblem(_missing(placeholder, missing_at), placeholder=placeholder))
+        problems.append(DataProblem(_missing(placeholder, missing_at, data_name), placeholder=placeholder))
     problems.extend(
-        DataProblem(f"testData.{key} is read by no placeholder of the subject, text or html", data_key=key)
+        DataProblem(f"{data_name}.{key} is read by no placeholder of the subject, text or html", data_key=key)
         for key in _unused(data, (), whole, reached)
     )
     return problems
@@ -341,9 +342,9 @@ def _dotted(path: tuple[str, ...]) -> str:
     return ".".join(path).replace(f".{ITEM}", ITEM)
 
 
-def _missing(placeholder: Placeholder, why: tuple[str, tuple[str, ...]]) -> str:
+def _missing(placeholder: Placeholder, why: tuple[str, tuple[str, ...]], data_name: str) -> str:
     what, where = why
-    holder = f"testData.{_dotted(where)}" if where else "testData"
+    holder = f"{data_name}.{_dotted(where)}" if where else data_name
     if what == "empty":
         reason = f"{holder} is an empty list: give it at least one item, so that its placeholders can be checked"
     elif what == "not a list":
@@ -352,7 +353,7 @@ def _missing(placeholder: Placeholder, why: tuple[str, tuple[str, ...]]) -> str:
         reason = f"{holder} holds a plain value, not an object with keys"
     else:
         reason = f"{holder} has no key {placeholder.path[len(where)]!r}"
-    return f"the placeholder {placeholder} has no value in testData: {reason}"
+    return f"the placeholder {placeholder} has no value in {data_name}: {reason}"
 
 
 def _unused(

@@ -79,10 +79,15 @@ def read_stack_config(
     raw_domains = get_project_value("domains")
     domains_key = f"{PROJECT}:domains"
     domains: list[DomainSpec] = []
-    if raw_domains is None and get_project_value("emailIdentities"):
-        pass  # A single-sender stack: addresses only.
+    others = [key for key in PROJECT_KEYS if key != "domains" and get_project_value(key) is not None]
+    if raw_domains is None and others:
+        pass  # A stack of addresses, account settings or alarms only: no domain of its own.
     elif raw_domains is None:
-        problems.add(domains_key, "is required: a list of domains, each at least {domain: example.com}")
+        problems.add(
+            domains_key,
+            "is required: a list of domains, each at least {domain: example.com} (or, for a stack without "
+            f"domains, one of {', '.join(f'{PROJECT}:{key}' for key in PROJECT_KEYS if key != 'domains')})",
+        )
     elif not isinstance(raw_domains, list) or not raw_domains:
         problems.add(domains_key, "must be a non-empty list of domains, each at least {domain: example.com}")
     else:
