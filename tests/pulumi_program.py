@@ -232,6 +232,18 @@ def run_program(
     return run
 
 
+def refused_at_preview(config: dict[str, Any], mocks: Optional[RecordingMocks] = None, **options: Any) -> str:
+    """The message with which the program refuses ``config``; fails the test if it runs, or if
+    anything was declared before the refusal (bad input is caught before any resource)."""
+    import pytest
+
+    mocks = mocks or RecordingMocks()
+    with pytest.raises(pulumi.RunError) as raised:
+        run_program(config, mocks=mocks, **options)
+    assert mocks.resources == [], "a resource was declared despite a config error"
+    return str(raised.value)
+
+
 def _run_under_mocks(
     config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM
 ) -> ProgramRun:

@@ -32,7 +32,7 @@ def run(capsys, *argv):
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize("command", ["check", "records", "wait"])
+@pytest.mark.parametrize("command", ["check", "records", "wait", "send-test", "iam-policy", "status"])
 def test_every_subcommand_has_help(capsys, command):
     code, out, _ = run(capsys, command, "--help")
     assert code == 0
@@ -43,7 +43,7 @@ def test_every_subcommand_has_help(capsys, command):
 def test_help_lists_the_subcommands_and_exit_codes(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for command in ("check", "records", "wait"):
+    for command in ("check", "records", "wait", "send-test", "iam-policy", "status"):
         assert command in out
     assert "exit codes" in out
 
@@ -171,3 +171,15 @@ def test_invalid_yaml_is_a_message_not_a_traceback(capsys, tmp_path, aws_env):
 def test_a_missing_stack_option_is_a_usage_error(capsys):
     code, _, err = run(capsys, "records")
     assert code == 2 and "the following arguments are required: --stack/-s" in err
+
+
+def test_records_list_the_receiving_mx(capsys, tmp_path, aws_env, ses):
+    write_stack(tmp_path, "dev", {"aws:region": "eu-west-1", "ses-domains:domains": [
+        {"domain": "example.com", "receive": {"bucket": "example-mail", "recipients": ["example.com"]}}]})
+    ses.script("example.com", SesState(dkim="SUCCESS"))
+
+    code, out, err = run(capsys, "records", "--stack", "dev", "-C", str(tmp_path), "--format", "zone")
+
+    assert code == 0, err
+    zone = dns.zone.from_text(out, origin="example.com.", check_origin=False)
+    assert [str(mx) for mx in zone.find_rdataset("@", "MX")] == ["10 inbound-smtp.eu-west-1.amazonaws.com."]

@@ -6,7 +6,7 @@ import pulumi
 import pytest
 
 from tests.aws_rules import check_resources
-from tests.pulumi_program import Declared, RecordingMocks, run_program
+from tests.pulumi_program import Declared, RecordingMocks, refused_at_preview, run_program
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPONENT = "ses-domains:index:ReputationAlarms"
@@ -108,7 +108,7 @@ def test_a_set_s_alarms_carry_its_dimension_and_follow_the_set():
 def test_alarm_names_are_unique_per_stack():
     run = run_alarms({"snsTopicArn": TOPIC}, stack="staging")
 
-    assert [r.inputs["name"] for r in run.of_type(ALARM)] == [
+    assert sorted(r.inputs["name"] for r in run.of_type(ALARM)) == [
         "ses-domains-staging-bounce-rate", "ses-domains-staging-complaint-rate"]
 
 
@@ -210,15 +210,10 @@ CASES = {
 
 @pytest.mark.parametrize("alarms, sets, expected", CASES.values(), ids=CASES.keys())
 def test_bad_reputation_alarms_are_reported_with_their_key_before_anything_is_declared(alarms, sets, expected):
-    mocks = RecordingMocks()
     config = {"aws:region": "eu-west-1", "ses-domains:domains": [{"domain": "example.com"}], R: alarms}
     if sets is not None:
         config[C] = sets
-    with pytest.raises(pulumi.RunError) as raised:
-        run_program(config, mocks=mocks)
-
-    assert expected in str(raised.value)
-    assert mocks.resources == [], "a resource was declared despite a config error"
+    assert expected in refused_at_preview(config)
 
 
 def test_a_set_with_its_own_problem_is_not_also_called_missing():

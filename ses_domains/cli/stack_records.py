@@ -10,6 +10,7 @@ from ses_domains.cli.ses_identities import IdentityReading
 from ses_domains.config.domains import DEFAULT_TTL, DomainSpec
 from ses_domains.config.stack import StackSpec
 from ses_domains.records.dkim import EasyDkim
+from ses_domains.records.inbound import inbound_mx
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.plan import domain_records as planned_records
 from ses_domains.records.tracking import tracking_cname
@@ -34,12 +35,14 @@ class DomainRecords:
 
 
 def domain_records(spec: DomainSpec, region: str, reading: IdentityReading) -> DomainRecords:
+    """The records SES verifies, then the receiving MX (``receive``), which SES does not verify."""
+    receiving = (inbound_mx(spec.domain, region, spec.ttl),) if spec.receive is not None else ()
     tokens = reading.dkim_tokens
     if tokens:
-        return DomainRecords(spec.domain, str(spec.zone), planned_records(spec, region, tokens), True)
+        return DomainRecords(spec.domain, str(spec.zone), planned_records(spec, region, tokens) + receiving, True)
     why = reading.problem or f"SES returned no DKIM tokens for {spec.domain}"
     return DomainRecords(
-        spec.domain, str(spec.zone), planned_records(spec, region, PLACEHOLDERS), False, why
+        spec.domain, str(spec.zone), planned_records(spec, region, PLACEHOLDERS) + receiving, False, why
     )
 
 

@@ -79,7 +79,7 @@ def read_stack_config(
     raw_domains = get_project_value("domains")
     domains_key = f"{PROJECT}:domains"
     domains: list[DomainSpec] = []
-    others = [key for key in PROJECT_KEYS if key != "domains" and get_project_value(key) is not None]
+    others = [key for key in PROJECT_KEYS if key != "domains" and get_project_value(key) not in (None, [], {}, "")]
     if raw_domains is None and others:
         pass  # A stack of addresses, account settings or alarms only: no domain of its own.
     elif raw_domains is None:
