@@ -11,7 +11,9 @@ Common to the provider's resources:
 - A type annotated ``@Tags(identifierAttribute=...)`` lists its tags on every Read
   (``ListTagsForResource``) and changes them with ``TagResource``/``UntagResource`` on Update
   when ``tags`` or the provider's ``defaultTags`` change; tags on Create travel in the create
-  request itself.
+  request itself, which SNS (CreateTopic) and CloudWatch (PutMetricAlarm) authorize as their
+  ``TagResource`` too (botocore's documentation of their ``Tags`` members says so), so those two
+  rows list ``TagResource`` on Create.
 
 Each action's resource scope is in ``SCOPE_OF_ACTION``: the ARN kind the Service Authorization
 Reference lists for it, or ``ANY`` where it lists none (the action takes only ``*``).
@@ -106,7 +108,8 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
         update=("ses:UpdateConfigurationSetEventDestination",),
         delete=("ses:DeleteConfigurationSetEventDestination",),
         source="sesv2/configuration_set_event_destination.go resourceConfigurationSetEventDestinationCreate/Read/"
-        "Update/Delete, findConfigurationSetEventDestinationByTwoPartKey",
+        "Update (only when event_destination changes)/Delete, FindConfigurationSetEventDestinationByID "
+        "(GetConfigurationSetEventDestinations of the set, then the one by name); no tags",
     ),
     "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint": TypePermissions(
         create=("ses:CreateMultiRegionEndpoint",),
@@ -121,8 +124,10 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
         read=("ses:GetContactList", "ses:ListTagsForResource"),
         update=("ses:UpdateContactList", *_SES_TAGS),
         delete=("ses:DeleteContactList",),
-        source="sesv2/contact_list.go resourceContactListCreate/Read/Update/Delete, findContactListByID; "
-        "@Tags(identifierAttribute=arn)",
+        source="sesv2/contact_list.go resourceContactListCreate (tags in CreateContactList), resourceContactListRead "
+        "(findContactListByID/findContactList: GetContactList), resourceContactListUpdate (UpdateContactList when "
+        "description or topics change), resourceContactListDelete; @Tags(identifierAttribute=arn): ListTagsForResource "
+        "on Read, TagResource/UntagResource on Update",
     ),
     "aws:sesv2/dedicatedIpPool:DedicatedIpPool": TypePermissions(
         create=("ses:CreateDedicatedIpPool",),
@@ -137,17 +142,18 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
         read=("ses:GetAccount",),
         update=("ses:PutAccountVdmAttributes",),
         delete=("ses:PutAccountVdmAttributes",),
-        source="sesv2/account_vdm_attributes.go resourceAccountVDMAttributesUpdate (create and update), Read "
-        "(findAccount: GetAccount), Delete (puts VdmEnabled DISABLED)",
+        source="sesv2/account_vdm_attributes.go resourceAccountVDMAttributesUpdate (create and update: "
+        "PutAccountVdmAttributes), resourceAccountVDMAttributesRead (findAccountVDMAttributes -> findAccount: "
+        "GetAccount), resourceAccountVDMAttributesDelete (PutAccountVdmAttributes with VdmEnabled DISABLED)",
     ),
     "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes": TypePermissions(
         create=("ses:PutAccountSuppressionAttributes",),
         read=("ses:GetAccount",),
         update=("ses:PutAccountSuppressionAttributes",),
-        delete=("ses:PutAccountSuppressionAttributes",),
+        delete=(),
         source="sesv2/account_suppression_attributes.go accountSuppressionAttributesResource Create/Update "
-        "(PutAccountSuppressionAttributes), Read (findAccountSuppressionAttributes: GetAccount), Delete (puts an "
-        "empty list)",
+        "(PutAccountSuppressionAttributes, no Read after), Read (findAccountSuppressionAttributes -> findAccount: "
+        "GetAccount), Delete: framework.WithNoOpDelete, no call",
     ),
     # --- SES (v1) ---------------------------------------------------------------------------
     "aws:ses/template:Template": TypePermissions(
@@ -155,30 +161,35 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
         read=("ses:GetTemplate",),
         update=("ses:UpdateTemplate",),
         delete=("ses:DeleteTemplate",),
-        source="ses/template.go resourceTemplateCreate/Read/Update/Delete, findTemplateByName",
+        source="ses/template.go resourceTemplateCreate/Read/Update/Delete, findTemplateByName/findTemplate "
+        "(GetTemplate); no tags",
     ),
     "aws:ses/receiptRuleSet:ReceiptRuleSet": TypePermissions(
         create=("ses:CreateReceiptRuleSet",),
         read=("ses:DescribeReceiptRuleSet",),
         update=(),
         delete=("ses:DeleteReceiptRuleSet",),
-        source="ses/receipt_rule_set.go resourceReceiptRuleSetCreate/Read/Delete, findReceiptRuleSetByName",
+        source="ses/receipt_rule_set.go resourceReceiptRuleSetCreate/Read/Delete (no Update: rule_set_name is "
+        "ForceNew), findReceiptRuleSetByName/findReceiptRuleSet (DescribeReceiptRuleSet)",
     ),
     "aws:ses/receiptRule:ReceiptRule": TypePermissions(
         create=("ses:CreateReceiptRule",),
         read=("ses:DescribeReceiptRule",),
         update=("ses:UpdateReceiptRule", "ses:SetReceiptRulePosition"),
         delete=("ses:DeleteReceiptRule",),
-        source="ses/receipt_rule.go resourceReceiptRuleCreate/Read/Update (SetReceiptRulePosition when `after` "
-        "changes)/Delete, findReceiptRuleByTwoPartKey",
+        source="ses/receipt_rule.go resourceReceiptRuleCreate (CreateReceiptRule retried while SES cannot yet "
+        "write to the bucket), resourceReceiptRuleRead (findReceiptRuleByTwoPartKey/findReceiptRule: "
+        "DescribeReceiptRule), resourceReceiptRuleUpdate (UpdateReceiptRule, SetReceiptRulePosition when `after` "
+        "changes), resourceReceiptRuleDelete; no iam_role_arn on the S3 action, so no iam:PassRole",
     ),
     "aws:ses/activeReceiptRuleSet:ActiveReceiptRuleSet": TypePermissions(
         create=("ses:SetActiveReceiptRuleSet",),
         read=("ses:DescribeActiveReceiptRuleSet",),
         update=("ses:SetActiveReceiptRuleSet",),
         delete=("ses:SetActiveReceiptRuleSet",),
-        source="ses/active_receipt_rule_set.go resourceActiveReceiptRuleSetUpdate (create and update), Read "
-        "(findActiveReceiptRuleSet), Delete (sets no active set)",
+        source="ses/active_receipt_rule_set.go resourceActiveReceiptRuleSetUpdate (create and update: "
+        "SetActiveReceiptRuleSet), resourceActiveReceiptRuleSetRead (findActiveReceiptRuleSet: "
+        "DescribeActiveReceiptRuleSet), resourceActiveReceiptRuleSetDelete (SetActiveReceiptRuleSet without a name)",
     ),
     # --- Route 53 ---------------------------------------------------------------------------
     "aws:route53/record:Record": TypePermissions(
@@ -192,13 +203,17 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
     ),
     # --- SNS --------------------------------------------------------------------------------
     "aws:sns/topic:Topic": TypePermissions(
-        create=("sns:CreateTopic", "sns:SetTopicAttributes"),
+        create=("sns:CreateTopic", "sns:SetTopicAttributes", "sns:TagResource"),
         read=("sns:GetTopicAttributes", "sns:ListTagsForResource"),
         update=("sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource"),
         delete=("sns:DeleteTopic",),
-        source="sns/topic.go resourceTopicCreate (CreateTopic, then putTopicAttributes for attributes not "
-        "accepted at create), resourceTopicRead (findTopicAttributesWithValidAWSPrincipalsByARN), "
-        "resourceTopicUpdate, resourceTopicDelete; @Tags(identifierAttribute=id)",
+        source="sns/topic.go resourceTopicCreate (CreateTopic with the tags, which SNS authorizes as "
+        "sns:TagResource too; putTopicAttributes/putTopicAttribute: SetTopicAttributes per attribute; createTags "
+        "where tag-on-create is unsupported), resourceTopicRead (findTopicAttributesWithValidAWSPrincipalsByARN -> "
+        "findTopicAttributesByARN: GetTopicAttributes), resourceTopicUpdate (putTopicAttributes unless only tags "
+        "changed), resourceTopicDelete (DeleteTopic); @Tags(identifierAttribute=arn): ListTagsForResource on Read, "
+        "TagResource/UntagResource on Update. No feedback role ARNs are set, so CreateTopic's iam:PassRole is not "
+        "needed",
     ),
     "aws:sns/topicPolicy:TopicPolicy": TypePermissions(
         create=("sns:SetTopicAttributes",),
@@ -229,20 +244,25 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
     ),
     # --- CloudWatch, S3 ---------------------------------------------------------------------
     "aws:cloudwatch/metricAlarm:MetricAlarm": TypePermissions(
-        create=("cloudwatch:PutMetricAlarm",),
+        create=("cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"),
         read=("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"),
         update=("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"),
         delete=("cloudwatch:DeleteAlarms",),
-        source="cloudwatch/metric_alarm.go resourceMetricAlarmCreate/Read (findMetricAlarmByName)/Update/Delete; "
-        "@Tags(identifierAttribute=arn)",
+        source="cloudwatch/metric_alarm.go resourceMetricAlarmCreate (findMetricAlarmByName: DescribeAlarms, "
+        "refusing an existing name; PutMetricAlarm from expandPutMetricAlarmInput with the tags, which needs "
+        "cloudwatch:TagResource; createTags where tag-on-create is unsupported), resourceMetricAlarmRead "
+        "(findMetricAlarmByName), resourceMetricAlarmUpdate (PutMetricAlarm unless only tags changed), "
+        "resourceMetricAlarmDelete (DeleteAlarms); @Tags(identifierAttribute=arn): ListTagsForResource on Read, "
+        "TagResource/UntagResource on Update",
     ),
     "aws:s3/bucketPolicy:BucketPolicy": TypePermissions(
-        create=("s3:PutBucketPolicy",),
+        create=("s3:PutBucketPolicy", "s3:GetBucketPolicy"),
         read=("s3:GetBucketPolicy",),
         update=("s3:PutBucketPolicy",),
-        delete=("s3:DeleteBucketPolicy",),
-        source="s3/bucket_policy.go resourceBucketPolicyPut (create and update), resourceBucketPolicyRead "
-        "(findBucketPolicy), resourceBucketPolicyDelete",
+        delete=("s3:DeleteBucketPolicy", "s3:GetBucketPolicy"),
+        source="s3/bucket_policy.go resourceBucketPolicyPut (create and update: PutBucketPolicy; on create it "
+        "waits with RetryWhenNotFound(findBucketPolicy: GetBucketPolicy)), resourceBucketPolicyRead "
+        "(findBucketPolicy), resourceBucketPolicyDelete (DeleteBucketPolicy, then RetryUntilNotFound(findBucketPolicy))",
     ),
     # --- this project's dynamic resources ---------------------------------------------------
     "pulumi-python:dynamic/ses-domains:Verification": TypePermissions(
@@ -290,11 +310,13 @@ INVOKES: dict[str, TypePermissions] = {
     ),
     "aws:route53/getZones:getZones": TypePermissions(
         read=("route53:ListHostedZones",),
-        source="route53/zones_data_source.go: ListHostedZones (paginated)",
+        source="route53/zones_data_source.go zonesDataSource.Read: findHostedZones (ListHostedZones paginator, "
+        "every zone)",
     ),
     "aws:route53/getRecords:getRecords": TypePermissions(
         read=("route53:ListResourceRecordSets",),
-        source="route53/records_data_source.go: ListResourceRecordSets (paginated)",
+        source="route53/records_data_source.go recordsDataSource.Read: findResourceRecordSets "
+        "(ListResourceRecordSets paginator on zone_id; name_regex filters client-side)",
     ),
     "aws:sesv2/getEmailIdentity:getEmailIdentity": TypePermissions(
         read=("ses:GetEmailIdentity", "ses:ListTagsForResource"),
@@ -308,17 +330,18 @@ INVOKES: dict[str, TypePermissions] = {
     ),
     "aws:s3/getBucket:getBucket": TypePermissions(
         read=("s3:ListBucket",),
-        source="s3/bucket_data_source.go dataSourceBucketRead: findBucket and findBucketRegion (HeadBucket, which "
-        "IAM authorizes as s3:ListBucket); its findBucketWebsite failing is only logged, so GetBucketWebsite is "
-        "not granted",
+        source="s3/bucket_data_source.go dataSourceBucketRead: findBucket (HeadBucket) and findBucketRegion "
+        "(manager.GetBucketRegion: HeadBucket), which IAM authorizes as s3:ListBucket; its findBucketWebsite "
+        "(GetBucketWebsite) failing with anything but not-found is only logged, so GetBucketWebsite is not granted",
     ),
     "aws:s3/getBucketPolicy:getBucketPolicy": TypePermissions(
         read=("s3:GetBucketPolicy",),
-        source="s3/bucket_policy_data_source.go dataSourceBucketPolicyRead: findBucketPolicy",
+        source="s3/bucket_policy_data_source.go dataSourceBucketPolicyRead: findBucketPolicy (GetBucketPolicy)",
     ),
     "aws:ses/getActiveReceiptRuleSet:getActiveReceiptRuleSet": TypePermissions(
         read=("ses:DescribeActiveReceiptRuleSet",),
-        source="ses/active_receipt_rule_set_data_source.go dataSourceActiveReceiptRuleSetRead",
+        source="ses/active_receipt_rule_set_data_source.go dataSourceActiveReceiptRuleSetRead: "
+        "DescribeActiveReceiptRuleSet",
     ),
 }
 """Every provider function (invoke) the program may call."""
