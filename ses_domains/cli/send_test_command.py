@@ -25,7 +25,7 @@ from ses_domains.cli.stack_file import LoadedStack, load_stack
 from ses_domains.config.handlebars import check_test_data
 from ses_domains.engine.ses.account import AccountStatus, SesAccountUnavailable, read_account
 from ses_domains.engine.ses.client import SesReader
-from ses_domains.engine.ses.deadline import DeadlinePassed, call_within
+from ses_domains.engine.deadline import DeadlinePassed, call_within
 from ses_domains.engine.ses.errors import AwsSettingsError
 from ses_domains.engine.ses.raw_message import RawMessageError, check_raw_message
 from ses_domains.engine.ses.sandbox import (

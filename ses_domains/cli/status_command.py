@@ -16,12 +16,11 @@ could not be read, with no problem found elsewhere, is exit 2; a problem found w
 from __future__ import annotations
 
 import argparse
-import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Callable, Generic, Optional, TypeVar
+from typing import Callable, Optional, TypeVar
 
 from ses_domains.cli.aws_clients import CALL_TIMEOUT_S, NO_CREDENTIALS, has_credentials, make_client
 from ses_domains.cli.console import Console
@@ -30,6 +29,7 @@ from ses_domains.cli.render_status import status_json, status_text
 from ses_domains.cli.ses_identities import IdentityReading, read_identities_with
 from ses_domains.cli.stack_file import load_stack
 from ses_domains.config.stack import StackSpec
+from ses_domains.engine.deadline import Background, DeadlinePassed
 from ses_domains.engine.job import identity_key
 from ses_domains.engine.ses.account import AccountStatus, SesAccountUnavailable, read_account
 from ses_domains.engine.ses.client import AwsSettings, SesReader
@@ -237,11 +237,11 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     readers = {region: SesReader.from_settings(replace(settings, region=region or settings.region))
                for region in dict.fromkeys(identity.region for identity in identities)}
 
-    account = _Background("ses-account", lambda: read_account(ses_client))
-    reputation = _Background("cloudwatch-reputation", lambda: read_reputation(cloudwatch_client, window))
+    account = Background(lambda: read_account(ses_client), "ses-account")
+    reputation = Background(lambda: read_reputation(cloudwatch_client, window), "cloudwatch-reputation")
     by_region = {
-        region: _Background(f"ses-identities {region or spec.region}", _identity_read(
-            reader, [i.name for i in identities if i.region == region], call_timeout_s))
+        region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s),
+                           f"ses-identities {region or spec.region}")
         for region, reader in readers.items()
     }
 
@@ -249,16 +249,16 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
         return max(0.0, timeout_s - (time.monotonic() - started))
 
     no_answer = f"no answer within {timeout_s:g}s"
-    account_check = account.outcome(remaining(), no_answer, lambda a: AccountCheck(a),
+    account_check = _outcome(account, remaining(), no_answer, lambda a: AccountCheck(a),
                                     lambda why: AccountCheck(None, why), SesAccountUnavailable)
-    reputation_check = reputation.outcome(remaining(), no_answer,
+    reputation_check = _outcome(reputation, remaining(), no_answer,
                                           lambda r: ReputationCheck(window, levels, r),
                                           lambda why: ReputationCheck(window, levels, None, why),
                                           ReputationUnavailable)
     readings: dict[str, IdentityReading] = {}
     for region, read in by_region.items():
         names = [i.name for i in identities if i.region == region]
-        found = read.outcome(remaining(), no_answer, lambda r: r,
+        found = _outcome(read, remaining(), no_answer, lambda r: r,
                              lambda why, names=names: {n: IdentityReading(n, problem=why) for n in names})
         readings.update({identity_key(name, region): reading for name, reading in found.items()})
     checks = tuple(IdentityCheck(identity, readings[identity.key]) for identity in identities)
@@ -269,32 +269,14 @@ def _identity_read(reader: SesReader, names: list[str], timeout_s: float) -> Cal
     return lambda: read_identities_with(reader, names, timeout_s)
 
 
-class _Background(Generic[T]):
-    """One read on a daemon thread; the caller waits for it until a deadline, then stops caring."""
-
-    def __init__(self, name: str, work: Callable[[], T]):
-        self._work = work
-        self._value: Optional[T] = None
-        self._error: Optional[BaseException] = None
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._value = self._work()
-        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
-            self._error = error
-
-    def outcome(self, wait_s: float, no_answer: str, done: Callable[[T], R], failed: Callable[[str], R],
-                expected: type[BaseException] = CommandError) -> R:
-        """``done(value)``; ``failed(why)`` when the read raised ``expected`` (or ``CommandError``)
-        or did not end within ``wait_s``."""
-        self._thread.join(wait_s)
-        if self._thread.is_alive():
-            return failed(no_answer)
-        if self._error is not None:
-            if isinstance(self._error, (expected, CommandError)):
-                return failed(str(self._error))
-            raise self._error
-        return done(self._value)  # type: ignore[arg-type]
-
+def _outcome(read: Background[T], wait_s: float, no_answer: str, done: Callable[[T], R], failed: Callable[[str], R],
+             expected: type[BaseException] = CommandError) -> R:
+    """``done(value)``; ``failed(why)`` when the read raised ``expected`` (or ``CommandError``) or
+    did not end within ``wait_s``."""
+    try:
+        value = read.result(wait_s)
+    except DeadlinePassed:
+        return failed(no_answer)
+    except (expected, CommandError) as error:
+        return failed(str(error))
+    return done(value)

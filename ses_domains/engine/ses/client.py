@@ -38,6 +38,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.parsers import ResponseParserError
 
+from ses_domains.engine.deadline import Background, DeadlinePassed
 from ses_domains.engine.ses.errors import (
     AwsSettingsError,
     SesApiError,
@@ -175,11 +176,10 @@ class SesReader:
         """
         started = time.monotonic()
         client = self._client_for(CallTimeouts.within(timeout_s))
-        call = _Call(client, domain)
-        worker = threading.Thread(target=call.run, name=f"ses-read {domain}", daemon=True)
-        worker.start()
-        worker.join(max(0.0, timeout_s - (time.monotonic() - started)))
-        if worker.is_alive():
+        call = Background(lambda: read_identity_status(client, domain), f"ses-read {domain}")
+        try:
+            return call.result(timeout_s - (time.monotonic() - started))
+        except DeadlinePassed:
             endpoint = _endpoint(client)
             raise SesUnreachable(
                 domain,
@@ -187,30 +187,7 @@ class SesReader:
                 f"{timeout_s:.1f}s.",
                 "NoAnswer",
                 endpoint,
-            )
-        return call.outcome()
-
-
-class _Call:
-    """One ``read_identity_status`` on a worker thread; the caller may stop waiting for it."""
-
-    def __init__(self, client: Any, domain: str):
-        self._client = client
-        self._domain = domain
-        self._status: IdentityStatus | None = None
-        self._error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self._status = read_identity_status(self._client, self._domain)
-        except BaseException as err:  # noqa: BLE001 - handed to the waiting thread
-            self._error = err
-
-    def outcome(self) -> IdentityStatus:
-        if self._error is not None:
-            raise self._error
-        assert self._status is not None
-        return self._status
+            ) from None
 
 
 _THROTTLING_CODES = frozenset(

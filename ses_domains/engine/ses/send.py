@@ -24,7 +24,7 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
-from ses_domains.engine.ses.deadline import DeadlinePassed, call_within
+from ses_domains.engine.deadline import DeadlinePassed, call_within
 from ses_domains.engine.ses.errors import SesError
 
 CHARSET = "UTF-8"
