@@ -7,6 +7,7 @@ outputs under ``preview=True`` would pass without checking anything.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import hashlib
 import json
 import logging
@@ -253,7 +254,11 @@ def _run_under_mocks(
     pulumi_settings.ROOT.set(None)
     # Pulumi's runtime runs on the thread's current event loop; asyncio.run() in an earlier test
     # (the DNS engine's) leaves none, so each program run gets a fresh one.
-    asyncio.set_event_loop(asyncio.new_event_loop())
+    loop = asyncio.new_event_loop()
+    # Pulumi sends each registration from a thread pool, so with several threads the mocks see
+    # resources in a different order from run to run; one thread keeps the order a test asserts.
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
+    asyncio.set_event_loop(loop)
     logger = logging.getLogger(f"ses-domains-test-{id(mocks)}")
     handler = _ListHandler()
     logger.addHandler(handler)

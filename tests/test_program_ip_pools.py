@@ -85,9 +85,10 @@ def test_the_create_requests_are_ones_ses_accepts():
 
     report = check_resources(run.of_type(POOL) + run.of_type(CONFIGURATION_SET))
     assert not report.violations, report.describe()
-    assert [(r.operation, r.params) for r in report.requests if r.operation == "CreateDedicatedIpPool"] == [
-        ("CreateDedicatedIpPool", {"PoolName": "transactional", "ScalingMode": "STANDARD"}),
-        ("CreateDedicatedIpPool", {"PoolName": "bulk", "ScalingMode": "MANAGED"}),
+    pools = [r.params for r in report.requests if r.operation == "CreateDedicatedIpPool"]
+    assert sorted(pools, key=lambda params: params["PoolName"]) == [
+        {"PoolName": "bulk", "ScalingMode": "MANAGED"},
+        {"PoolName": "transactional", "ScalingMode": "STANDARD"},
     ]
 
 
