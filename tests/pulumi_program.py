@@ -246,8 +246,10 @@ def refused_at_preview(config: dict[str, Any], mocks: Optional[RecordingMocks] =
 
 
 def _run_under_mocks(
-    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM
+    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM, *, ordered: bool = True
 ) -> ProgramRun:
+    """``ordered``: registrations reach the mocks from one thread, in one order every run (tests);
+    without it, from Pulumi's default thread pool, as in a real run (the benchmark)."""
     pulumi.runtime.set_all_config(
         {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
     )
@@ -257,7 +259,8 @@ def _run_under_mocks(
     loop = asyncio.new_event_loop()
     # Pulumi sends each registration from a thread pool, so with several threads the mocks see
     # resources in a different order from run to run; one thread keeps the order a test asserts.
-    loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
+    if ordered:
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
     asyncio.set_event_loop(loop)
     logger = logging.getLogger(f"ses-domains-test-{id(mocks)}")
     handler = _ListHandler()

@@ -72,7 +72,7 @@ class ReputationAlarms(pulumi.ComponentResource):
             for rate in RATES:
                 self._alarm(f"{name}-{set_name}-{rate.label}-rate", spec, rate, set_name, set_names[set_name])
         self.alarm_arns = {alarm: resource.arn for alarm, resource in self.alarms.items()}
-        self.register_outputs({"alarm_arns": self.alarm_arns})
+        self.register_outputs({"alarmArns": self.alarm_arns})
 
     def _alarm(
         self,
