@@ -69,14 +69,20 @@ def inbound_preflight(
     stack: StackSpec,
     stack_name: str,
     *,
-    get_caller_identity: Invoke = aws.get_caller_identity,
-    get_active_receipt_rule_set: Invoke = aws.ses.get_active_receipt_rule_set,
-    get_bucket: Invoke = aws.s3.get_bucket,
-    get_bucket_policy: Invoke = aws.s3.get_bucket_policy,
+    get_caller_identity: Optional[Invoke] = None,
+    get_active_receipt_rule_set: Optional[Invoke] = None,
+    get_bucket: Optional[Invoke] = None,
+    get_bucket_policy: Optional[Invoke] = None,
 ) -> InboundPlan:
+    """The invokes default to the provider's; they are looked up only when a domain receives mail,
+    because importing ``pulumi_aws.s3`` alone costs a stack that does not about 0.15 s."""
     receiving = [spec for spec in stack.domains if spec.receive is not None]
     if not receiving:
         return InboundPlan()
+    get_caller_identity = get_caller_identity or aws.get_caller_identity
+    get_active_receipt_rule_set = get_active_receipt_rule_set or aws.ses.get_active_receipt_rule_set
+    get_bucket = get_bucket or aws.s3.get_bucket
+    get_bucket_policy = get_bucket_policy or aws.s3.get_bucket_policy
     problems: list[Problem] = []
     first_key = f"{receiving[0].key}.receive"
     try:
