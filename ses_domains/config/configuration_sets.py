@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ses_domains.config.domain_names import InvalidDomainName, normalize_domain
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, as_text, describe, one_of
+from ses_domains.config.fields import Section, first_of_each_name, as_text, describe, one_of
 
 CONFIGURATION_SET_KEYS = (
     "name",
@@ -208,7 +208,6 @@ def read_configuration_sets(raw: Any, key: str, problems: Problems, warnings: li
         return ConfigurationSets()
     specs: list[ConfigurationSetSpec] = []
     with_problems: set[str] = set()
-    first: dict[str, str] = {}
     for index, item in enumerate(raw):
         spec = read_configuration_set(item, f"{key}[{index}]", problems, warnings)
         if spec is None:
@@ -216,12 +215,8 @@ def read_configuration_sets(raw: Any, key: str, problems: Problems, warnings: li
             if isinstance(name, str):
                 with_problems.add(name)
             continue
-        if spec.name in first:
-            problems.add(f"{spec.key}.name", f"the configuration set {spec.name} is already declared at {first[spec.name]}")
-            continue
-        first[spec.name] = spec.key
         specs.append(spec)
-    return ConfigurationSets(tuple(specs), frozenset(with_problems))
+    return ConfigurationSets(tuple(first_of_each_name(specs, "configuration set", problems)), frozenset(with_problems))
 
 
 def read_configuration_set(
@@ -332,20 +327,9 @@ def _event_destinations(section: Section) -> tuple[EventDestinationSpec, ...]:
     if not isinstance(raw, list):
         section.problem("eventDestinations", f"must be a list of event destinations, got {describe(raw)}")
         return ()
-    destinations: list[EventDestinationSpec] = []
-    first: dict[str, str] = {}
-    for key, item in section.items("eventDestinations"):
-        destination = _event_destination(Section(item, key, section.problems, DESTINATION_KEYS))
-        if destination is None:
-            continue
-        if destination.name in first:
-            section.problems.add(
-                f"{key}.name", f"the event destination {destination.name} is already declared at {first[destination.name]}"
-            )
-            continue
-        first[destination.name] = key
-        destinations.append(destination)
-    return tuple(destinations)
+    read = (_event_destination(Section(item, key, section.problems, DESTINATION_KEYS))
+            for key, item in section.items("eventDestinations"))
+    return tuple(first_of_each_name((d for d in read if d is not None), "event destination", section.problems))
 
 
 def _event_destination(section: Section) -> Optional[EventDestinationSpec]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, as_text, describe
+from ses_domains.config.fields import Section, first_of_each_name, as_text, describe
 
 CONTACT_LIST_KEYS = ("name", "description", "topics")
 TOPIC_KEYS = ("name", "displayName", "description", "defaultSubscription")
@@ -87,18 +87,8 @@ def _topics(section: Section) -> tuple[TopicSpec, ...]:
         return ()
     if len(raw) > MAX_TOPICS:
         section.problem("topics", f"has {len(raw)} topics; SES allows at most {MAX_TOPICS} in a contact list")
-    topics: list[TopicSpec] = []
-    first: dict[str, str] = {}
-    for key, item in section.items("topics"):
-        topic = _topic(Section(item, key, section.problems, TOPIC_KEYS))
-        if topic is None:
-            continue
-        if topic.name in first:
-            section.problems.add(f"{key}.name", f"the topic {topic.name} is already declared at {first[topic.name]}")
-            continue
-        first[topic.name] = key
-        topics.append(topic)
-    return tuple(topics)
+    read = (_topic(Section(item, key, section.problems, TOPIC_KEYS)) for key, item in section.items("topics"))
+    return tuple(first_of_each_name((topic for topic in read if topic is not None), "topic", section.problems))
 
 
 def _topic(section: Section) -> Optional[TopicSpec]:

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, as_text, describe
+from ses_domains.config.fields import Section, first_of_each_name, as_text, describe
 
 DEDICATED_IP_POOL_KEYS = ("name", "scalingMode")
 SCALING_MODES = ("STANDARD", "MANAGED")
@@ -38,7 +38,6 @@ def read_dedicated_ip_pools(raw: Any, key: str, problems: Problems) -> tuple[Ded
         problems.add(key, f"must be a list of dedicated IP pools, each at least {{name: transactional}}, got {describe(raw)}")
         return ()
     pools: list[DedicatedIpPoolSpec] = []
-    first: dict[str, str] = {}
     for index, item in enumerate(raw):
         section = Section(item, f"{key}[{index}]", problems, DEDICATED_IP_POOL_KEYS)
         before = len(problems.found)
@@ -46,12 +45,8 @@ def read_dedicated_ip_pools(raw: Any, key: str, problems: Problems) -> tuple[Ded
         scaling_mode = section.choice("scalingMode", SCALING_MODES, default=DEFAULT_SCALING_MODE)
         if len(problems.found) != before or name is None:
             continue
-        if name in first:
-            section.problem("name", f"the dedicated IP pool {name} is already declared at {first[name]}")
-            continue
-        first[name] = section.key
         pools.append(DedicatedIpPoolSpec(key=section.key, name=name, scaling_mode=scaling_mode or DEFAULT_SCALING_MODE))
-    return tuple(pools)
+    return tuple(first_of_each_name(pools, "dedicated IP pool", problems))
 
 
 def _pool_name(section: Section) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Protocol, TypeVar
 
 from ses_domains.config.errors import Problems
 
@@ -165,3 +165,26 @@ class Section:
             self.problem(name, f"must be from {minimum:g}s to {maximum:g}s, got {describe(value)}")
             return default
         return seconds
+
+
+class Named(Protocol):
+    key: str
+    """Where the entry is in the config: ``ses-domains:templates[1]``."""
+    name: str
+
+
+N = TypeVar("N", bound=Named)
+
+
+def first_of_each_name(specs: Iterable[N], what: str, problems: Problems) -> list[N]:
+    """The entries whose name no earlier entry has; each later one is reported under its own
+    ``.name``, with where the name was first declared."""
+    first: dict[str, str] = {}
+    kept: list[N] = []
+    for spec in specs:
+        if spec.name in first:
+            problems.add(f"{spec.key}.name", f"the {what} {spec.name} is already declared at {first[spec.name]}")
+            continue
+        first[spec.name] = spec.key
+        kept.append(spec)
+    return kept

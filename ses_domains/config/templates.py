@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, as_text, describe
+from ses_domains.config.fields import Section, first_of_each_name, as_text, describe
 from ses_domains.config.handlebars import Placeholder, TemplateSyntaxError, check_test_data, parse_placeholders
 
 TEMPLATE_KEYS = ("name", "subject", "text", "textFile", "html", "htmlFile", "testData")
@@ -53,18 +53,8 @@ def read_templates(raw: Any, key: str, problems: Problems, project_dir: Path) ->
         problems.add(key, f"must be a list of templates, each at least {{name, subject, text or html}}, "
                           f"got {describe(raw)}")
         return ()
-    specs: list[TemplateSpec] = []
-    first: dict[str, str] = {}
-    for index, item in enumerate(raw):
-        spec = read_template(item, f"{key}[{index}]", problems, project_dir)
-        if spec is None:
-            continue
-        if spec.name in first:
-            problems.add(f"{spec.key}.name", f"the template {spec.name} is already declared at {first[spec.name]}")
-            continue
-        first[spec.name] = spec.key
-        specs.append(spec)
-    return tuple(specs)
+    read = (read_template(item, f"{key}[{index}]", problems, project_dir) for index, item in enumerate(raw))
+    return tuple(first_of_each_name((spec for spec in read if spec is not None), "template", problems))
 
 
 def read_template(raw: Any, key: str, problems: Problems, project_dir: Path) -> Optional[TemplateSpec]:
