@@ -45,7 +45,7 @@ from ses_domains.engine.ses.reputation import (
     read_reputation,
     window_for,
 )
-from ses_domains.engine.ses.status import FAILED, Verdict, judge
+from ses_domains.engine.ses.status import Verdict, judge, judge_address
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -110,13 +110,10 @@ class IdentityCheck:
         status = self.reading.status
         if status is None:
             return IdentityHealth.NOT_CREATED if self.reading.not_created else IdentityHealth.UNKNOWN
-        if self.identity.kind is IdentityKind.DOMAIN:
-            verdict = judge(status, mail_from_required=self.identity.mail_from_required).verdict
-            return {Verdict.VERIFIED: IdentityHealth.VERIFIED, Verdict.WAITING: IdentityHealth.PENDING,
-                    Verdict.FAILED: IdentityHealth.FAILED}[verdict]
-        if status.verified_for_sending:
-            return IdentityHealth.VERIFIED
-        return IdentityHealth.FAILED if status.verification_status == FAILED else IdentityHealth.PENDING
+        judgement = (judge(status, mail_from_required=self.identity.mail_from_required)
+                     if self.identity.kind is IdentityKind.DOMAIN else judge_address(status))
+        return {Verdict.VERIFIED: IdentityHealth.VERIFIED, Verdict.WAITING: IdentityHealth.PENDING,
+                Verdict.FAILED: IdentityHealth.FAILED}[judgement.verdict]
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,16 @@ from typing import Callable, Mapping, Optional, Sequence
 from ses_domains.engine.address_job import AddressJob, AddressResult
 
 from ses_domains.engine.ses.client import SesReader
-from ses_domains.engine.ses.errors import SesApiError, SesError, SesIdentityNotFound
+from ses_domains.engine.ses.errors import (
+    SesApiError,
+    SesError,
+    SesIdentityNotFound,
+    SesVerificationFailed,
+    SesVerificationTimeout,
+)
 from ses_domains.engine.ses.policy import WaitOptions
-from ses_domains.engine.ses.status import FAILED, IdentityStatus, Verdict
+from ses_domains.engine.ses.status import IdentityStatus, Verdict, judge_address
+from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, wait_for_identity
 
 LOOK_TIMEOUT_S = 20.0
 """How long one look at an address may take (connect, read and retries together)."""
@@ -33,21 +40,12 @@ MAX_CONCURRENT = 32
 deadline counts from its start, so every waited-for address should get a thread at once."""
 
 
-def judge_address(status: IdentityStatus) -> Verdict:
-    """Verified once SES may send from it; FAILED is final (the link expired); else waiting."""
-    if status.verified_for_sending:
-        return Verdict.VERIFIED
-    if status.verification_status == FAILED:
-        return Verdict.FAILED
-    return Verdict.WAITING
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _result(job: AddressJob, status: IdentityStatus, before: Optional[AddressResult]) -> AddressResult:
-    verdict = judge_address(status)
+    verdict = judge_address(status).verdict
     address = job.address
     if verdict is Verdict.VERIFIED:
         since = before.verified_at if before is not None and before.verified else None
@@ -96,44 +94,33 @@ def wait_for_address(
     sleep: Callable[[float], None] = time.sleep,
     rand: Callable[[], float] = random.random,
 ) -> AddressResult:
-    """Poll SES until ``job.address`` is verified, SES gave up, or ``job.timeout_s`` passed; the
-    last poll is made at the deadline, never after, and each call gets the time left. Never
-    raises for SES's errors: a result that is not verified says why."""
-    options = options or WaitOptions(timeout=job.timeout_s)
-    started = clock()
-    deadline = started + options.timeout
-    polls = retries = 0
-    last: Optional[AddressResult] = None
-    last_error: Optional[SesApiError] = None
-    while True:
-        budget = max(deadline - clock(), options.min_call_timeout)
-        try:
-            status = reader.read_identity(job.address, timeout_s=budget)
-        except SesApiError as error:
-            if not error.retryable:
-                return AddressResult(job.address, False, str(error), failed=True)
-            last_error = error
-            delay = options.retry.delay(retries, rand())
-            retries += 1
-        else:
-            retries = 0
-            polls += 1
-            last = _result(job, status, None)
-            on_answer(last)
-            if last.verified or last.failed:
-                return last
-            delay = options.poll.delay(polls - 1, rand())
-        remaining = deadline - clock()
-        if remaining <= 0:
-            waited = round(clock() - started)
-            if last is None:
-                return AddressResult(job.address, False, f"no answer from SES about {job.address} in {waited}s "
-                                                         f"(last error: {last_error})", failed=True)
-            return replace(last, failed=True, message=(
-                f"{job.address} did not click the link SES sent within {waited}s (VerificationStatus "
-                f"{last.verification_status or 'unknown'}): click it and run pulumi up again, or raise timeout"
-            ))
-        sleep(min(delay, remaining))
+    """Poll SES until ``job.address`` is verified, SES gave up, or ``job.timeout_s`` passed: the
+    domains' wait (``wait_for_identity``) with an address's judgement. Never raises for SES's
+    errors: a result that is not verified says why."""
+
+    def answered(event: ProgressEvent) -> None:
+        assert event.status is not None
+        on_answer(_result(job, event.status, None))
+
+    try:
+        done = wait_for_identity(
+            reader, IdentityTarget(job.address, email_address=True), options=options or WaitOptions(timeout=job.timeout_s),
+            on_progress=answered, clock=clock, sleep=sleep, rand=rand,
+        )
+    except SesVerificationFailed as failed:
+        return _result(job, failed.status, None)
+    except SesVerificationTimeout as timeout:
+        waited = round(timeout.elapsed)
+        if timeout.status is None:
+            return AddressResult(job.address, False, f"no answer from SES about {job.address} in {waited}s "
+                                                     f"(last error: {timeout.last_error})", failed=True)
+        return replace(_result(job, timeout.status, None), failed=True, message=(
+            f"{job.address} did not click the link SES sent within {waited}s (VerificationStatus "
+            f"{timeout.status.verification_status or 'unknown'}): click it and run pulumi up again, or raise timeout"
+        ))
+    except SesApiError as error:
+        return AddressResult(job.address, False, str(error), failed=True)
+    return _result(job, done.status, None)
 
 
 def run_addresses(

@@ -206,6 +206,17 @@ def judge(status: IdentityStatus, *, mail_from_required: bool) -> Judgement:
     return Judgement(Verdict.VERIFIED, ())
 
 
+def judge_address(status: IdentityStatus) -> Judgement:
+    """An email address identity has no DKIM or MAIL FROM of its own: verified once SES may send
+    from it; ``VerificationStatus`` FAILED (the link SES mailed expired after 24 hours) is final."""
+    if status.verified_for_sending:
+        return Judgement(Verdict.VERIFIED, ())
+    unmet = (UnmetCheck(SENDING_CHECK, "false"),)
+    if status.verification_status == FAILED:
+        return Judgement(Verdict.FAILED, unmet, f"the link SES mailed to {status.domain} expired unclicked")
+    return Judgement(Verdict.WAITING, unmet)
+
+
 def unmet_checks(status: IdentityStatus, *, mail_from_required: bool) -> list[UnmetCheck]:
     unmet = []
     if status.dkim_status != SUCCESS:

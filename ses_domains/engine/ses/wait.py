@@ -33,6 +33,7 @@ from ses_domains.engine.ses.status import (
     describe_verification_info,
     explain_error_type,
     judge,
+    judge_address,
 )
 
 Clock = Callable[[], float]
@@ -42,10 +43,12 @@ Random = Callable[[], float]
 
 @dataclass(frozen=True)
 class IdentityTarget:
-    """A domain identity to wait for; ``mail_from_required`` when a MAIL FROM domain is set up."""
+    """An identity to wait for: a domain (``mail_from_required`` when a MAIL FROM domain is set
+    up), or an email address (``email_address``: only its owner's click is waited for)."""
 
     domain: str
     mail_from_required: bool = False
+    email_address: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class ProgressEvent:
     elapsed: float
     verdict: Verdict
     poll: int
+    status: IdentityStatus | None = None
+    """SES's whole answer."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,8 @@ class _Poller:
         self.polls += 1
         self.consecutive_retries = 0
         self.last_status = status
-        judgement = judge(status, mail_from_required=self.target.mail_from_required)
+        judgement = (judge_address(status) if self.target.email_address
+                     else judge(status, mail_from_required=self.target.mail_from_required))
         self._track(judgement.unmet, elapsed)
         if on_progress is not None:
             on_progress(
@@ -151,6 +157,7 @@ class _Poller:
                     elapsed=elapsed,
                     verdict=judgement.verdict,
                     poll=self.polls,
+                    status=status,
                 )
             )
         if judgement.verdict is Verdict.FAILED:
