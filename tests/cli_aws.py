@@ -76,18 +76,23 @@ class SesStandIn:
 
     @staticmethod
     def _send(request: BaseHTTPRequestHandler, status: int, body: dict, error_type: str | None = None) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        if error_type:
-            request.send_header("x-amzn-ErrorType", error_type)
-        request.end_headers()
-        request.wfile.write(data)
+        send_json(request, status, body, error_type)
 
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def send_json(request: BaseHTTPRequestHandler, status: int, body: dict, error_type: str | None = None) -> None:
+    """One REST-JSON answer as AWS sends it: an error names its type in ``x-amzn-ErrorType``."""
+    data = json.dumps(body).encode()
+    request.send_response(status)
+    request.send_header("Content-Type", "application/json")
+    request.send_header("Content-Length", str(len(data)))
+    if error_type:
+        request.send_header("x-amzn-ErrorType", error_type)
+    request.end_headers()
+    request.wfile.write(data)
 
 
 def _epoch_times(value: Any) -> Any:

@@ -27,6 +27,8 @@ from urllib.parse import unquote
 import botocore.session
 from botocore.validate import ParamValidator
 
+from tests.cli_aws import send_json
+
 SERVED = ("GetAccount", "GetEmailIdentity", "SendEmail")
 
 
@@ -131,7 +133,7 @@ class Sesv2StandIn:
         if error_code is None:
             output = ParamValidator().validate(answer, operation.output_shape)
             assert not output.has_errors(), output.generate_report()
-        _send(request, status, answer, error_code)
+        send_json(request, status, answer, error_code)
 
     def _operation(self, method: str, path: str):
         for route_method, pattern, operation, _ in self._routes:
@@ -143,7 +145,7 @@ class Sesv2StandIn:
     def _reject(self, request: BaseHTTPRequestHandler, why: str) -> None:
         with self._lock:
             self.invalid.append(why)
-        _send(request, 400, {"message": why}, "BadRequestException")
+        send_json(request, 400, {"message": why}, "BadRequestException")
 
     def _GetAccount(self, params: dict[str, Any]):  # noqa: N802
         production = self.state.production_access
@@ -251,14 +253,3 @@ def _decode_value(shape: Any, value: Any, path: str) -> Any:
         except binascii.Error:
             raise ValueError(f"{path.lstrip('.')} is a blob but not base64") from None
     return value
-
-
-def _send(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any], error_code: Optional[str]) -> None:
-    data = json.dumps(body).encode()
-    request.send_response(status)
-    request.send_header("Content-Type", "application/json")
-    request.send_header("Content-Length", str(len(data)))
-    if error_code:
-        request.send_header("x-amzn-ErrorType", error_code)
-    request.end_headers()
-    request.wfile.write(data)

@@ -7,15 +7,9 @@ import pytest
 from botocore.stub import Stubber
 
 from ses_domains.engine.ses.account import SesAccountUnavailable, read_account
+from tests.cli_status_aws import SANDBOX as ACCOUNT_IN_SANDBOX
 
-SANDBOX = {
-    "DedicatedIpAutoWarmupEnabled": True,
-    "EnforcementStatus": "HEALTHY",
-    "ProductionAccessEnabled": False,
-    "SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 3.0},
-    "SendingEnabled": True,
-    "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE"]},
-}
+SANDBOX = {**ACCOUNT_IN_SANDBOX, "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE"]}}
 
 
 def _client():
