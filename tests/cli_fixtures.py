@@ -62,3 +62,12 @@ def write_stack(directory: Path, stack: str, config: dict[str, Any]) -> Path:
     path.write_text(yaml.safe_dump({"config": config}, sort_keys=False))
     (directory / "Pulumi.yaml").write_text("name: ses-domains\nruntime: python\n")
     return path
+
+
+def run_command(capsys, *argv: str) -> tuple[int, str, str]:
+    """``ses-domains ARGV`` in this process: exit code, stdout, stderr."""
+    from ses_domains.cli.main import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -8,12 +8,12 @@ import json
 import boto3
 import pytest
 
-from ses_domains.cli.main import main
 from tests import cli_dns
 from tests.cli_dns import (
     FOREIGN_RUA, HEALTHY, MX_REGION, SENDING_DOMAINS, SPF_LOOKUPS, STALE, TWO_SPF, WRONG_DKIM, stack_config,
 )
 from tests.cli_fixtures import aws_env, moto_server, route53_url, ses, ses_stand_in, write_stack  # noqa: F401
+from tests.cli_fixtures import run_command as run
 from tests.conftest import _require_knot
 from tests.fake_ses import SesState, tokens_for
 
@@ -32,12 +32,6 @@ def verified_ses(ses):
     for domain in SENDING_DOMAINS:
         ses.script(domain, SesState(dkim="SUCCESS", mail_from="SUCCESS"), mail_from_domain=f"bounce.{domain}")
     return ses
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def check(capsys, tmp_path, world, domains, *extra):

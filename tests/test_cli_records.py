@@ -7,8 +7,8 @@ import json
 import dns.zone
 import pytest
 
-from ses_domains.cli.main import main
 from tests.cli_fixtures import aws_env, moto_server, route53_url, ses, ses_stand_in, write_stack  # noqa: F401
+from tests.cli_fixtures import run_command as run
 from tests.fake_ses import SesState, tokens_for
 
 CONFIG = {
@@ -24,12 +24,6 @@ CONFIG = {
 def project(tmp_path, aws_env):
     write_stack(tmp_path, "dev", CONFIG)
     return tmp_path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize("command", ["check", "records", "wait", "send-test", "iam-policy", "status"])

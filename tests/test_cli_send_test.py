@@ -14,7 +14,7 @@ import pytest
 from ses_domains.cli.main import main
 from ses_domains.engine.ses.sandbox import covering_identities
 from tests.cli_aws import AWS_VARIABLES_TO_CLEAR, aws_environment
-from tests.cli_fixtures import write_stack
+from tests.cli_fixtures import run_command, write_stack
 from tests.ses_http_standin import SesStandin, silent
 from tests.sesv2_standin import Refusal, Sesv2StandIn
 
@@ -62,9 +62,7 @@ def project(tmp_path):
 
 
 def send(capsys, project, *argv):
-    code = main(["send-test", "--stack", "dev", "-C", str(project), *argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_command(capsys, "send-test", "--stack", "dev", "-C", str(project), *argv)
 
 
 def test_a_production_account_sends_the_default_message_to_anyone_without_reading_identities(capsys, project, ses):

@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from ses_domains.cli.main import main
 from ses_domains.cli.progress import ERASE_TO_END
 from tests import cli_dns
 from tests.cli_aws import aws_environment
 from tests.cli_dns import HEALTHY, WRONG_DKIM, stack_config
 from tests.cli_fixtures import aws_env, moto_server, ses, ses_stand_in, write_stack  # noqa: F401
+from tests.cli_fixtures import run_command as run
 from tests.cli_terminal import command_env, run_on_terminal, run_piped
 from tests.conftest import _require_knot
 from tests.fake_ses import SesState
@@ -25,12 +25,6 @@ def world(tmp_path_factory):
                                 secondary_address="127.0.0.54", domains=(HEALTHY, WRONG_DKIM))
     yield world
     world.stop()
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def wait(capsys, tmp_path, world, domains, *extra):
