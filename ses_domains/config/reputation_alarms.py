@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec, ConfigurationSets
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, as_text, describe
+from ses_domains.config.fields import Section, as_text, describe, top_level_key
 from ses_domains.records.ses import BOUNCE_RATE_REVIEW_LEVEL, COMPLAINT_RATE_REVIEW_LEVEL
 
 REPUTATION_ALARM_KEYS = ("snsTopicArn", "bounceRate", "complaintRate", "notifyOk", "configurationSets")
@@ -90,7 +90,7 @@ def check_reputation_alarms(
         configuration_set = by_name.get(name)
         if configuration_set is None:
             declared = ", ".join(sorted(by_name)) or "none is declared"
-            problems.add(item_key, f"there is no configuration set {name} in ses-domains:configurationSets ({declared})")
+            problems.add(item_key, f"there is no configuration set {name} in {top_level_key(spec.key, 'configurationSets')} ({declared})")
         elif not configuration_set.reputation_metrics:
             problems.add(
                 item_key,
