@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec, ConfigurationSets
 from ses_domains.config.errors import Problems
+from ses_domains.config.arns import arn_problem
 from ses_domains.config.fields import Section, as_text, describe, top_level_key
 from ses_domains.records.ses import BOUNCE_RATE_REVIEW_LEVEL, COMPLAINT_RATE_REVIEW_LEVEL
 
@@ -107,9 +108,8 @@ def _topic_arn(section: Section) -> Optional[str]:
         section.problem("snsTopicArn", f"is required: {expected}, the topic the alarms notify")
         return None
     if not isinstance(raw, str) or not _TOPIC_ARN.match(raw):
-        service = raw.split(":")[2] if isinstance(raw, str) and raw.startswith("arn:") and raw.count(":") >= 2 else None
-        got = f" (that is an ARN of {service})" if service and service != "sns" else ""
-        section.problem("snsTopicArn", f"must be {expected}, got {describe(raw)}{got}")
+        reason = arn_problem(raw, "sns")
+        section.problem("snsTopicArn", f"must be {expected}, got {describe(raw)}{', ' + reason if reason else ''}")
         return None
     return raw
 
