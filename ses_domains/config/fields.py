@@ -97,6 +97,8 @@ class Section:
         value = self.raw.get(name)
         if value is None:
             return default
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # YAML's 1800.0, or JSON's
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(name, f"must be a whole number from {minimum} to {maximum}, got {describe(value)}")
             return default
