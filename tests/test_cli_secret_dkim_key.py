@@ -17,11 +17,12 @@ from tests.cli_aws import AWS_VARIABLES_TO_CLEAR, aws_environment
 from tests.cli_dns import BYODKIM, BYODKIM_SELECTOR, stack_config
 from tests.cli_fixtures import aws_env, moto_server, route53_url, ses, ses_stand_in, write_stack  # noqa: F401
 from tests.cli_fixtures import run_command as run
-from tests.cli_status_aws import PRODUCTION, AccountSesStandIn, reset_moto
+from tests.cli_status_aws import PRODUCTION
 from tests.conftest import _require_knot
 from tests.dkim_test_keys import private_pem
 from tests.fake_ses import SesState
 from tests.sesv2_standin import Sesv2StandIn
+from tests.test_cli_status import aws, status_ses  # noqa: F401 (fixtures)
 
 SELECTOR_HOST = f"{BYODKIM_SELECTOR}._domainkey.{BYODKIM}"
 SECRET = {"secure": "v1:c2VjcmV0IGtleSB0ZXh0IG5vYm9keSBjYW4gcmVhZA=="}
@@ -106,22 +107,12 @@ def test_iam_policy_names_the_selector_record(capsys, tmp_path, monkeypatch):
     assert SELECTOR_HOST in out
 
 
-def test_status_reads_the_identity(tmp_path, monkeypatch, moto_server):
-    stand_in = AccountSesStandIn()
-    try:
-        reset_moto(moto_server)
-        for name in AWS_VARIABLES_TO_CLEAR:
-            monkeypatch.delenv(name, raising=False)
-        env = {**aws_environment(stand_in.url, moto_server), "AWS_ENDPOINT_URL_CLOUDWATCH": moto_server}
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        stand_in.set_account(PRODUCTION)
-        stand_in.script(BYODKIM, SesState(dkim="SUCCESS", mail_from="SUCCESS"), mail_from_domain=f"bounce.{BYODKIM}")
-        write_stack(tmp_path, "dev", secret_key_config())
-        out, err = io.StringIO(), io.StringIO()
-        code = main(["status", "--stack", "dev", "-C", str(tmp_path)], Console(out, err, Palette(False), Palette(False)))
-    finally:
-        stand_in.close()
+def test_status_reads_the_identity(tmp_path, aws):
+    aws.ses.set_account(PRODUCTION)
+    aws.ses.script(BYODKIM, SesState(dkim="SUCCESS", mail_from="SUCCESS"), mail_from_domain=f"bounce.{BYODKIM}")
+    write_stack(tmp_path, "dev", secret_key_config())
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["status", "--stack", "dev", "-C", str(tmp_path)], Console(out, err, Palette(False), Palette(False)))
     assert code == 0, out.getvalue() + err.getvalue()
     no_secret_talk(err.getvalue())
     assert any(line.split()[:3] == [BYODKIM, "domain", "verified"] for line in out.getvalue().splitlines())
