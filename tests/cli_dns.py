@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ses_domains.config.stack import read_stack_config
 from ses_domains.records.plan import domain_records
+from tests.dkim_test_keys import private_pem
 from tests.dns_servers import KnotServer, start_primary_and_secondary, wait_in_sync, zone_text
 from tests.fake_ses import tokens_for
 
@@ -24,6 +25,8 @@ TWO_SPF = "twospf.test"  # the MAIL FROM name holds two v=spf1 records
 SPF_LOOKUPS = "spflookups.test"  # the apex SPF needs 11 DNS lookups
 FOREIGN_RUA = "rua.test"  # DMARC reports go to reports.test, which does not authorize them
 STALE = "stale.test"  # the secondary still serves the old DKIM target
+BYODKIM = "byodkim.test"  # healthy, with a key of its own (BYODKIM): a TXT record at its selector
+BYODKIM_SELECTOR = "s2026a"
 REPORTS = "reports.test"
 LOOKUPS = "lookups.test"
 SENDING_DOMAINS = (HEALTHY, WRONG_DKIM, MX_REGION, TWO_SPF, SPF_LOOKUPS, FOREIGN_RUA, STALE)
@@ -31,7 +34,10 @@ SENDING_DOMAINS = (HEALTHY, WRONG_DKIM, MX_REGION, TWO_SPF, SPF_LOOKUPS, FOREIGN
 
 def domain_entry(domain: str) -> dict:
     rua = f"dmarc@{REPORTS}" if domain == FOREIGN_RUA else f"dmarc@{domain}"
-    return {"domain": domain, "mailFrom": "bounce", "ttl": 300, "dmarc": {"policy": "none", "rua": [rua]}}
+    entry = {"domain": domain, "mailFrom": "bounce", "ttl": 300, "dmarc": {"policy": "none", "rua": [rua]}}
+    if domain == BYODKIM:
+        entry["dkim"] = {"selector": BYODKIM_SELECTOR, "privateKey": private_pem(2048, name=BYODKIM)}
+    return entry
 
 
 def stack_config(domains=SENDING_DOMAINS) -> dict:

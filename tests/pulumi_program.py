@@ -235,6 +235,7 @@ def run_program(
     zones: tuple[str, ...] = DEFAULT_ZONES,
     private_zones: tuple[str, ...] = (),
     prepare: Optional[Callable[[Any, dict[str, str]], None]] = None,
+    project: str = PROJECT,
 ) -> ProgramRun:
     """Run ``__main__.py`` with this config (``{"aws:region": ..., "ses-domains:domains": [...]}``)
     against Route 53 zones in moto; ``prepare(route53, zone_ids)`` puts records in them first."""
@@ -242,7 +243,7 @@ def run_program(
         zone_ids = create_zones(zones, private_zones)
         if prepare is not None:
             prepare(moto_route53(), zone_ids)
-        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack)
+        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack, project=project)
     run.zone_ids = zone_ids
     return run
 
@@ -260,7 +261,8 @@ def refused_at_preview(config: dict[str, Any], mocks: Optional[RecordingMocks] =
 
 
 def _run_under_mocks(
-    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM, *, ordered: bool = True
+    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM, *, ordered: bool = True,
+    project: str = PROJECT,
 ) -> ProgramRun:
     """``ordered``: registrations reach the mocks from one thread, in one order every run (tests);
     without it, from Pulumi's default thread pool, as in a real run (the benchmark)."""
@@ -282,7 +284,7 @@ def _run_under_mocks(
     logger.propagate = False
     logger.setLevel(logging.INFO)
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, organization="organization", preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, organization="organization", preview=False, logger=logger, monitor=monitor)
     captured: dict[str, Any] = {}
 
     @pulumi.runtime.test

@@ -19,8 +19,8 @@ from ses_domains.cli.records_command import FORMATS, run_records
 DESCRIPTION = """\
 Work with the SES sending domains and account that a ses-domains stack declares: check, list and
 wait for their DNS records and SES verification, send a test message, print the deployer's IAM
-policy, and show the account's sending health. Reads Pulumi.<stack>.yaml in the current directory
-(or --cwd) and talks to AWS with boto3's standard credential chain, using the stack's aws:region
+policy, and show the account's sending health. Reads Pulumi.<stack>.yaml of the project (the closest
+Pulumi.yaml from the current directory or --cwd upwards) and talks to AWS with boto3's standard credential chain, using the stack's aws:region
 and aws:profile.
 
 exit codes: 0 all good, 1 problems found (check, status) or not verified in time (wait),
@@ -50,10 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--stack", "-s", required=True, metavar="NAME", help="the stack: reads Pulumi.NAME.yaml")
+    common.add_argument(
+        "--stack", "-s", metavar="NAME",
+        help="the stack (NAME or ORG/PROJECT/NAME): reads Pulumi.NAME.yaml (default: PULUMI_STACK, else the "
+        "stack selected with pulumi stack select)",
+    )
     common.add_argument(
         "--cwd", "-C", type=Path, default=Path("."), metavar="DIR",
-        help="the Pulumi project directory (default: the current directory)",
+        help="run in this folder: the project is the closest Pulumi.yaml here or above (default: the current "
+        "directory)",
     )
     nameservers = argparse.ArgumentParser(add_help=False)
     nameservers.add_argument(

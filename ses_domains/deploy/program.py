@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pulumi
 
 from ses_domains.config.errors import ConfigError
-from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
+from ses_domains.config.stack import StackSpec, read_stack_config
 from ses_domains.deploy.account_settings import declare_account_settings
 from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets
@@ -35,8 +35,11 @@ from ses_domains.deploy.zones import lookup_zones
 def main() -> None:
     try:
         # aws: values are plain strings to the AWS provider (a profile named "null" stays "null").
+        # Pulumi namespaces the project's config keys with the project's name (Pulumi.yaml).
+        project = pulumi.get_project()
         stack = read_stack_config(
-            config_getter(PROJECT), pulumi.Config("aws").get, project_keys=_namespace_keys(PROJECT)
+            config_getter(project), pulumi.Config("aws").get, project_keys=_namespace_keys(project),
+            namespace=project,
         )
         check_aws_profile(stack.region, stack.profile)
         zones = lookup_zones(stack)
