@@ -236,12 +236,12 @@ class VirtualClock:
         with self._cond:
             return self._now
 
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0, f"negative sleep {seconds}"
+    def sleep(self, delay: float) -> None:
+        assert delay >= 0, f"negative sleep {delay}"
         give_up = time.monotonic() + self._real_timeout
         with self._cond:
-            self.sleeps.append(seconds)
-            wake = self._now + seconds
+            self.sleeps.append(delay)
+            wake = self._now + delay
             self._wakeups.append(wake)
             try:
                 while self._now < wake:

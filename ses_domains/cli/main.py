@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from ses_domains.cli import arguments
+from ses_domains.cli import arguments, interrupt
 from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.records_command import FORMATS, run_records
@@ -25,7 +25,8 @@ and aws:profile.
 
 exit codes: 0 all good, 1 problems found (check, status) or not verified in time (wait),
             2 the command could not do its job (bad arguments or config, no credentials, no answer;
-              send-test: the message was not sent)
+              send-test: the message was not sent),
+            130 interrupted (Ctrl-C): the command ends at once, whatever it was waiting for
 """
 
 SEND_TEST_DESCRIPTION = """\
@@ -168,13 +169,14 @@ def main(argv: Optional[Sequence[str]] = None, console: Optional[Console] = None
     except SystemExit as stop:
         return int(stop.code or 0)
     try:
-        return int(args.run(args, console))
+        with interrupt.ends_at_once():
+            return int(args.run(args, console))
     except CommandError as error:
         console.error(str(error))
         return int(error.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # only where the handler could not be installed (not the main thread)
         console.error("interrupted")
-        return 130
+        return int(ExitCode.INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,13 @@ from ses_domains.engine.job import DomainResult, Stage
 
 
 def outcome_line(outcome: DomainResult, plan: DomainPlan, palette: Palette) -> str:
-    timing = f"DNS {outcome.dns_seconds or 0:.1f}s on {len(plan.nameservers)} nameservers ({outcome.dns_queries} queries)"
+    dns = f"{outcome.dns_seconds or 0:.1f}s on {len(plan.nameservers)} nameservers ({outcome.dns_queries} queries)"
     if outcome.verified:
         ses = f", SES {outcome.ses_seconds or 0:.1f}s" if outcome.ses_seconds is not None else ""
-        return f"{palette.good('verified')}      {outcome.key}: {timing}{ses}"
-    stage = "DNS" if outcome.stage is Stage.DNS else "SES"
+        return f"{palette.good('verified')}      {outcome.key}: DNS {dns}{ses}"
+    if outcome.stage is Stage.DNS:
+        why = f"stopped at DNS after {dns}"
+    else:
+        why = f"stopped at SES, once DNS was ready after {dns}"
     details = "\n".join("    " + line for line in (outcome.error or "").splitlines())
-    return f"{palette.bad('not verified')}  {outcome.key}: stopped at {stage} after {timing}\n{details}".rstrip()
+    return f"{palette.bad('not verified')}  {outcome.key}: {why}\n{details}".rstrip()
