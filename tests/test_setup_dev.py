@@ -80,3 +80,15 @@ def test_with_apt_get_it_installs_only_what_is_missing(checkout):
         "python -m pip install -q --disable-pip-version-check -r requirements-dev.txt",
     ]
     assert "no apt-get" not in result.stderr
+
+
+def test_without_knot_the_dns_tests_skip_and_on_ci_they_fail(monkeypatch):
+    import tests.conftest as conftest
+
+    monkeypatch.setattr(conftest, "KNOTD", None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="brew install knot"):
+        conftest._require_knot()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install knot"):
+        conftest._require_knot()
