@@ -77,8 +77,10 @@ def build_response(
     *,
     mail_from_domain: str | None = None,
     dkim_hosted_zone: str = DEFAULT_DKIM_HOSTED_ZONE,
+    configuration_set: str | None = "default",
 ) -> dict[str, Any]:
-    """A complete ``GetEmailIdentity`` response for ``state``, shaped like real SES's."""
+    """A complete ``GetEmailIdentity`` response for ``state``, shaped like real SES's
+    (``configuration_set=None``: the identity has no default configuration set)."""
     verified = state.verified if state.verified is not None else state.dkim == "SUCCESS"
     response: dict[str, Any] = {
         "IdentityType": "DOMAIN",
@@ -96,7 +98,6 @@ def build_response(
         },
         "Policies": {},
         "Tags": [{"Key": "managed-by", "Value": "ses-domains"}],
-        "ConfigurationSetName": "default",
         "VerificationStatus": state.verification_status or state.dkim,
         "VerificationInfo": {
             "LastCheckedTimestamp": T0 + timedelta(minutes=5),
@@ -107,6 +108,8 @@ def build_response(
             },
         },
     }
+    if configuration_set is not None:
+        response["ConfigurationSetName"] = configuration_set
     if verified:
         response["VerificationInfo"]["LastSuccessTimestamp"] = T0 + timedelta(minutes=5)
     if state.error_type is not None:

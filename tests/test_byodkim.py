@@ -5,7 +5,6 @@ step before the identity holds until every nameserver serves the record."""
 from __future__ import annotations
 
 import base64
-import os
 import textwrap
 import time
 
@@ -18,8 +17,9 @@ import pytest
 from ses_domains.config.stack import read_stack_config
 from ses_domains.deploy.dkim_key_published import DkimKeyPublishedProvider, KeyNotPublished, records_props
 from ses_domains.records.plan import domain_records
+from tests.conftest import _require_knot
 from tests.dkim_test_keys import private_pem
-from tests.dns_servers import KNOTD, start_primary_and_secondary, update_items, wait_in_sync, zone_text
+from tests.dns_servers import start_primary_and_secondary, update_items, wait_in_sync, zone_text
 from tests.wall_clock import assert_no_hang
 
 
@@ -38,10 +38,7 @@ MESSAGE = textwrap.dedent("""\
 
 @pytest.fixture(scope="module")
 def knot(tmp_path_factory):
-    if KNOTD is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("knotd is missing: install the Debian package 'knot'")
-        pytest.skip("knotd is not installed (Debian package 'knot')")
+    _require_knot()
     primary, secondary = start_primary_and_secondary(
         tmp_path_factory.mktemp("byodkim"), {ZONE: zone_text(ZONE)},
         primary_address="127.0.0.61", secondary_address="127.0.0.62",

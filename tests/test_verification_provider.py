@@ -7,7 +7,6 @@ authoritative server and SES says verified; it fails with the record and server 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -23,7 +22,8 @@ from ses_domains.deploy.provider_ops import VerificationFailed
 from ses_domains.engine.job import VerificationJob
 from ses_domains.engine.ses.status import dkim_zone_mismatch, parse_identity
 from ses_domains.records.model import DnsRecord
-from tests.dns_servers import KNOTD, start_primary_and_secondary, wait_in_sync, zone_text
+from tests.conftest import _require_knot
+from tests.dns_servers import start_primary_and_secondary, wait_in_sync, zone_text
 from tests.fake_ses import FakeSes, SesState, build_response, tokens_for
 from tests.wall_clock import assert_no_hang
 
@@ -35,10 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    if KNOTD is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("knotd is missing: scripts/setup-dev installs the Debian package 'knot'")
-        pytest.skip("knotd is not installed (Debian package 'knot'; scripts/setup-dev installs it)")
+    _require_knot()
     primary, secondary = start_primary_and_secondary(
         tmp_path_factory.mktemp("knot"), {ZONE: zone_text(ZONE)},
         primary_address="127.0.0.31", secondary_address="127.0.0.32",

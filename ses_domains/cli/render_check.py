@@ -48,7 +48,7 @@ def _domain_lines(check: DomainCheck, palette: Palette) -> list[str]:
     servers = ", ".join(plan.nameservers) or "unknown"
     lines = [
         f"{palette.bold(plan.key)}  {_paint_status('ok' if verdict is AuditVerdict.OK else verdict.value, palette)}"
-        f"  (zone {plan.records.zone}; nameservers from {plan.nameserver_source}: {servers})"
+        f"  ({plan.records.zone_words}; nameservers from {plan.nameserver_source}: {servers})"
     ]
     status = plan.identity.status
     if status is not None:
