@@ -11,7 +11,6 @@ from ses_domains.cli.ses_identities import read_identities
 from ses_domains.cli.stack_file import load_stack
 from ses_domains.cli.stack_records import DomainRecords, stack_records, tracking_records
 
-FORMATS = ("table", "json", "zone")
 
 
 def run_records(args: argparse.Namespace, console: Console) -> ExitCode:
@@ -22,9 +21,9 @@ def run_records(args: argparse.Namespace, console: Console) -> ExitCode:
     domains = stack_records(spec, readings)
     tracking = tracking_records(spec)
     _explain_placeholders(domains, console)
-    if args.format == "json":
+    if args.output == "json":
         console.out.write(records_json(loaded.name, spec.region, domains, tracking))
-    elif args.format == "zone":
+    elif args.output == "zone":
         console.out.write(records_zone(loaded.name, spec.region, domains, tracking))
     else:
         console.out.write(records_table(loaded.name, spec.region, domains, tracking, console.palette))
