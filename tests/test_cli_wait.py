@@ -3,6 +3,7 @@ or when SES fails for good, 2 when it cannot start; the live line on a terminal,
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -15,7 +16,8 @@ from tests.cli_fixtures import aws_env, moto_server, ses, ses_stand_in, write_st
 from tests.cli_fixtures import run_command as run
 from tests.cli_terminal import command_env, run_on_terminal, run_piped
 from tests.conftest import _require_knot
-from tests.fake_ses import SesState
+from tests.dns_servers import BlackholeServer
+from tests.fake_ses import SesState, tokens_for
 from tests.wall_clock import assert_no_hang, assert_took_at_least
 
 
@@ -123,3 +125,57 @@ def test_plain_lines_when_piped(tmp_path, world, ses):
     assert lines[0] == f"{HEALTHY}: checking 6 records on 2 nameservers"
     assert any(line.startswith(f"{HEALTHY}: DNS ready on every nameserver") for line in lines)
     assert lines[-1].startswith(f"verified      {HEALTHY}")
+
+
+def test_output_json_when_verified(tmp_path, world, ses):
+    write_stack(tmp_path, "dev", stack_config((HEALTHY,)))
+    ses.script(HEALTHY, SesState(dkim="SUCCESS", mail_from="SUCCESS"), mail_from_domain=f"bounce.{HEALTHY}")
+    done = run_piped(["wait", "--stack", "dev", "-t", "30", "-o", "json", *world.nameserver_options],
+                     command_env(aws_environment(ses.url)), tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    document = json.loads(done.stdout)  # the progress went to stderr
+    assert f"{HEALTHY}: DNS ready on every nameserver" in done.stderr
+    assert document["verdict"] == "verified" and document["stack"] == "dev"
+    [domain] = document["domains"]
+    assert domain["domain"] == HEALTHY and domain["region"] == "eu-west-1" and domain["verified"] is True
+    assert domain["stopped_at"] is None and domain["waiting_for"] == [] and domain["error"] is None
+    assert domain["nameservers"] == [world.primary.endpoint, world.secondary.endpoint]
+    assert domain["ses"]["dkim_status"] == "SUCCESS" and domain["verified_at"]
+
+
+def test_output_json_names_what_was_missing_at_the_deadline(capsys, tmp_path, world, aws_env, ses):
+    ses.script(WRONG_DKIM, SesState(dkim="PENDING", mail_from="PENDING"), mail_from_domain=f"bounce.{WRONG_DKIM}")
+    code, out, err = wait(capsys, tmp_path, world, (WRONG_DKIM,), "-t", "2", "--output", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert document["verdict"] == "not verified"
+    [domain] = document["domains"]
+    assert domain["verified"] is False and domain["stopped_at"] == "dns"
+    first, second, _ = tokens_for(WRONG_DKIM)
+    awaited = {(p["name"], p["nameserver"]): p for p in domain["waiting_for"]}
+    assert set(awaited) == {(f"{name}._domainkey.{WRONG_DKIM}", server) for name in (first, second)
+                            for server in (world.primary.endpoint, world.secondary.endpoint)}
+    wrong = awaited[(f"{first}._domainkey.{WRONG_DKIM}", world.primary.endpoint)]
+    assert wrong["state"] == "wrong" and wrong["type"] == "CNAME"
+    assert wrong["expected"] == [f"{first}.dkim.amazonses.com"] and wrong["found"] == [f"other{first}.dkim.amazonses.com"]
+    assert awaited[(f"{second}._domainkey.{WRONG_DKIM}", world.secondary.endpoint)]["state"] == "missing"
+
+
+def test_the_live_line_names_the_records_still_missing_and_the_silent_server(tmp_path, world, ses):
+    silent = BlackholeServer("127.0.0.55")
+    try:
+        write_stack(tmp_path, "dev", stack_config((WRONG_DKIM,)))
+        ses.script(WRONG_DKIM, SesState(dkim="PENDING"), mail_from_domain=f"bounce.{WRONG_DKIM}")
+        code, out, err = run_on_terminal(
+            ["wait", "--stack", "dev", "-t", "5", *world.nameserver_options, "--nameserver", silent.endpoint],
+            command_env(aws_environment(ses.url)), tmp_path)
+    finally:
+        silent.close()
+    assert code == 1, out + err
+    drawn = [part.split(ERASE_TO_END)[0] for part in out.split("\r[")[1:]]
+    assert drawn and all(len(line) + 1 <= 199 for line in drawn)  # "[" was split off; COLUMNS is 200
+    first = tokens_for(WRONG_DKIM)[0]
+    # The silent server is named once; then the records the others lack, as many as fit, and a count.
+    assert any(line.endswith(f"] {WRONG_DKIM}: waiting for 6 records ({silent.endpoint} silent): {first}._domainkey."
+                             f"{WRONG_DKIM} CNAME on {world.primary.endpoint} and {world.secondary.endpoint} (wrong), "
+                             "… +1 more") for line in drawn)

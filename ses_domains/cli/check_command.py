@@ -30,7 +30,7 @@ def run_check(args: argparse.Namespace, console: Console) -> ExitCode:
     spec = loaded.spec
     checks = check_plans(plans, spec.region, tuple(args.nameserver))
     verdict = overall(checks)
-    if args.json:
+    if args.output == "json":
         console.out.write(check_json(loaded.name, spec.region, checks, verdict))
     else:
         console.out.write(check_table(loaded.name, spec.region, checks, verdict, console.palette))

@@ -77,7 +77,7 @@ def run_status(args: argparse.Namespace, console: Console) -> ExitCode:
     console.warnings(loaded.spec.warnings)
     report = gather_status(loaded.name, loaded.spec, loaded.aws_settings, days=args.days,
                            timeout_s=args.timeout, levels=reputation_levels(loaded.spec))
-    if args.json:
+    if args.output == "json":
         console.out.write(status_json(report))
     else:
         console.out.write(status_text(report, console.palette, chart=console.out_is_terminal))

@@ -156,6 +156,8 @@ class DnsProgress:
     total_domains: int
     elapsed_s: float
     queries_sent: int
+    waiting: tuple[PairStatus, ...] = ()
+    """The pairs not ready yet, each with what its server last said (``UNCHECKED``: no answer yet)."""
 
 
 ProgressCallback = Callable[[DnsProgress], None]
@@ -225,7 +227,8 @@ class _Plan:
         not_ready_domains = {p.domain for p in self.pairs if p.verdict.state is not PairState.READY}
         return DnsProgress(len(ready), len(self.pairs), len(self.domains) - len(not_ready_domains),
                            len(self.domains), time.monotonic() - started,
-                           transport.stats.queries_sent - queries_before)
+                           transport.stats.queries_sent - queries_before,
+                           tuple(p.status() for p in self.pairs if p.verdict.state is not PairState.READY))
 
     def outcome(self, *, unfinished: WaitOutcome) -> WaitOutcome:
         if all(p.verdict.state is PairState.READY for p in self.pairs):
