@@ -41,12 +41,12 @@ def throttling(domain: str = "example.com") -> SesApiError:
                        "TooManyRequestsException", True, throttled=True)
 
 
-# ---------------------------------------------------------------- the bucket
+# ---------------------------------------------------------------- the bucket and the retry
 
 
 def test_a_burst_passes_at_once_then_calls_are_spaced_at_the_rate():
     clock = FakeClock()
-    bucket = TokenBucket(10.0, 5, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(10.0, 5, max_rate_per_s=10.0, clock=clock, sleep=clock.sleep)
     for _ in range(5):
         assert bucket.acquire(deadline=100.0)
     assert clock.sleeps == []
@@ -60,7 +60,7 @@ def test_a_burst_passes_at_once_then_calls_are_spaced_at_the_rate():
 
 def test_a_token_that_would_come_after_the_deadline_is_not_taken():
     clock = FakeClock()
-    bucket = TokenBucket(1.0, 1, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(1.0, 1, max_rate_per_s=1.0, clock=clock, sleep=clock.sleep)
     assert bucket.acquire(deadline=10.0)
     assert not bucket.acquire(deadline=0.5)  # the next token comes at 1 s
     assert clock.sleeps == []
@@ -68,25 +68,30 @@ def test_a_token_that_would_come_after_the_deadline_is_not_taken():
     assert clock.sleeps == [pytest.approx(1.0)]
 
 
-def test_throttling_halves_the_rate_once_per_burst_down_to_a_floor_and_time_wins_it_back():
+def test_throttling_halves_the_rate_once_per_burst_down_to_a_floor():
     clock = FakeClock()
-    bucket = TokenBucket(20.0, 20, min_rate_per_s=2.0, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(20.0, 20, min_rate_per_s=8.0, increase_per_s=0.0, clock=clock, sleep=clock.sleep)
     for _ in range(16):  # sixteen threads' calls throttled at once: one cut
         bucket.throttled()
     assert bucket.rate_per_s == 10.0 and bucket.throttles == 16
     assert bucket.acquire(deadline=100.0)  # what was saved up is gone: a tenth of a second at 10 a second
     assert clock.sleeps == [pytest.approx(0.1)]
-    small = TokenBucket(20.0, 20, min_rate_per_s=8.0, clock=clock, sleep=clock.sleep)
-    small.throttled()
     clock.now += 1.0
-    small.throttled()
-    assert small.rate_per_s == 8.0  # (10 + 5) / 2 is below the floor
-    clock.now += 1.0
-    small.acquire(deadline=100.0)
-    assert small.rate_per_s == pytest.approx(8.0 + 0.25 * 20.0)  # a quarter of the full rate a second
-    clock.now += 10.0
-    small.acquire(deadline=100.0)
-    assert small.rate_per_s == 20.0
+    bucket.throttled()
+    assert bucket.rate_per_s == 8.0  # 5 would be below the floor
+
+
+def test_the_rate_rises_while_ses_does_not_push_back_up_to_its_maximum():
+    clock = FakeClock()
+    bucket = TokenBucket(50.0, 50, max_rate_per_s=200.0, increase_per_s=10.0, clock=clock, sleep=clock.sleep)
+    clock.now += 3.0
+    bucket.acquire(deadline=100.0)
+    assert bucket.rate_per_s == pytest.approx(80.0)
+    bucket.throttled()
+    assert bucket.rate_per_s == pytest.approx(40.0)
+    clock.now += 100.0
+    bucket.acquire(deadline=1000.0)
+    assert bucket.rate_per_s == 200.0
 
 
 def test_throttled_calls_are_retried_with_backoff_until_one_passes():
@@ -102,7 +107,7 @@ def test_throttled_calls_are_retried_with_backoff_until_one_passes():
         return answer
 
     count = RetryCount()
-    bucket = TokenBucket(10.0, 10, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(10.0, 10, max_rate_per_s=10.0, clock=clock, sleep=clock.sleep)
     value = retry_throttling(call, what="GetEmailIdentity(example.com)", deadline=10.0, bucket=bucket,
                              backoff=Backoff(initial=0.2, factor=2.0, cap=5.0, jitter=0.5), count=count,
                              clock=clock, sleep=clock.sleep, rand=lambda: 0.0)

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 from ses_domains.cli.aws_clients import CALL_TIMEOUT_S, NO_CREDENTIALS, has_credentials
 from ses_domains.engine.ses.client import AwsSettings, SesReader
 from ses_domains.engine.ses.errors import AwsSettingsError, SesError, SesIdentityNotFound
-from ses_domains.engine.ses.pacing import RetryCount, retry_throttling
+from ses_domains.engine.ses.pacing import retry_throttling
 from ses_domains.engine.ses.status import IdentityStatus
 
 
@@ -34,7 +34,9 @@ class IdentityReading:
 
 
 READS_DEADLINE_S = 60.0
-"""All of a command's identity reads end within this (throttling retried until then)."""
+READS_DEADLINE_PER_IDENTITY_S = 0.05
+"""A command's identity reads end within the larger of ``READS_DEADLINE_S`` and this much per
+identity (throttling retried until then): 10,000 identities at a pace SES allows need minutes."""
 
 
 def read_identities(settings: AwsSettings, domains: Sequence[str]) -> dict[str, IdentityReading]:
@@ -49,24 +51,24 @@ def read_identities(settings: AwsSettings, domains: Sequence[str]) -> dict[str, 
 
 
 def read_identities_with(reader: SesReader, domains: Sequence[str], timeout_s: float = CALL_TIMEOUT_S, *,
-                         deadline_s: Optional[float] = None, retries: Optional[RetryCount] = None,
-                         ) -> dict[str, IdentityReading]:
+                         deadline_s: Optional[float] = None) -> dict[str, IdentityReading]:
     """One ``GetEmailIdentity`` per domain, 16 at a time, each call within ``timeout_s``; a
     throttled call is tried again (paced by the reader's bucket, with backoff) until ``deadline_s``
-    from now (default :data:`READS_DEADLINE_S`)."""
+    from now (default: :data:`READS_DEADLINE_S`, more for many domains)."""
     if not domains:
         return {}
-    deadline = time.monotonic() + (READS_DEADLINE_S if deadline_s is None else deadline_s)
+    if deadline_s is None:
+        deadline_s = max(READS_DEADLINE_S, READS_DEADLINE_PER_IDENTITY_S * len(domains))
+    deadline = time.monotonic() + deadline_s
     with ThreadPoolExecutor(max_workers=min(16, len(domains))) as pool:
-        readings = list(pool.map(lambda domain: _read_one(reader, domain, timeout_s, deadline, retries), domains))
+        readings = list(pool.map(lambda domain: _read_one(reader, domain, timeout_s, deadline), domains))
     return {reading.domain: reading for reading in readings}
 
 
-def _read_one(reader: SesReader, domain: str, timeout_s: float, deadline: float,
-              retries: Optional[RetryCount]) -> IdentityReading:
+def _read_one(reader: SesReader, domain: str, timeout_s: float, deadline: float) -> IdentityReading:
     try:
         status = retry_throttling(lambda left: reader.read_identity(domain, timeout_s=min(timeout_s, left)),
-                                  what=f"GetEmailIdentity({domain})", deadline=deadline, count=retries)
+                                  what=f"GetEmailIdentity({domain})", deadline=deadline)
         return IdentityReading(domain, status=status)
     except SesIdentityNotFound as error:
         return IdentityReading(domain, problem=str(error), not_created=True)

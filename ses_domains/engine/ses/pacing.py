@@ -1,12 +1,13 @@
 """Respecting SES's request rate: a token bucket shared by every reader of one account and
 region, and throttling retried with backoff and jitter until the caller's deadline.
 
-SES publishes no rate-limit headers; its only signal is a throttling error. The bucket starts at
-:data:`READ_RATE_PER_S`, halves its rate on a throttling answer (at most once a second: the
-answers to one burst count once; down to a floor) and wins the rate back steadily with time
-(additive increase, multiplicative decrease), so a run of many reads settles near the rate SES
-allows instead of hammering it. A full bucket lets a burst through at once: a command reading a
-handful of identities never waits.
+SES publishes no rate-limit headers (nor the rate of its read APIs); its only signal is a
+throttling error. The bucket starts at :data:`READ_RATE_PER_S`, halves its rate on a throttling
+answer (at most once a second: the answers to one burst count once; down to a floor) and raises
+it steadily while SES does not push back, up to :data:`MAX_READ_RATE_PER_S` (additive increase,
+multiplicative decrease), so a run of many reads settles near the rate SES allows instead of
+hammering it. A full bucket lets a burst through at once: a command reading a handful of
+identities never waits.
 
 Clock, sleep and randomness are parameters so that tests run in virtual time.
 """
@@ -27,21 +28,25 @@ Sleep = Callable[[float], None]
 
 READ_RATE_PER_S = 50.0
 READ_BURST = 50
+MAX_READ_RATE_PER_S = 200.0
 MIN_RATE_PER_S = 1.0
-RECOVERY_PER_S = 0.25
-"""The share of the full rate won back each second after a cut."""
+INCREASE_PER_S = 10.0
+"""Calls a second added to the rate each second (up to the maximum)."""
 THROTTLE_BACKOFF = Backoff(initial=0.2, factor=2.0, cap=5.0, jitter=0.5)
 
 
 class TokenBucket:
-    """At most ``rate`` calls a second on average, ``burst`` at once. Thread-safe."""
+    """About ``rate_per_s`` calls a second, ``burst`` at once; the rate adapts to throttling
+    between ``min_rate_per_s`` and ``max_rate_per_s``. Thread-safe."""
 
     def __init__(self, rate_per_s: float = READ_RATE_PER_S, burst: int = READ_BURST, *,
-                 min_rate_per_s: float = MIN_RATE_PER_S, clock: Clock = time.monotonic,
+                 max_rate_per_s: float = MAX_READ_RATE_PER_S, min_rate_per_s: float = MIN_RATE_PER_S,
+                 increase_per_s: float = INCREASE_PER_S, clock: Clock = time.monotonic,
                  sleep: Sleep = time.sleep) -> None:
-        self.max_rate_per_s = rate_per_s
+        self.max_rate_per_s = max(max_rate_per_s, rate_per_s)
         self.rate_per_s = rate_per_s
         self.min_rate_per_s = min(min_rate_per_s, rate_per_s)
+        self.increase_per_s = increase_per_s
         self.burst = burst
         self._tokens = float(burst)
         self._clock = clock
@@ -54,7 +59,7 @@ class TokenBucket:
     def _refill(self, now: float) -> None:
         elapsed = max(0.0, now - self._updated)
         self._tokens = min(float(self.burst), self._tokens + elapsed * self.rate_per_s)
-        self.rate_per_s = min(self.max_rate_per_s, self.rate_per_s + elapsed * RECOVERY_PER_S * self.max_rate_per_s)
+        self.rate_per_s = min(self.max_rate_per_s, self.rate_per_s + elapsed * self.increase_per_s)
         self._updated = now
 
     def acquire(self, deadline: float) -> bool:
