@@ -17,7 +17,7 @@ by the worker threads), a retransmission waits the backed-off timeout on the sam
 answer to either try counts, so a server 800 ms away is judged, not written off. A query that got
 no answer from a server silent since it was sent marks the server as stopped: it is skipped at
 once for the rest of the run, so a dead server costs one query's timeouts per run, not one per
-lookup. Each lookup is bounded (``lifetime_s``), and the whole judgment by ``deadline_s``.
+lookup. Each lookup is bounded, and the whole judgment by ``deadline_s``.
 
 checkdmarc is sequential and blocking: domains are judged concurrently in a bounded thread pool.
 It also keeps a process-wide answer cache keyed by name and type only (not by nameserver); a
@@ -312,15 +312,17 @@ class _AdaptiveNameserver(dns.nameserver.Do53Nameserver):
 @dataclass(frozen=True)
 class ResolverSettings:
     """Where and how long the judgment's lookups go. ``nameservers``: ``host[:port]`` strings;
-    empty means the system's resolvers (asked with ``attempt_timeout_s`` per try).
+    empty means the system's resolvers, asked with ``attempt_timeout_s`` per try and
+    ``lifetime_s`` per lookup (a recursive resolver's time varies with its cache: no adaptation).
 
-    With nameservers given, each is asked with its own adaptive timeout (``rto``, the engine's
-    RFC 6298 limits) and ``retries`` retransmissions; ``lifetime_s`` bounds one lookup and
+    Given nameservers are each asked with their own adaptive timeout (``rto``: the engine's
+    RFC 6298 limits) and ``retries`` retransmissions; ``server_lifetime_s`` bounds one lookup and
     ``deadline_s`` the whole judgment (past it, what is left is "could not check")."""
 
     nameservers: tuple[str, ...] = ()
     attempt_timeout_s: float = 0.5
-    lifetime_s: float = 10.0
+    lifetime_s: float = 1.5
+    server_lifetime_s: float = 10.0
     deadline_s: float = 30.0
     retries: int = 1
     rto: RtoLimits = RtoLimits()
@@ -351,12 +353,12 @@ def _make_resolver(settings: ResolverSettings, endpoints, run: _RunHealth) -> dn
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = [_AdaptiveNameserver(a, p, run.server(label, settings.rto), run, settings)
                                 for label, a, p in endpoints]
-        resolver.timeout = settings.lifetime_s  # each server's own timeouts decide
+        resolver.timeout = resolver.lifetime = settings.server_lifetime_s  # each server's own timeouts decide
     else:
         resolver = dns.resolver.Resolver()
         resolver.timeout = settings.attempt_timeout_s
+        resolver.lifetime = settings.lifetime_s
     resolver.cache = None
-    resolver.lifetime = settings.lifetime_s
     return resolver
 
 
