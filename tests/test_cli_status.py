@@ -456,3 +456,20 @@ def test_the_stack_s_addresses_are_identities_and_its_alarm_levels_are_the_level
     bounce = report["reputation"]["bounce_rate"]
     assert (bounce["level"], bounce["status"]) == (0.03, "past level")
     assert report["reputation"]["complaint_rate"]["level"] == 0.001
+
+
+def test_ses_throttling_is_retried_within_the_deadline(tmp_path, aws):
+    """The account read and the identity read are each throttled (twice), then answered."""
+    aws.ses.set_account(PRODUCTION)
+    verified(aws.ses, "example.com")
+    stack(tmp_path, "example.com")
+    aws.ses.throttle_next = 4
+
+    code, out, err = status(tmp_path, "--json", "--timeout", "30")
+
+    assert code == 0, out + err
+    assert aws.ses.throttled == 4
+    document = json.loads(out)
+    assert document["account_problem"] is None and document["account"]["production_access"]
+    assert document["identities"][0]["status"] == "verified"
+    assert sorted(aws.ses.requests) == ["GetAccount", "example.com"]  # each answered once

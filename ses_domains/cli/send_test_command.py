@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import time
 from datetime import datetime, timezone
 from email.utils import parseaddr
 from pathlib import Path
@@ -27,7 +28,8 @@ from ses_domains.config.handlebars import check_test_data
 from ses_domains.engine.ses.account import AccountStatus, SesAccountUnavailable, read_account
 from ses_domains.engine.ses.client import SesReader
 from ses_domains.engine.deadline import DeadlinePassed, call_within
-from ses_domains.engine.ses.errors import AwsSettingsError
+from ses_domains.engine.ses.errors import AwsSettingsError, SesThrottled
+from ses_domains.engine.ses.pacing import retry_throttling
 from ses_domains.engine.ses.raw_message import RawMessageError, check_raw_message
 from ses_domains.engine.ses.sandbox import (
     SIMULATOR_DOMAIN,
@@ -186,14 +188,16 @@ def _simple_message(
 
 
 def _read_account(client: object, timeout_s: float) -> AccountStatus:
+    deadline = time.monotonic() + timeout_s
     try:
-        return call_within(lambda: read_account(client), timeout_s, "GetAccount")
+        return call_within(lambda: retry_throttling(lambda _left: read_account(client), what="GetAccount",
+                                                    deadline=deadline), timeout_s, "GetAccount")
     except DeadlinePassed:
         endpoint = getattr(getattr(client, "meta", None), "endpoint_url", "SES")
         raise CommandError(
             f"SES at {endpoint} did not answer GetAccount within {timeout_s:g}s; nothing was sent"
         ) from None
-    except SesAccountUnavailable as error:
+    except (SesAccountUnavailable, SesThrottled) as error:
         raise CommandError(f"{error}; nothing was sent") from None
 
 
@@ -206,7 +210,7 @@ def _refuse_sandbox_recipients(
         reader = SesReader.from_settings(loaded.aws_settings)
     except AwsSettingsError as error:
         raise CommandError(str(error)) from None
-    readings = read_identities_with(reader, names, timeout_s)
+    readings = read_identities_with(reader, names, timeout_s, deadline_s=timeout_s)
     known = {name: r.status for name, r in readings.items() if r.status is not None or r.not_created}
     unknown = {name: r.problem for name, r in readings.items() if name not in known}
     refused = refused_recipients(account, recipients, known)

@@ -40,8 +40,9 @@ from ses_domains.config.stack import StackSpec
 from ses_domains.engine.deadline import Background, DeadlinePassed
 from ses_domains.engine.job import identity_key
 from ses_domains.engine.ses.account import SesAccountUnavailable, read_account
-from ses_domains.engine.ses.client import AwsSettings, SesReader
-from ses_domains.engine.ses.errors import AwsSettingsError
+from ses_domains.engine.ses.client import AwsSettings, SesReader, ses_read_bucket
+from ses_domains.engine.ses.errors import AwsSettingsError, SesThrottled
+from ses_domains.engine.ses.pacing import retry_throttling
 from ses_domains.engine.ses.reputation import ReputationLevels, ReputationUnavailable, read_reputation, window_for
 
 T = TypeVar("T")
@@ -103,10 +104,17 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     readers = {region: SesReader.from_settings(replace(settings, region=region or settings.region))
                for region in dict.fromkeys(identity.region for identity in identities)}
 
-    account = Background(lambda: read_account(ses_client), "ses-account")
-    reputation = Background(lambda: read_reputation(cloudwatch_client, window), "cloudwatch-reputation")
+    # Throttling is retried until the deadline; SES reads share the account's bucket with the readers.
+    deadline = started + timeout_s
+    account = Background(lambda: retry_throttling(
+        lambda _left: read_account(ses_client), what=f"GetAccount in {spec.region}", deadline=deadline,
+        bucket=ses_read_bucket(settings)), "ses-account")
+    reputation = Background(lambda: retry_throttling(
+        lambda _left: read_reputation(cloudwatch_client, window), what="CloudWatch GetMetricData",
+        deadline=deadline), "cloudwatch-reputation")
     by_region = {
-        region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s),
+        region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s,
+                                          deadline),
                            f"ses-identities {region or spec.region}")
         for region, reader in readers.items()
     }
@@ -116,11 +124,11 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
 
     no_answer = f"no answer within {timeout_s:g}s"
     account_check = _outcome(account, remaining(), no_answer, lambda a: AccountCheck(a),
-                                    lambda why: AccountCheck(None, why), SesAccountUnavailable)
+                                    lambda why: AccountCheck(None, why), (SesAccountUnavailable, SesThrottled))
     reputation_check = _outcome(reputation, remaining(), no_answer,
                                           lambda r: ReputationCheck(window, levels, r),
                                           lambda why: ReputationCheck(window, levels, None, why),
-                                          ReputationUnavailable)
+                                          (ReputationUnavailable, SesThrottled))
     readings: dict[str, IdentityReading] = {}
     for region, read in by_region.items():
         names = [i.name for i in identities if i.region == region]
@@ -131,18 +139,19 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     return StatusReport(stack, spec.region, account_check, checks, reputation_check)
 
 
-def _identity_read(reader: SesReader, names: list[str], timeout_s: float) -> Callable[[], dict[str, IdentityReading]]:
-    return lambda: read_identities_with(reader, names, timeout_s)
+def _identity_read(reader: SesReader, names: list[str], timeout_s: float,
+                   deadline: float) -> Callable[[], dict[str, IdentityReading]]:
+    return lambda: read_identities_with(reader, names, timeout_s, deadline_s=deadline - time.monotonic())
 
 
 def _outcome(read: Background[T], wait_s: float, no_answer: str, done: Callable[[T], R], failed: Callable[[str], R],
-             expected: type[BaseException] = CommandError) -> R:
+             expected: type[BaseException] | tuple[type[BaseException], ...] = CommandError) -> R:
     """``done(value)``; ``failed(why)`` when the read raised ``expected`` (or ``CommandError``) or
     did not end within ``wait_s``."""
     try:
         value = read.result(wait_s)
     except DeadlinePassed:
         return failed(no_answer)
-    except (expected, CommandError) as error:
+    except (*(expected if isinstance(expected, tuple) else (expected,)), CommandError) as error:
         return failed(str(error))
     return done(value)
