@@ -14,6 +14,7 @@ from pathlib import Path
 from ses_domains.config.stack import read_stack_config
 from ses_domains.records.plan import domain_records
 from tests.dns_servers import KnotServer, start_primary_and_secondary, wait_in_sync, zone_text
+from tests.dkim_test_keys import private_pem
 from tests.fake_ses import tokens_for
 
 REGION = "eu-west-1"
@@ -26,12 +27,17 @@ FOREIGN_RUA = "rua.test"  # DMARC reports go to reports.test, which does not aut
 STALE = "stale.test"  # the secondary still serves the old DKIM target
 REPORTS = "reports.test"
 LOOKUPS = "lookups.test"
+BYODKIM = "byodkim.test"  # healthy, signing with its own key (selector s2026a): SES gives no tokens
 SENDING_DOMAINS = (HEALTHY, WRONG_DKIM, MX_REGION, TWO_SPF, SPF_LOOKUPS, FOREIGN_RUA, STALE)
+SERVED_DOMAINS = (*SENDING_DOMAINS, BYODKIM)
 
 
 def domain_entry(domain: str) -> dict:
     rua = f"dmarc@{REPORTS}" if domain == FOREIGN_RUA else f"dmarc@{domain}"
-    return {"domain": domain, "mailFrom": "bounce", "ttl": 300, "dmarc": {"policy": "none", "rua": [rua]}}
+    entry = {"domain": domain, "mailFrom": "bounce", "ttl": 300, "dmarc": {"policy": "none", "rua": [rua]}}
+    if domain == BYODKIM:
+        entry["dkim"] = {"selector": "s2026a", "privateKey": private_pem(2048, "pkcs8", name=BYODKIM)}
+    return entry
 
 
 def stack_config(domains=SENDING_DOMAINS) -> dict:
@@ -90,7 +96,7 @@ class DnsWorld:
         self.primary.stop()
 
 
-def start_world(workdir: Path, *, primary_address: str, secondary_address: str, domains=SENDING_DOMAINS) -> DnsWorld:
+def start_world(workdir: Path, *, primary_address: str, secondary_address: str, domains=SERVED_DOMAINS) -> DnsWorld:
     """Both servers serving every zone; the secondary then holds ``stale.test`` while the primary
     gets its right DKIM target."""
     primary, secondary = start_primary_and_secondary(
