@@ -30,6 +30,7 @@ BYODKIM_SELECTOR = "s2026a"
 REPORTS = "reports.test"
 LOOKUPS = "lookups.test"
 SENDING_DOMAINS = (HEALTHY, WRONG_DKIM, MX_REGION, TWO_SPF, SPF_LOOKUPS, FOREIGN_RUA, STALE)
+SERVED_DOMAINS = (*SENDING_DOMAINS, BYODKIM)
 
 
 def domain_entry(domain: str) -> dict:
@@ -101,7 +102,7 @@ class DnsWorld:
         self.primary.stop()
 
 
-def start_world(workdir: Path, *, primary_address: str, secondary_address: str, domains=SENDING_DOMAINS) -> DnsWorld:
+def start_world(workdir: Path, *, primary_address: str, secondary_address: str, domains=SERVED_DOMAINS) -> DnsWorld:
     """Both servers serving every zone; the secondary then holds ``stale.test`` while the primary
     gets its right DKIM target."""
     primary, secondary = start_primary_and_secondary(

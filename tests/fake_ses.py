@@ -44,6 +44,9 @@ class SesState:
     verified: bool | None = None
     verification_status: str | None = None
     error_type: str | None = None
+    origin: str = "AWS_SES"
+    """``SigningAttributesOrigin``; with ``EXTERNAL`` (BYODKIM) the answer has ``"Tokens": []``, as the
+    SES guide's own GetEmailIdentity example of a BYODKIM identity does."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,8 @@ def build_response(
         "DkimAttributes": {
             "SigningEnabled": True,
             "Status": state.dkim,
-            "Tokens": tokens_for(domain),
-            "SigningAttributesOrigin": "AWS_SES",
+            "Tokens": tokens_for(domain) if state.origin == "AWS_SES" else [],
+            "SigningAttributesOrigin": state.origin,
             "SigningHostedZone": dkim_hosted_zone,
             "NextSigningKeyLength": "RSA_2048_BIT",
             "CurrentSigningKeyLength": "RSA_2048_BIT",

@@ -26,6 +26,7 @@ import yaml
 from moto import mock_aws
 from pulumi.runtime import settings as pulumi_settings
 
+from ses_domains.records.regions import partition_of
 from tests import fake_aws_provider, fake_inbound, fake_route53_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
             domain = args.inputs["emailIdentity"]
             region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
-            state["arn"] = f"arn:aws:ses:{region}:123456789012:identity/{domain}"
+            state["arn"] = f"arn:{partition_of(region)}:ses:{region}:123456789012:identity/{domain}"
             attributes = args.inputs.get("dkimSigningAttributes", {})
             if pulumi.runtime.rpc.is_rpc_secret(attributes):
                 attributes = pulumi.runtime.rpc.unwrap_rpc_secret(attributes)
@@ -96,10 +97,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append((args.token, dict(args.args)))
+        # As AWS answers: the partition of the provider's region.
+        partition = partition_of(pulumi.Config("aws").get("region") or "eu-west-1")
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/test", "userId": "x"}
+            return {"accountId": "123456789012", "arn": f"arn:{partition}:iam::123456789012:user/test", "userId": "x"}
         if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+            return {"partition": partition, "dnsSuffix": "amazonaws.com"}
         if args.token in fake_aws_provider.TOKENS:
             if self.route53 is None:
                 self.route53 = moto_route53()
@@ -143,13 +146,14 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
 def _arn_state(args: pulumi.runtime.MockResourceArgs) -> dict:
     """The ARN (and name) AWS gives a configuration set, SNS topic or IAM role; the stack's region."""
     region = pulumi.Config("aws").get("region") or "eu-west-1"
+    partition = partition_of(region)
     if args.typ == "aws:sesv2/configurationSet:ConfigurationSet":
         name = args.inputs["configurationSetName"]
-        return {"arn": f"arn:aws:ses:{region}:123456789012:configuration-set/{name}"}
+        return {"arn": f"arn:{partition}:ses:{region}:123456789012:configuration-set/{name}"}
     if args.typ == "aws:sns/topic:Topic":
-        return {"arn": f"arn:aws:sns:{region}:123456789012:{args.inputs['name']}"}
+        return {"arn": f"arn:{partition}:sns:{region}:123456789012:{args.inputs['name']}"}
     if args.typ == "aws:iam/role:Role":
-        return {"arn": f"arn:aws:iam::123456789012:role/{args.name}-id", "name": f"{args.name}-id"}
+        return {"arn": f"arn:{partition}:iam::123456789012:role/{args.name}-id", "name": f"{args.name}-id"}
     return {}
 
 

@@ -58,6 +58,19 @@ def test_records_table_with_tokens_from_ses(capsys, project, ses):
     assert sorted(ses.requests) == ["example.com", "news.example.org"]
 
 
+def test_records_of_a_byodkim_domain_need_no_tokens_from_ses(capsys, tmp_path, aws_env, ses):
+    from tests.cli_dns import BYODKIM, domain_entry
+
+    write_stack(tmp_path, "dev", {"aws:region": "eu-west-1", "ses-domains:domains": [domain_entry(BYODKIM)]})
+    ses.script(BYODKIM, SesState(dkim="SUCCESS", origin="EXTERNAL"))
+    code, out, err = run(capsys, "records", "--stack", "dev", "-C", str(tmp_path), "--format", "json")
+    assert code == 0, err
+    [domain] = json.loads(out)["domains"]
+    assert domain["dkim_tokens_from_ses"] and not any(r["placeholder"] for r in domain["records"])
+    assert (domain["records"][0]["name"], domain["records"][0]["type"]) == (f"s2026a._domainkey.{BYODKIM}", "TXT")
+    assert "no DKIM tokens" not in out + err
+
+
 def test_records_json_with_tokens_from_ses(capsys, project, ses):
     ses.script("example.com", SesState())
     ses.script("news.example.org", SesState())

@@ -11,7 +11,7 @@ import pytest
 from ses_domains.cli.progress import ERASE_TO_END
 from tests import cli_dns
 from tests.cli_aws import aws_environment
-from tests.cli_dns import HEALTHY, WRONG_DKIM, stack_config
+from tests.cli_dns import BYODKIM, HEALTHY, WRONG_DKIM, stack_config
 from tests.cli_fixtures import aws_env, moto_server, ses, ses_stand_in, write_stack  # noqa: F401
 from tests.cli_fixtures import run_command as run
 from tests.cli_terminal import command_env, run_on_terminal, run_piped
@@ -25,7 +25,7 @@ from tests.wall_clock import assert_no_hang, assert_took_at_least
 def world(tmp_path_factory):
     _require_knot()
     world = cli_dns.start_world(tmp_path_factory.mktemp("cli-wait-dns"), primary_address="127.0.0.53",
-                                secondary_address="127.0.0.54", domains=(HEALTHY, WRONG_DKIM))
+                                secondary_address="127.0.0.54", domains=(HEALTHY, WRONG_DKIM, BYODKIM))
     yield world
     world.stop()
 
@@ -41,6 +41,15 @@ def test_exit_0_once_verified(capsys, tmp_path, world, aws_env, ses):
     assert code == 0, out + err
     last = out.strip().splitlines()[-1]
     assert last.startswith(f"verified      {HEALTHY}: DNS ") and "on 2 nameservers" in last
+
+
+def test_a_byodkim_identity_with_no_tokens_from_ses_is_waited_for(capsys, tmp_path, world, aws_env, ses):
+    ses.script(BYODKIM, SesState(dkim="SUCCESS", mail_from="SUCCESS", origin="EXTERNAL"),
+               mail_from_domain=f"bounce.{BYODKIM}")
+    code, out, err = wait(capsys, tmp_path, world, (BYODKIM,), "--timeout", "30s")
+    assert code == 0, out + err
+    assert "no DKIM tokens" not in out + err
+    assert out.strip().splitlines()[-1].startswith(f"verified      {BYODKIM}: DNS ")
 
 
 def test_exit_1_at_the_deadline_while_ses_is_pending(capsys, tmp_path, world, aws_env, ses):

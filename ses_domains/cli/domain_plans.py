@@ -54,7 +54,7 @@ class DomainPlan:
 def replica_domain_records(spec: DomainSpec, region: str, reading: IdentityReading) -> DomainRecords:
     """The records the identity in replica ``region`` needs, with placeholders where SES could not tell."""
     tokens = reading.dkim_tokens
-    if tokens:
+    if tokens or spec.byodkim is not None:
         return DomainRecords(spec.domain, named_zone(spec), replica_records(spec, region, tokens), True)
     why = reading.problem or f"SES in {region} returned no DKIM tokens for {spec.domain}"
     return DomainRecords(spec.domain, named_zone(spec), replica_records(spec, region, PLACEHOLDERS), False, why)

@@ -49,7 +49,8 @@ def domain_records(spec: DomainSpec, region: str, reading: IdentityReading) -> D
     """The records SES verifies, then the receiving MX (``receive``), which SES does not verify."""
     receiving = (inbound_mx(spec.domain, region, spec.ttl),) if spec.receive is not None else ()
     tokens = reading.dkim_tokens
-    if tokens:
+    if tokens or spec.byodkim is not None:
+        # BYODKIM's record is the selector and key from the config: SES's Tokens may well be [].
         return DomainRecords(spec.domain, named_zone(spec), planned_records(spec, region, tokens) + receiving, True)
     why = reading.problem or f"SES returned no DKIM tokens for {spec.domain}"
     return DomainRecords(
