@@ -36,7 +36,7 @@ def publish(primary, records) -> None:
 
 
 def wait_until_synced(primary, secondary) -> None:
-    wait_in_sync(primary, secondary, ZONE, timeout_s=10)
+    wait_in_sync(primary, secondary, ZONE)
 
 
 def wait_for_records_sync(targets, **options):
