@@ -37,3 +37,14 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.found:
             raise ConfigError(self.found)
+
+
+class ArgumentError(ValueError):
+    """Bad arguments to a public component: every problem under its argument path
+    (``dmarc.rua[0]``), raised before the component declares anything."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        header = "the arguments have a problem" if count == 1 else f"the arguments have {count} problems"
+        super().__init__(header + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
