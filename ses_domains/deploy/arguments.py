@@ -63,9 +63,17 @@ def argument_path(config_key: str, known_keys: Iterable[str], root: str = ROOT) 
 
 
 def as_arguments(problems: Iterable[Problem], known_keys: Iterable[str], root: str = ROOT) -> list[Problem]:
-    """Problems found under config keys, renamed to argument paths."""
+    """Problems found under config keys, renamed to argument paths (in their messages too: "already
+    declared at templates[0]"). The config's "unknown key" problems are left to
+    :func:`unknown_arguments`, which names the snake_case arguments."""
     known = tuple(known_keys)
-    return [Problem(argument_path(problem.key, known, root), problem.message) for problem in problems]
+    mentioned = re.compile(re.escape(ROOT) + r"[\w\[\].]*")
+    return [
+        Problem(argument_path(problem.key, known, root),
+                mentioned.sub(lambda match: argument_path(match.group(0), known, root), problem.message))
+        for problem in problems
+        if not problem.message.startswith("unknown key")
+    ]
 
 
 def unknown_arguments(args: Mapping, known: Iterable[str], prefix: str = "") -> list[Problem]:

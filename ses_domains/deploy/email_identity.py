@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 from typing_extensions import NotRequired, TypedDict
 
-from ses_domains.config.email_identities import EMAIL_IDENTITY_KEYS, read_email_identities
+from ses_domains.config.email_identities import EMAIL_IDENTITY_KEYS, normalize_address, read_email_identities
 from ses_domains.config.errors import Problem, Problems
 from ses_domains.config.fields import describe
 from ses_domains.config.stack import StackSpec
@@ -45,7 +45,9 @@ class EmailAddress(pulumi.ComponentResource):
     def __init__(self, name: str, args: EmailAddressArgs, opts: Optional[pulumi.ResourceOptions] = None):
         checked = CheckedArgs(args, check_address_args)
         super().__init__("ses-domains:index:EmailAddress", name, None, opts)
-        address = checked.get("address")
+        spec = _entry(checked.values) if checked.is_known("address") else None
+        # As SES stores it: the local part as written, the domain in lower case.
+        address = spec.address if spec is not None else checked.get("address").apply(normalize_address)
         # No DKIM attributes: SES takes them for domains only (CreateEmailIdentity), and an
         # address signs with its domain's DKIM when that domain is verified. Named by the
         # address: `pulumi up --replace` (which has SES send a new link) deletes the old one first.
@@ -56,7 +58,6 @@ class EmailAddress(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
         self._address = address
-        spec = _entry(checked.values) if isinstance(address, str) else None
         self._job = AddressJob(spec.address, spec.wait, spec.timeout_s) if spec is not None else None
         self.identity_arn = self._identity.arn
         self.register_outputs({"identityArn": self.identity_arn})
