@@ -10,12 +10,10 @@ The layout is the architecture:
 - ``cli``: the ``ses-domains`` command.
 """
 
-import importlib
 from typing import Any
 
-# The public components and their argument types, imported on first use (PEP 562): the
-# ``ses-domains`` command imports this package and must never pay for, or need, Pulumi.
 _EXPORTS = {
+    "ArgumentError": "ses_domains.config.errors",
     "AccountSettings": "ses_domains.deploy.account_settings",
     "AccountSettingsArgs": "ses_domains.deploy.account_settings",
     "AccountVdmArgs": "ses_domains.deploy.account_settings",
@@ -34,8 +32,9 @@ _EXPORTS = {
     "TemplateArgs": "ses_domains.deploy.templates",
     "Templates": "ses_domains.deploy.templates",
     "TemplatesArgs": "ses_domains.deploy.templates",
-    "ArgumentError": "ses_domains.config.errors",
 }
+"""The public components and their argument types, imported on first use (PEP 562): ``import
+ses_domains`` stays cheap, and the command never loads Pulumi."""
 
 __all__ = sorted(_EXPORTS)
 
@@ -44,10 +43,12 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'ses_domains' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+    return sorted(set(globals()) | set(_EXPORTS))

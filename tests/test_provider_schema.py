@@ -141,11 +141,11 @@ def test_the_engine_address_argument_tells_a_provider_start_from_a_program_run()
 
 
 def test_a_hosted_component_refuses_what_needs_a_python_dynamic_resource(monkeypatch):
-    hosting.refuse_when_hosted("verify", "waiting for verification", "set verify false")  # not hosted: nothing
+    hosting.refuse_when_hosted("SendingDomain", "verify", "waiting for verification", "set verify false")  # not hosted
     monkeypatch.setattr(hosting, "_hosted", True)
     with pytest.raises(ArgumentError) as raised:
-        hosting.refuse_when_hosted("verify", "waiting for verification", "set verify false")
-    assert str(raised.value).startswith("the arguments have a problem:\n  - verify: waiting for verification runs as a "
+        hosting.refuse_when_hosted("SendingDomain", "verify", "waiting for verification", "set verify false")
+    assert str(raised.value).startswith("SendingDomain: an argument has a problem:\n  - verify: waiting for verification runs as a "
                                         "Python dynamic resource")
     assert "set verify false" in str(raised.value)
 

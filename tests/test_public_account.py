@@ -86,7 +86,7 @@ def test_bad_contact_list_args_are_refused_all_at_once_and_nothing_is_declared(t
             {"name": "product", "display_name": "Product", "default_subscription": "MAYBE", "colour": "red"},
         ]))
     """)
-    assert "the arguments have 3 problems" in message
+    assert "ContactList: 3 argument problems:" in message
     assert "name: must be a non-empty string, got ''" in message
     assert "topics[0].default_subscription: must be one of OPT_IN, OPT_OUT, got 'MAYBE'" in message
     assert "topics[0].colour: unknown argument" in message

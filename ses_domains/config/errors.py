@@ -40,11 +40,12 @@ class Problems:
 
 
 class ArgumentError(ValueError):
-    """Bad arguments to a public component: every problem under its argument path
-    (``dmarc.rua[0]``), raised before the component declares anything."""
+    """Bad arguments of a public component (``SendingDomain``, ``ConfigurationSet``...): every
+    problem under its argument path (``dmarc.rua[0]: ...``), raised before any resource is declared."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, component: str, problems: list[Problem]):
+        self.component = component
         self.problems = list(problems)
         count = len(self.problems)
-        header = "the arguments have a problem" if count == 1 else f"the arguments have {count} problems"
+        header = f"{component}: " + ("an argument has a problem" if count == 1 else f"{count} argument problems")
         super().__init__(header + ":\n" + "\n".join(f"  - {p}" for p in self.problems))

@@ -59,7 +59,7 @@ class AccountSettings(pulumi.ComponentResource):
     def __init__(self, name: str, args: AccountSettingsArgs, opts: Optional[pulumi.ResourceOptions] = None,
                  *, region: Optional[str] = None):
         """``region`` (the stack program's): added to ``summary``, as the stack exports it."""
-        spec = account_spec(CheckedArgs(args, check_account_args).values)
+        spec = account_spec(CheckedArgs("AccountSettings", args, check_account_args).values)
         super().__init__("ses-domains:index:AccountSettings", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self._vdm: Optional[aws.sesv2.AccountVdmAttributes] = None

@@ -141,20 +141,20 @@ def _related(key: str, path: str) -> bool:
 
 
 class CheckedArgs:
-    """The arguments, judged by ``check`` (which returns every problem under argument paths).
+    """The arguments of ``component`` (its type name), judged by ``check`` (which returns every problem under argument paths).
 
     Raises :class:`ArgumentError` at once for every problem not caused by an unknown output;
     :meth:`get` gives an argument's value, an ``Output`` judged again when everything is known
     for the arguments that were outputs."""
 
-    def __init__(self, args: Optional[Mapping], check: Check):
+    def __init__(self, component: str, args: Optional[Mapping], check: Check):
         self.raw = {key: value for key, value in dict(args or {}).items() if value is not None}
         self._unknown = _outputs(self.raw)
         self.values = _with(self.raw, {path: None for path in self._unknown})
         unknown_paths = [render(path) for path in self._unknown]
         problems = [p for p in check(self.values) if not any(_related(p.key, path) for path in unknown_paths)]
         if problems:
-            raise ArgumentError(problems)
+            raise ArgumentError(component, problems)
         self._resolved: Optional[pulumi.Output] = None
         if self._unknown:
             paths = list(self._unknown)
@@ -163,7 +163,7 @@ class CheckedArgs:
                 full = _with(self.raw, dict(zip(paths, values)))
                 found = check(full)
                 if found:
-                    raise ArgumentError(found)
+                    raise ArgumentError(component, found)
                 return full
 
             self._resolved = pulumi.Output.all(*self._unknown.values()).apply(judged)

@@ -52,7 +52,7 @@ class ContactList(pulumi.ComponentResource):
     """The list's name, as ``SendEmail`` takes it (``ListManagementOptions.ContactListName``)."""
 
     def __init__(self, name: str, args: ContactListArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        checked = CheckedArgs(args, check_contact_list_args)
+        checked = CheckedArgs("ContactList", args, check_contact_list_args)
         super().__init__("ses-domains:index:ContactList", name, None, opts)
         topics = checked.get("topics", default=[])
         contact_list = declare_contact_list(

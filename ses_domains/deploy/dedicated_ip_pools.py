@@ -36,7 +36,7 @@ class DedicatedIpPool(pulumi.ComponentResource):
     """The pool's name, as SES has it: give it to a configuration set's ``sending_pool``."""
 
     def __init__(self, name: str, args: DedicatedIpPoolArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        checked = CheckedArgs(args, check_pool_args)
+        checked = CheckedArgs("DedicatedIpPool", args, check_pool_args)
         super().__init__("ses-domains:index:DedicatedIpPool", name, None, opts)
         pool = declare_pool(
             name,

@@ -43,7 +43,7 @@ class EmailAddress(pulumi.ComponentResource):
     """The identity's ARN."""
 
     def __init__(self, name: str, args: EmailAddressArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        checked = CheckedArgs(args, check_address_args)
+        checked = CheckedArgs("EmailAddress", args, check_address_args)
         super().__init__("ses-domains:index:EmailAddress", name, None, opts)
         spec = _entry(checked.values) if checked.is_known("address") else None
         # As SES stores it: the local part as written, the domain in lower case.

@@ -43,7 +43,7 @@ class GlobalEndpoint(pulumi.ComponentResource):
     """The endpoint's ARN."""
 
     def __init__(self, name: str, args: GlobalEndpointArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        checked = CheckedArgs(args, check_endpoint_args)
+        checked = CheckedArgs("GlobalEndpoint", args, check_endpoint_args)
         super().__init__("ses-domains:index:GlobalEndpoint", name, None, opts)
         endpoint = declare_endpoint(
             name, checked.get("name"), checked.get("regions", 0), checked.get("regions", 1),

@@ -25,11 +25,11 @@ def is_hosted() -> bool:
     return _hosted
 
 
-def refuse_when_hosted(argument: str, what: str, instead: str) -> None:
-    """Raise an :class:`ArgumentError` under ``argument`` when hosted: ``what`` needs a Python
-    dynamic resource; ``instead`` says what a program in another language can do."""
+def refuse_when_hosted(component: str, argument: str, what: str, instead: str) -> None:
+    """Raise an :class:`ArgumentError` of ``component`` under ``argument`` when hosted: ``what``
+    needs a Python dynamic resource; ``instead`` says what a program in another language can do."""
     if _hosted:
-        raise ArgumentError([Problem(argument, (
+        raise ArgumentError(component, [Problem(argument, (
             f"{what} runs as a Python dynamic resource, which only a Python program can run (Pulumi runs no "
             f"dynamic provider inside a component package used from another language): {instead}; or write "
             "the program in Python"

@@ -84,7 +84,7 @@ class ReputationAlarms(pulumi.ComponentResource):
     ):
         """``set_names`` (the stack program's): each alarmed configuration set's name as its
         resource outputs it, so that the set's alarms follow the set."""
-        checked = CheckedArgs(args, check_alarm_args)
+        checked = CheckedArgs("ReputationAlarms", args, check_alarm_args)
         known = dict(checked.values)
         if not checked.is_known("sns_topic_arn"):
             known["sns_topic_arn"] = _KNOWN_LATER_TOPIC  # judged in an apply once known

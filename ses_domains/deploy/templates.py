@@ -47,7 +47,7 @@ class Template(pulumi.ComponentResource):
     """The template's name, as ``SendEmail`` takes it."""
 
     def __init__(self, name: str, args: TemplateArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        checked = CheckedArgs(args, check_template_args)
+        checked = CheckedArgs("Template", args, check_template_args)
         super().__init__("ses-domains:index:Template", name, None, opts)
         template = declare_template(name, _template_inputs(checked), pulumi.ResourceOptions(parent=self))
         self.arn = template.arn
@@ -70,13 +70,13 @@ class Templates(pulumi.ComponentResource):
     """Template name -> its ARN."""
 
     def __init__(self, name: str, args: TemplatesArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        checked = CheckedArgs(args, check_templates_args)
+        checked = CheckedArgs("Templates", args, check_templates_args)
         entries = checked.values.get("templates") or []
         unnamed = [Problem(f"templates[{index}].name", "must be known when the program runs: it names the "
                            "resource (the Template component takes a name given by an output)")
                    for index, entry in enumerate(entries) if not isinstance(entry.get("name"), str)]
         if unnamed:
-            raise ArgumentError(unnamed)
+            raise ArgumentError("Templates", unnamed)
         super().__init__("ses-domains:index:Templates", name, None, opts)
         declared = {}
         for index, entry in enumerate(entries):
