@@ -17,7 +17,7 @@ from ses_domains.cli.colours import Palette
 from ses_domains.cli.console import Console
 from ses_domains.cli.main import main
 from ses_domains.cli.ses_identities import IdentityReading
-from ses_domains.cli.status_command import IdentityCheck, IdentityKind, StatusIdentity
+from ses_domains.cli.status_report import IdentityCheck, IdentityKind, StatusIdentity
 from ses_domains.engine.ses.status import parse_identity
 from tests.cli_aws import AWS_VARIABLES_TO_CLEAR, aws_environment
 from tests.cli_fixtures import moto_server, write_stack  # noqa: F401

@@ -131,7 +131,7 @@ def read_stack_config(
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
         check_reputation_alarms(reputation_alarms, read_sets, region, problems)
-        check_receiving(domains, region, problems)
+        check_receiving({spec.key: spec.receive for spec in domains if spec.receive is not None}, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
