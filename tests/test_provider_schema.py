@@ -155,3 +155,32 @@ def test_the_plugin_file_names_the_python_runtime():
 
     plugin = yaml.safe_load((ROOT / "PulumiPlugin.yaml").read_text())
     assert plugin["runtime"]["name"] == "python"
+
+
+def test_readme_reference_is_the_one_generated_from_the_schema():
+    from ses_domains.schema_reference import README, readme_reference, reference
+
+    assert readme_reference(README.read_text()) == reference(), (
+        "README.md's component reference is out of date: python -m ses_domains.schema_reference --write")
+
+
+def test_the_reference_shows_each_argument_with_its_python_name_type_and_whether_required():
+    from ses_domains.schema_reference import reference
+
+    text = reference({
+        "resources": {"ses-domains:index:Pool": {
+            "description": "A pool.",
+            "inputProperties": {"scalingMode": {"type": "string", "description": "How it scales."},
+                                "key": {"type": "string", "description": "A key.", "secret": True},
+                                "tags": {"type": "array", "items": {"$ref": "#/types/ses-domains:index:TagArgs"},
+                                         "description": "Tags."}},
+            "requiredInputs": ["key"],
+            "properties": {"poolName": {"type": "string", "description": "Its name."}}}},
+        "types": {"ses-domains:index:TagArgs": {"description": "A tag.", "properties": {
+            "value": {"type": "string", "description": "The | value."}}, "required": ["value"]}},
+    })
+    assert "| `scalingMode` (Python `scaling_mode`) | string | no | How it scales. |" in text
+    assert "| `key` | string, secret | yes | A key. |" in text
+    assert "| `tags` | list of [TagArgs](#tagargs) | no | Tags. |" in text
+    assert "| `poolName` (Python `pool_name`) | string | Its name. |" in text
+    assert "| `value` | string | yes | The \\| value. |" in text
