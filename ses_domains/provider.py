@@ -25,6 +25,10 @@ PACKAGE = "ses-domains"
 SECRET_PROPERTIES = ("privateKey",)
 """Input properties (schema names, in any type) whose values are secrets: the BYODKIM private key."""
 
+PYTHON_ONLY = ("DomainVerification",)
+"""Components the package does not serve: made only of a Python dynamic resource, which no program
+in another language can run (``deploy.hosting``)."""
+
 _ENGINE_ADDRESS = re.compile(r"^(?:[\w.-]+|\[[0-9a-fA-F:]+\]):\d+$")
 
 
@@ -35,14 +39,14 @@ def started_as_provider(argv: list[str]) -> bool:
 
 
 def components() -> list[type]:
-    """Every public component the package root exports, in name order."""
+    """Every public component the package root exports, in name order, but the Python-only ones."""
     import pulumi
 
     exports = importlib.import_module("ses_domains")._EXPORTS
     found = []
     for name, module in sorted(exports.items()):
         value = getattr(importlib.import_module(module), name)
-        if isinstance(value, type) and issubclass(value, pulumi.ComponentResource):
+        if isinstance(value, type) and issubclass(value, pulumi.ComponentResource) and name not in PYTHON_ONLY:
             found.append(value)
     return found
 

@@ -226,3 +226,27 @@ def test_global_endpoint_is_created_in_the_primary_region(tmp_path):
     assert "name: must be 1 to 64 letters" in message
     assert "regions[1]: eu-west-1 is listed twice" in message
     assert mocks.resources == []
+
+
+def test_the_package_provider_constructs_a_component_from_schema_named_inputs(tmp_path):
+    """What a TypeScript or YAML program gets: the engine's Construct with camelCase inputs."""
+    run = run_public(tmp_path, """
+        from ses_domains.provider import provider
+        served = provider()
+        result = served.construct("bulk", "ses-domains:index:DedicatedIpPool",
+                                  {"name": "bulk-mail", "scalingMode": "MANAGED"}, None)
+        pulumi.export("urn", result.urn)
+        pulumi.export("state", result.state)
+    """)
+    [pool] = run.of_type("aws:sesv2/dedicatedIpPool:DedicatedIpPool")
+    assert pool.inputs == {"poolName": "bulk-mail", "scalingMode": "MANAGED"}
+    assert run.outputs["urn"].endswith("ses-domains:index:DedicatedIpPool::bulk")
+    assert run.outputs["state"]["poolName"] == "bulk-mail"
+
+    message, mocks = refused(tmp_path, """
+        from ses_domains.provider import provider
+        provider().construct("bulk", "ses-domains:index:DedicatedIpPool", {"name": "Bulk Mail"}, None)
+    """)
+    assert "DedicatedIpPool: an argument has a problem" in message
+    assert "name: 'Bulk Mail' is not a valid dedicated IP pool name" in message
+    assert mocks.resources == []
