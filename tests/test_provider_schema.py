@@ -33,6 +33,8 @@ ACCOUNT_COMPONENTS = {
     "EmailAddress": ({"address": "string", "configurationSet": "string", "wait": "boolean", "timeout": "string"},
                      {"identityArn": "string"}),
     "GlobalEndpoint": ({"name": "string", "regions": "array"}, {"endpointId": "string", "arn": "string"}),
+    "InboundMail": ({"region": "string", "domains": "array", "ruleSet": "string", "ownRuleSet": "boolean",
+                     "bucketPolicies": "object"}, {"ruleSetName": "string", "records": "object"}),
     "ReputationAlarms": ({"snsTopicArn": "string", "bounceRate": "number", "complaintRate": "number",
                           "notifyOk": "boolean", "configurationSets": "array", "namePrefix": "string"},
                          {"alarmArns": "object"}),
@@ -78,7 +80,7 @@ def test_required_inputs_are_the_args_types_required_keys(printed):
                 for name, spec in printed["resources"].items() if name.rsplit(":", 1)[1] in ACCOUNT_COMPONENTS}
     assert required == {
         "AccountSettings": [], "ContactList": ["name"], "DedicatedIpPool": ["name"], "EmailAddress": ["address"],
-        "GlobalEndpoint": ["name", "regions"], "ReputationAlarms": ["snsTopicArn"],
+        "GlobalEndpoint": ["name", "regions"], "InboundMail": ["domains", "region"], "ReputationAlarms": ["snsTopicArn"],
         "Template": ["name", "subject"], "Templates": ["templates"],
     }
     topic = printed["types"]["ses-domains:index:ContactListTopicArgs"]

@@ -90,7 +90,7 @@ def test_bad_contact_list_args_are_refused_all_at_once_and_nothing_is_declared(t
     assert "name: must be a non-empty string, got ''" in message
     assert "topics[0].default_subscription: must be one of OPT_IN, OPT_OUT, got 'MAYBE'" in message
     assert "topics[0].colour: unknown argument" in message
-    assert "defaultSubscription" not in message and "@" not in message
+    assert "defaultSubscription" not in message and "<args>" not in message
     assert mocks.resources == []
 
 
@@ -114,7 +114,7 @@ def test_template_checks_its_placeholders_against_its_test_data(tmp_path):
         Template("welcome", TemplateArgs(name="welcome", subject="Hello {{name}}", text="Hi",
                                          test_data={"nam": "Ada"}))
     """)
-    assert "subject: " in message and "test_data.nam: " in message and "@" not in message
+    assert "subject: " in message and "test_data.nam: " in message and "<args>" not in message
     assert mocks.resources == []
 
 
@@ -250,3 +250,55 @@ def test_the_package_provider_constructs_a_component_from_schema_named_inputs(tm
     assert "DedicatedIpPool: an argument has a problem" in message
     assert "name: 'Bulk Mail' is not a valid dedicated IP pool name" in message
     assert mocks.resources == []
+
+
+def test_inbound_mail_declares_policy_rule_set_rule_activation_and_mx_in_order(tmp_path):
+    run = run_public(tmp_path, """
+        zone = aws.route53.Zone("zone", name="example.com")
+        inbound = InboundMail("inbound", InboundMailArgs(
+            region="eu-west-1", rule_set="example-inbound",
+            domains=[InboundDomainArgs(domain="Example.com", zone_id=zone.id, recipients=["support@example.com"],
+                                       bucket="example-mail", prefix="in/")],
+            bucket_policies={"example-mail": '{"Version":"2012-10-17","Statement":[]}'}))
+        pulumi.export("records", inbound.records)
+    """)
+    [rule] = run.of_type("aws:ses/receiptRule:ReceiptRule")
+    assert rule.inputs["ruleSetName"] == "example-inbound"
+    assert rule.inputs["recipients"] == ["support@example.com"]
+    assert rule.inputs["s3Actions"] == [{"bucketName": "example-mail", "objectKeyPrefix": "in/", "position": 1}]
+    [mx] = run.of_type("aws:route53/record:Record")
+    assert (mx.inputs["name"], mx.inputs["type"], mx.inputs["records"]) == (
+        "example.com", "MX", ["10 inbound-smtp.eu-west-1.amazonaws.com"])
+    assert mx.inputs["zoneId"] == "zone-id"
+    [active] = run.of_type("aws:ses/activeReceiptRuleSet:ActiveReceiptRuleSet")
+    mx_urn = child_urn(run, "ses-domains:index:InboundMail", "aws:route53/record:Record", "inbound-example.com-mx")
+    assert any(urn.endswith("::inbound-active") for urn in run.dependencies["inbound-example.com-mx"])
+    assert any("BucketPolicy" in urn for urn in run.dependencies["inbound-example.com"])
+    assert mx_urn and run.outputs["records"]["example.com"][0]["type"] == "MX"
+
+
+def test_bad_inbound_mail_args_are_refused_by_the_config_rules(tmp_path):
+    message, mocks = refused(tmp_path, """
+        InboundMail("inbound", InboundMailArgs(region="eu-north-1", domains=[
+            InboundDomainArgs(domain="example.com", zone_id="Z1", recipients=["support@example.org"],
+                              bucket="Example_Mail", require_tls="yes"),
+        ]))
+    """)
+    assert "InboundMail: 4 argument problems:" in message
+    assert "region: SES does not receive mail in 'eu-north-1'" in message
+    assert "domains[0].bucket: 'Example_Mail' is not an S3 bucket name" in message
+    assert "domains[0].recipients[0]: support@example.org is not within example.com" in message
+    assert "domains[0].require_tls: must be true or false, got 'yes'" in message
+    assert mocks.resources == []
+
+
+def test_an_address_in_a_message_is_not_taken_for_an_argument_path(tmp_path):
+    message, _ = refused(tmp_path, """
+        EmailAddress("ops", EmailAddressArgs(address="ops@example.com", wait=True, timeout="3d"))
+    """)
+    assert "timeout: must be a duration such as 90s, 20m or 1h, got '3d'" in message
+    message, _ = refused(tmp_path, """
+        InboundMail("in", InboundMailArgs(region="eu-west-1", domains=[InboundDomainArgs(
+            domain="example.com", zone_id="Z1", recipients=["ops@example.org"], bucket="example-mail")]))
+    """)
+    assert "domains[0].recipients[0]: ops@example.org is not within example.com" in message

@@ -20,7 +20,7 @@ import pulumi
 
 from ses_domains.config.errors import ArgumentError, Problem
 
-ROOT = "@"
+ROOT = "<args>"
 """The key the config readers are given for the arguments themselves."""
 
 Path = tuple[Union[str, int], ...]
@@ -53,7 +53,7 @@ def config_mapping(args: Any, free: Iterable[str] = ()) -> Any:
 
 
 def argument_path(config_key: str, known_keys: Iterable[str], root: str = ROOT) -> str:
-    """``@.topics[1].displayName`` -> ``topics[1].display_name``; the config keys in ``known_keys``
+    """``<args>.topics[1].displayName`` -> ``topics[1].display_name``; the config keys in ``known_keys``
     are spelled in snake_case, anything else (a placeholder name) stays as written."""
     rest = config_key[len(root):] if config_key.startswith(root) else config_key
     rest = rest.lstrip(".")
