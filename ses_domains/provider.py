@@ -97,6 +97,19 @@ def _provider_class() -> type:
             super().__init__(hosted, PACKAGE, None, package_version)
             self.schema = json.dumps(with_secrets(tidy_descriptions(json.loads(self.schema or "{}"))))
 
+        def construct(self, name: str, resource_type: str, inputs: Any, options: Any = None) -> Any:
+            """Refuses, before the component is constructed, what needs a Python dynamic resource."""
+            from pulumi.provider.server import ComponentInitError
+
+            from ses_domains.config.errors import ArgumentError
+            from ses_domains.deploy.hosting import python_only_problems
+
+            component = resource_type.rsplit(":", 1)[-1]
+            problems = python_only_problems(component, inputs if isinstance(inputs, dict) else {})
+            if problems:
+                raise ComponentInitError(ArgumentError(component, problems))
+            return super().construct(name, resource_type, inputs, options)
+
     return SesDomainsProvider
 
 

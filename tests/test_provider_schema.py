@@ -186,3 +186,30 @@ def test_the_reference_shows_each_argument_with_its_python_name_type_and_whether
     assert "| `tags` | list of [TagArgs](#tagargs) | no | Tags. |" in text
     assert "| `poolName` (Python `pool_name`) | string | Its name. |" in text
     assert "| `value` | string | yes | The \\| value. |" in text
+
+
+def test_the_provider_refuses_what_a_sending_domain_needs_python_for_before_constructing_it():
+    from pulumi.provider.server import ComponentInitError
+
+    served = provider()
+    with pytest.raises(ComponentInitError) as raised:
+        served.construct("example", "ses-domains:index:SendingDomain",
+                         {"domain": "example.com", "zoneId": "Z1", "apexSpf": {},
+                          "dkim": {"selector": "s1", "privateKey": "-----BEGIN PRIVATE KEY-----"}}, None)
+    message = str(raised.value)
+    assert message.startswith("SendingDomain: 3 argument problems:")
+    assert "  - verify: waiting for the domain's verification (the default) runs as a Python dynamic resource" in message
+    assert "set verify: {enabled: false}" in message
+    assert "  - apexSpf: merging SES into the domain's own SPF record runs as a Python dynamic resource" in message
+    assert "  - dkim.privateKey: BYODKIM's wait" in message
+    assert "BEGIN PRIVATE KEY" not in message
+
+
+def test_a_sending_domain_without_python_only_steps_passes_the_host_check():
+    from ses_domains.deploy.hosting import python_only_problems
+
+    assert python_only_problems("SendingDomain", {"domain": "example.com", "verify": {"enabled": False},
+                                                  "dkim": {"keyLength": "RSA_2048_BIT"}}) == []
+    assert [p.key for p in python_only_problems("SendingDomain", {"verify": {"enabled": False, "shared": True}})] == [
+        "verify.shared"]
+    assert python_only_problems("DedicatedIpPool", {"name": "bulk"}) == []

@@ -10,6 +10,8 @@ component tests for that reason). A component that needs one must therefore refu
 argument that asks for it, rather than declare something that fails at ``pulumi up``.
 """
 
+from typing import Any, Mapping
+
 from ses_domains.config.errors import ArgumentError, Problem
 
 _hosted = False
@@ -25,12 +27,50 @@ def is_hosted() -> bool:
     return _hosted
 
 
+def hosted_problem(argument: str, what: str, instead: str) -> Problem:
+    """``what`` needs a Python dynamic resource; ``instead`` says what a program in another language can do."""
+    return Problem(argument, (
+        f"{what} runs as a Python dynamic resource, which only a Python program can run (Pulumi runs no "
+        f"dynamic provider inside a component package used from another language): {instead}; or write "
+        "the program in Python"
+    ))
+
+
 def refuse_when_hosted(component: str, argument: str, what: str, instead: str) -> None:
-    """Raise an :class:`ArgumentError` of ``component`` under ``argument`` when hosted: ``what``
-    needs a Python dynamic resource; ``instead`` says what a program in another language can do."""
+    """Raise an :class:`ArgumentError` of ``component`` under ``argument`` when hosted."""
     if _hosted:
-        raise ArgumentError(component, [Problem(argument, (
-            f"{what} runs as a Python dynamic resource, which only a Python program can run (Pulumi runs no "
-            f"dynamic provider inside a component package used from another language): {instead}; or write "
-            "the program in Python"
-        ))])
+        raise ArgumentError(component, [hosted_problem(argument, what, instead)])
+
+
+def python_only_problems(component: str, inputs: Mapping[str, Any]) -> list[Problem]:
+    """What a program in another language asks of ``component`` (its inputs by schema name, as the
+    engine sends them) that needs a Python dynamic resource: the provider refuses it before the
+    component is constructed. ``SendingDomain`` waits for its verification unless told not to
+    (``verify.enabled`` false, known when the program runs), merges the apex SPF with ``apexSpf``
+    and waits for a BYODKIM key's publication with ``dkim.privateKey``."""
+    if component != "SendingDomain":
+        return []
+    problems = []
+    verify = inputs.get("verify")
+    enabled = verify.get("enabled") if isinstance(verify, Mapping) else None
+    if enabled is not False:
+        problems.append(hosted_problem(
+            "verify", "waiting for the domain's verification (the default)",
+            "set verify: {enabled: false} and run `ses-domains wait` after `pulumi up`",
+        ))
+    elif isinstance(verify, Mapping) and verify.get("shared"):
+        problems.append(hosted_problem(
+            "verify.shared", "the shared DomainVerification", "leave verify.shared out",
+        ))
+    if inputs.get("apexSpf") is not None:
+        problems.append(hosted_problem(
+            "apexSpf", "merging SES into the domain's own SPF record", "leave apexSpf out and add "
+            "include:amazonses.com to that record yourself",
+        ))
+    dkim = inputs.get("dkim")
+    if isinstance(dkim, Mapping) and dkim.get("privateKey") is not None:
+        problems.append(hosted_problem(
+            "dkim.privateKey", "BYODKIM's wait until the new key's record is published",
+            "use Easy DKIM (leave out dkim.selector and dkim.privateKey)",
+        ))
+    return problems
