@@ -213,3 +213,6 @@ def test_a_sending_domain_without_python_only_steps_passes_the_host_check():
     assert [p.key for p in python_only_problems("SendingDomain", {"verify": {"enabled": False, "shared": True}})] == [
         "verify.shared"]
     assert python_only_problems("DedicatedIpPool", {"name": "bulk"}) == []
+    assert python_only_problems("EmailAddress", {"address": "ops@example.com", "wait": False}) == []
+    assert [p.key for p in python_only_problems("EmailAddress", {"address": "ops@example.com", "wait": True})] == [
+        "wait"]

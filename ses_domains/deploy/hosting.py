@@ -47,7 +47,11 @@ def python_only_problems(component: str, inputs: Mapping[str, Any]) -> list[Prob
     engine sends them) that needs a Python dynamic resource: the provider refuses it before the
     component is constructed. ``SendingDomain`` waits for its verification unless told not to
     (``verify.enabled`` false, known when the program runs), merges the apex SPF with ``apexSpf``
-    and waits for a BYODKIM key's publication with ``dkim.privateKey``."""
+    and waits for a BYODKIM key's publication with ``dkim.privateKey``; an ``EmailAddress`` is
+    waited for (``wait``) only by the verification step."""
+    if component == "EmailAddress" and inputs.get("wait") is not None and inputs.get("wait") is not False:
+        return [hosted_problem("wait", "waiting for the owner's click on SES's link (the verification step)",
+                               "leave wait out (SES mails the link all the same)")]
     if component != "SendingDomain":
         return []
     problems = []
@@ -56,7 +60,8 @@ def python_only_problems(component: str, inputs: Mapping[str, Any]) -> list[Prob
     if enabled is not False:
         problems.append(hosted_problem(
             "verify", "waiting for the domain's verification (the default)",
-            "set verify: {enabled: false} and run `ses-domains wait` after `pulumi up`",
+            "set verify: {enabled: false}; SES then verifies the domain on its own after `pulumi up` "
+            "(`aws sesv2 get-email-identity` shows when)",
         ))
     elif isinstance(verify, Mapping) and verify.get("shared"):
         problems.append(hosted_problem(
