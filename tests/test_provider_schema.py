@@ -216,3 +216,23 @@ def test_a_sending_domain_without_python_only_steps_passes_the_host_check():
     assert python_only_problems("EmailAddress", {"address": "ops@example.com", "wait": False}) == []
     assert [p.key for p in python_only_problems("EmailAddress", {"address": "ops@example.com", "wait": True})] == [
         "wait"]
+
+
+def test_main_started_with_an_engine_address_serves_the_schema_over_grpc(printed):
+    """The plugin path: ``__main__.py`` given the engine's address runs the provider, which prints
+    its port and answers GetSchema with the printed schema (the engine is not needed for that)."""
+    import grpc
+    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+    server = subprocess.Popen([sys.executable, str(ROOT / "__main__.py"), "127.0.0.1:1"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = server.stdout.readline().strip()
+        assert port.isdigit(), server.stderr.read() if server.poll() is not None else port
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            answer = stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60)
+        assert json.loads(answer.schema) == printed
+    finally:
+        server.kill()
+        server.wait(timeout=30)
