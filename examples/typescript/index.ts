@@ -37,6 +37,13 @@ const welcome = new sesDomains.Template("welcome", {
     testData: { name: "Ada" },
 });
 
+const newsletter = new sesDomains.ContactList("newsletter", {
+    name: "newsletter",
+    topics: [
+        { name: "product-updates", displayName: "Product updates", defaultSubscription: "OPT_IN" },
+    ],
+});
+
 const alarmTopic = new aws.sns.Topic("alarms");
 
 const alarms = new sesDomains.ReputationAlarms("reputation", {
@@ -49,4 +56,5 @@ export const identityArn = example.identityArn;
 export const records = example.records;
 export const opsIdentityArn = ops.identityArn;
 export const welcomeTemplate = welcome.templateName;
+export const contactList = newsletter.contactListName;
 export const alarmArns = alarms.alarmArns;
