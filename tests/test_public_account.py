@@ -195,7 +195,7 @@ def test_an_unknown_output_argument_is_judged_once_known_with_the_same_message(t
         ReputationAlarms("reputation", ReputationAlarmsArgs(sns_topic_arn=role.arn))
     """)
     assert "sns_topic_arn: must be an SNS topic ARN" in message
-    assert "(that is an ARN of iam)" in message
+    assert "which is an ARN of iam" in message
 
 
 def test_reputation_alarm_rates_are_judged_before_anything_is_declared(tmp_path):
