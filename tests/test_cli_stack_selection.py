@@ -124,5 +124,9 @@ def test_no_project_anywhere_up_is_a_clear_error(capsys, tmp_path, aws_env, monk
     empty.mkdir()
     code, _, err = records(capsys, "--stack", "dev", "-C", str(empty))
     assert code == 2
-    assert err == (f"ses-domains: error: no Pulumi.yaml project file in {empty} or any folder above it: run in the "
-                   "project's folder or give it with --cwd DIR\n")
+    assert err == (f"ses-domains: error: no stack file Pulumi.dev.yaml in {empty} (there is no Pulumi.<stack>.yaml "
+                   "here); run in the project's folder or give it with --cwd DIR\n")
+    code, _, err = records(capsys, "-C", str(empty))
+    assert code == 2
+    assert err == ("ses-domains: error: no stack given and none selected: give one with --stack NAME or select one "
+                   f"with pulumi stack select (there is no Pulumi.<stack>.yaml in {empty})\n")

@@ -31,7 +31,7 @@ class Project:
     directory: Path
     """Where ``Pulumi.yaml`` is: the stack files are beside it, and files named by the config are read there."""
     file: Optional[Path]
-    """``Pulumi.yaml`` (absolute); ``None`` when the folder has stack files but no project file."""
+    """``Pulumi.yaml`` (absolute); ``None`` when there is none here or above."""
     name: str
     """The project's ``name:``: the namespace of its config keys."""
 
@@ -40,19 +40,15 @@ class Project:
 
 
 def find_project(start: Path) -> Project:
-    """The closest project from ``start`` upwards; a folder holding only ``Pulumi.<stack>.yaml``
-    files is a project named ``ses-domains``."""
+    """The closest project from ``start`` upwards; without one, ``start`` as a project named
+    ``ses-domains`` (it may hold ``Pulumi.<stack>.yaml`` files alone; if not, the message about
+    the missing stack file says so)."""
     start = Path(os.path.abspath(start))
     for directory in (start, *start.parents):
         for name in PROJECT_FILES:
             if (directory / name).is_file():
                 return Project(directory, directory / name, _project_name(directory / name))
-    if any(start.glob("Pulumi.*.yaml")):
-        return Project(start, None, PROJECT)
-    raise CommandError(
-        f"no Pulumi.yaml project file in {start} or any folder above it: run in the project's folder "
-        "or give it with --cwd DIR"
-    )
+    return Project(start, None, PROJECT)
 
 
 def select_stack(project: Project, given: Optional[str]) -> str:
