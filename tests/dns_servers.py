@@ -329,6 +329,7 @@ class DelayingForwarder:
         self.forget_after_s = forget_after_s
         self.received = 0  # queries read, UDP and TCP
         self.answered = 0  # answers sent back
+        self.silent = False  # while True, UDP queries are read (and counted) but dropped
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name=f"DelayingForwarder {listen_address}")
@@ -400,6 +401,8 @@ class DelayingForwarder:
             if len(data) < 12:
                 continue
             self.received += 1
+            if self.silent:
+                continue
             index, qid = self._relay_with_free_id()
             pending = self._pending[index]
             pending[qid] = (client, data[:2], loop.time())

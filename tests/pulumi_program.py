@@ -26,6 +26,7 @@ import yaml
 from moto import mock_aws
 from pulumi.runtime import settings as pulumi_settings
 
+from ses_domains.records.regions import partition_of
 from tests import fake_aws_provider, fake_inbound, fake_route53_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
             domain = args.inputs["emailIdentity"]
             region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
-            state["arn"] = f"arn:aws:ses:{region}:123456789012:identity/{domain}"
+            state["arn"] = f"arn:{partition_of(region)}:ses:{region}:123456789012:identity/{domain}"
             attributes = args.inputs.get("dkimSigningAttributes", {})
             if pulumi.runtime.rpc.is_rpc_secret(attributes):
                 attributes = pulumi.runtime.rpc.unwrap_rpc_secret(attributes)
@@ -96,10 +97,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append((args.token, dict(args.args)))
+        # As AWS answers: the partition of the provider's region.
+        partition = partition_of(pulumi.Config("aws").get("region") or "eu-west-1")
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/test", "userId": "x"}
+            return {"accountId": "123456789012", "arn": f"arn:{partition}:iam::123456789012:user/test", "userId": "x"}
         if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+            return {"partition": partition, "dnsSuffix": "amazonaws.com"}
         if args.token in fake_aws_provider.TOKENS:
             if self.route53 is None:
                 self.route53 = moto_route53()
@@ -113,30 +116,44 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
-    """Also keeps each resource's explicit dependencies (URNs), which the mocks do not see."""
+    """Also keeps each resource's explicit dependencies (URNs), which the mocks do not see, and the
+    raw requests (registrations, reads, invokes) for tests/resource_graph.py."""
 
     def __init__(self, mocks: RecordingMocks):
         super().__init__(mocks)
         self.dependencies: dict[str, list[str]] = {}
         self.typed_dependencies: dict[tuple[str, str], list[str]] = {}
         """By (type, name): a component and its identity may share a name."""
+        self.registrations: list[Any] = []
+        self.reads: list[Any] = []
+        self.invokes: list[Any] = []
 
     def RegisterResource(self, request):
         self.dependencies[request.name] = list(request.dependencies)
         self.typed_dependencies[(request.type, request.name)] = list(request.dependencies)
+        self.registrations.append(request)
         return super().RegisterResource(request)
+
+    def ReadResource(self, request):
+        self.reads.append(request)
+        return super().ReadResource(request)
+
+    def Invoke(self, request):
+        self.invokes.append(request)
+        return super().Invoke(request)
 
 
 def _arn_state(args: pulumi.runtime.MockResourceArgs) -> dict:
     """The ARN (and name) AWS gives a configuration set, SNS topic or IAM role; the stack's region."""
     region = pulumi.Config("aws").get("region") or "eu-west-1"
+    partition = partition_of(region)
     if args.typ == "aws:sesv2/configurationSet:ConfigurationSet":
         name = args.inputs["configurationSetName"]
-        return {"arn": f"arn:aws:ses:{region}:123456789012:configuration-set/{name}"}
+        return {"arn": f"arn:{partition}:ses:{region}:123456789012:configuration-set/{name}"}
     if args.typ == "aws:sns/topic:Topic":
-        return {"arn": f"arn:aws:sns:{region}:123456789012:{args.inputs['name']}"}
+        return {"arn": f"arn:{partition}:sns:{region}:123456789012:{args.inputs['name']}"}
     if args.typ == "aws:iam/role:Role":
-        return {"arn": f"arn:aws:iam::123456789012:role/{args.name}-id", "name": f"{args.name}-id"}
+        return {"arn": f"arn:{partition}:iam::123456789012:role/{args.name}-id", "name": f"{args.name}-id"}
     return {}
 
 
@@ -149,6 +166,7 @@ class ProgramRun:
     dependencies: dict[str, list[str]] = field(default_factory=dict)
     typed_dependencies: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     zone_ids: dict[str, str] = field(default_factory=dict)
+    monitor: Optional[RecordingMonitor] = None
 
     def of_type(self, type_token: str) -> list[Declared]:
         return [r for r in self.mocks.resources if r.type == type_token]
@@ -283,4 +301,5 @@ def _run_under_mocks(
     run()
     urns = list(pulumi_settings.SETTINGS.monitor.resources)
     return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns,
-                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies)
+                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies,
+                      monitor=monitor)

@@ -123,12 +123,25 @@ BAD = [
     ({"name": "w", "subject": "s", "text": "x" * (500 * 1024)},
      f"{T}[0]: is 512,001 bytes (subject, text and html together): SES takes at most 512,000"),
     ({"name": "w", "subject": "s", "text": "t", "colour": "red"}, f"{T}[0].colour: unknown key"),
+    ({"name": "w", "subject": "s", "html": '{{#* inline "row"}}<td>{{sku}}</td>{{/inline}}{{> footer}}'},
+     f"{T}[0].html: {{{{> footer}}}} calls the partial 'footer', which this part does not define"),
 ]
 
 
 @pytest.mark.parametrize("template, expected", BAD, ids=[expected.split(": ", 1)[-1][:40] for _, expected in BAD])
 def test_a_bad_template_is_refused_under_its_key_before_anything_is_declared(template, expected):
     assert expected in refused_at_preview(stack(template))
+
+
+def test_a_template_with_an_inline_partial_is_declared_as_written():
+    html = ('{{#* inline "row"}}<tr><td>{{sku}}</td><td>{{qty}}</td></tr>{{/inline}}'
+            "<table>{{#each items}}{{> row}}{{/each}}</table>")
+    mocks = RecordingMocks()
+    run_program(stack({"name": "order", "subject": "Your order", "html": html,
+                       "testData": {"items": [{"sku": "tea", "qty": 2}]}}), mocks=mocks)
+    [template] = [r for r in mocks.resources if r.type == TEMPLATE]
+    assert template.inputs["html"] == html
+    check_resources(mocks.resources)
 
 
 def test_a_placeholder_missing_from_a_template_file_names_the_file_key():

@@ -12,7 +12,6 @@ from ses_domains.cli.stack_file import load_stack
 from ses_domains.cli.stack_records import DomainRecords, stack_records, tracking_records
 from ses_domains.config.stack import StackSpec
 
-FORMATS = ("table", "json", "zone")
 
 
 def run_records(args: argparse.Namespace, console: Console) -> ExitCode:
@@ -24,9 +23,9 @@ def run_records(args: argparse.Namespace, console: Console) -> ExitCode:
     tracking = tracking_records(spec)
     _explain_placeholders(domains, console)
     _explain_secret_keys(spec, console)
-    if args.format == "json":
+    if args.output == "json":
         console.out.write(records_json(loaded.name, spec.region, domains, tracking))
-    elif args.format == "zone":
+    elif args.output == "zone":
         console.out.write(records_zone(loaded.name, spec.region, domains, tracking))
     else:
         console.out.write(records_table(loaded.name, spec.region, domains, tracking, console.palette))

@@ -33,8 +33,10 @@ KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
 MAX_SELECTOR = 63
 """terraform-provider-aws ``domain_signing_selector``: 1 to 63 characters."""
 MAX_DNS_NAME = 253
-_SELECTOR = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
-"""RFC 6376 3.1: a selector is a sub-domain (labels of letters, digits and inner hyphens, dot-separated)."""
+SES_SELECTOR_PATTERN = r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9]))$"
+"""SESv2's model (shape ``Selector`` of CreateEmailIdentity and PutEmailIdentityDkimSigningAttributes):
+one DNS label. RFC 6376 allows dotted selectors; SES does not."""
+_SELECTOR = re.compile(SES_SELECTOR_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,8 @@ def _read_selector(section: Section, domain: Optional[str]) -> Optional[str]:
     if len(selector) > MAX_SELECTOR or not _SELECTOR.match(selector) or any(len(l) > 63 for l in selector.split(".")):
         section.problem(
             "selector",
-            f"{describe(raw)} is not a DKIM selector: use 1 to {MAX_SELECTOR} letters, digits and inner hyphens, "
-            "in dot-separated labels (such as s2026a); SES and DNS refuse anything else",
+            f"{describe(raw)} is not a selector SES takes: use 1 to {MAX_SELECTOR} letters, digits and inner hyphens, "
+            "in one label with no dots (such as s2026a)",
         )
         return None
     if domain is not None:

@@ -27,7 +27,7 @@ from ses_domains.config.receive import check_receiving
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.replicas import check_replicas
 from ses_domains.config.reputation_alarms import ReputationAlarmsSpec, check_reputation_alarms, read_reputation_alarms
-from ses_domains.config.regions import looks_like_region, ses_regions
+from ses_domains.config.regions import looks_like_region, region_facts_problem, ses_regions
 from ses_domains.config.templates import TemplateSpec, read_templates
 
 PROJECT = "ses-domains"
@@ -134,7 +134,7 @@ def read_stack_config(
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
         check_reputation_alarms(reputation_alarms, read_sets, region, problems)
-        check_receiving(domains, region, problems)
+        check_receiving({spec.key: spec.receive for spec in domains if spec.receive is not None}, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
@@ -180,6 +180,10 @@ def _read_region(raw: Any, problems: Problems) -> Optional[str]:
         return None
     regions = ses_regions()
     if regions is None or region in regions.ses:
+        problem = region_facts_problem(region)
+        if problem:
+            problems.add("aws:region", problem)
+            return None
         return region
     offered = sorted(regions.ses)
     if region in regions.known:
