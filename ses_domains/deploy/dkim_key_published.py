@@ -100,7 +100,7 @@ class DkimKeyPublished(pulumi.dynamic.Resource, module="ses-domains", name="Dkim
             {
                 "domain": domain,
                 "records": records_props(records),
-                "nameservers": list(nameservers),
+                "nameservers": nameservers if isinstance(nameservers, pulumi.Output) else list(nameservers),
                 "timeoutSeconds": timeout_s,
                 "publishedAt": None,
                 "dnsSeconds": None,

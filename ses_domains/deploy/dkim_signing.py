@@ -54,7 +54,9 @@ def declare_dkim_before_identity(
         f"{name}-dkim-key-published",
         domain=spec.domain,
         records=dkim.records(spec.domain, (), spec.ttl),
-        nameservers=spec.verify.nameservers or zone.name_servers,
+        nameservers=spec.verify.nameservers or (
+            zone.name_servers if zone.read_later is None else zone.read_later.apply(lambda read: list(read.name_servers))
+        ),
         timeout_s=spec.verify.timeout_s,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=records),
     )
