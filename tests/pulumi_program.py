@@ -113,18 +113,31 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
-    """Also keeps each resource's explicit dependencies (URNs), which the mocks do not see."""
+    """Also keeps each resource's explicit dependencies (URNs), which the mocks do not see, and the
+    raw requests (registrations, reads, invokes) for tests/resource_graph.py."""
 
     def __init__(self, mocks: RecordingMocks):
         super().__init__(mocks)
         self.dependencies: dict[str, list[str]] = {}
         self.typed_dependencies: dict[tuple[str, str], list[str]] = {}
         """By (type, name): a component and its identity may share a name."""
+        self.registrations: list[Any] = []
+        self.reads: list[Any] = []
+        self.invokes: list[Any] = []
 
     def RegisterResource(self, request):
         self.dependencies[request.name] = list(request.dependencies)
         self.typed_dependencies[(request.type, request.name)] = list(request.dependencies)
+        self.registrations.append(request)
         return super().RegisterResource(request)
+
+    def ReadResource(self, request):
+        self.reads.append(request)
+        return super().ReadResource(request)
+
+    def Invoke(self, request):
+        self.invokes.append(request)
+        return super().Invoke(request)
 
 
 def _arn_state(args: pulumi.runtime.MockResourceArgs) -> dict:
@@ -149,6 +162,7 @@ class ProgramRun:
     dependencies: dict[str, list[str]] = field(default_factory=dict)
     typed_dependencies: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     zone_ids: dict[str, str] = field(default_factory=dict)
+    monitor: Optional[RecordingMonitor] = None
 
     def of_type(self, type_token: str) -> list[Declared]:
         return [r for r in self.mocks.resources if r.type == type_token]
@@ -281,4 +295,5 @@ def _run_under_mocks(
     run()
     urns = list(pulumi_settings.SETTINGS.monitor.resources)
     return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns,
-                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies)
+                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies,
+                      monitor=monitor)
