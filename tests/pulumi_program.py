@@ -260,7 +260,8 @@ def refused_at_preview(config: dict[str, Any], mocks: Optional[RecordingMocks] =
 
 
 def _run_under_mocks(
-    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM, *, ordered: bool = True
+    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM, *, ordered: bool = True,
+    project: str = PROJECT,
 ) -> ProgramRun:
     """``ordered``: registrations reach the mocks from one thread, in one order every run (tests);
     without it, from Pulumi's default thread pool, as in a real run (the benchmark)."""
@@ -282,7 +283,7 @@ def _run_under_mocks(
     logger.propagate = False
     logger.setLevel(logging.INFO)
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, organization="organization", preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, organization="organization", preview=False, logger=logger, monitor=monitor)
     captured: dict[str, Any] = {}
 
     @pulumi.runtime.test

@@ -5,12 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
+from ses_domains.config.arguments import ARGS_ROOT, argument_problem, as_config
 from ses_domains.config.configuration_sets import (
+    CONFIGURATION_SET_KEYS,
+    DESTINATION_KEYS,
+    DIMENSION_KEYS,
+    FIREHOSE_KEYS,
+    SNS_KEYS,
+    VDM_KEYS,
+    read_configuration_set,
     CloudWatchSink,
     ConfigurationSetSpec,
     EventBridgeSink,
@@ -19,6 +27,7 @@ from ses_domains.config.configuration_sets import (
     SnsSink,
 )
 from ses_domains.config.domain_names import is_within
+from ses_domains.config.errors import ArgumentError, Problem, Problems
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.configuration_set_policies import (
     default_event_bus_arn,
@@ -26,10 +35,13 @@ from ses_domains.deploy.configuration_set_policies import (
     firehose_trust_policy,
     sns_topic_policy,
 )
+from ses_domains.deploy.configuration_set_args import ConfigurationSetArgs
 from ses_domains.deploy.route53_record import declare_known_record, record_output
+from ses_domains.deploy.sending_domain_arguments import provider_region
 from ses_domains.deploy.set_options import SuppressionOff, TrackingOptions
 from ses_domains.deploy.tracking_records import TrackingRecord, plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
+from ses_domains.records.ses import tracking_endpoint
 
 if TYPE_CHECKING:
     from ses_domains.deploy.sending_domain import SendingDomain
@@ -39,7 +51,9 @@ Destination = _ns.ConfigurationSetEventDestinationEventDestinationArgs
 
 
 @dataclass
-class ConfigurationSetArgs:
+class ConfigurationSetPlan:
+    """What the component declares: the set's spec, read from its arguments or the stack config."""
+
     spec: ConfigurationSetSpec
     region: str
     tracking: Optional[TrackingRecord] = None
@@ -48,6 +62,33 @@ class ConfigurationSetArgs:
     """``aws:profile``, for the dynamic resources that call SES themselves (``set_options``)."""
     sending_pool: Optional[aws.sesv2.DedicatedIpPool] = None
     """The stack's pool that ``spec.sending_pool`` names; ``None``: an existing pool, or none."""
+    own_tracking_options: bool = False
+    """Set ``spec.tracking_domain`` here (public use), not through ``declare_tracking_options`` (the stack)."""
+
+
+COMPONENT = "ConfigurationSet"
+VOCABULARY = frozenset(CONFIGURATION_SET_KEYS + VDM_KEYS + DESTINATION_KEYS + SNS_KEYS + DIMENSION_KEYS + FIREHOSE_KEYS)
+
+
+def read_configuration_set_args(args: Any, *, aws_config: Optional[pulumi.Config] = None) -> ConfigurationSetPlan:
+    """The arguments as the config's reader judges a ``configurationSets`` entry; ``ArgumentError``
+    lists every problem under its argument path (``event_destinations[0].events[1]``)."""
+    problems = Problems()
+    if not isinstance(args, Mapping):
+        raise ArgumentError(COMPONENT, [Problem("args", f"must be ConfigurationSetArgs(name=...), got "
+                                                        f"{type(args).__name__}")])
+    region = provider_region(args.get("region"), aws_config or pulumi.Config("aws"), problems)
+    found = Problems()
+    warnings: list[str] = []
+    spec = read_configuration_set(as_config({k: v for k, v in args.items() if k != "region"}), ARGS_ROOT, found,
+                                  warnings)
+    problems.found.extend(argument_problem(problem, VOCABULARY) for problem in found.found)
+    if problems.found or spec is None or region is None:
+        raise ArgumentError(COMPONENT, problems.found)
+    for warning in warnings:
+        pulumi.log.warn(f"{COMPONENT} {spec.name}: {argument_problem(Problem(ARGS_ROOT, warning), VOCABULARY).message}")
+    return ConfigurationSetPlan(spec=spec, region=region, profile=(aws_config or pulumi.Config("aws")).get("profile"),
+                                own_tracking_options=True)
 
 IAM_ROLE_NAME_LIMIT = 64
 ROLE_NAME_HASH_LENGTH = 8
@@ -70,7 +111,7 @@ def _stack_region() -> str:
 
 
 class ConfigurationSet(pulumi.ComponentResource):
-    """An SESv2 configuration set with every option block, and one event destination per entry.
+    """An Amazon SES (v2) configuration set with every option block, and one event destination per entry.
 
     A topic given by name is created with a policy that lets only SES publish, for this set of
     this account; a Firehose destination without a role gets one that only SES can assume, for
@@ -88,6 +129,19 @@ class ConfigurationSet(pulumi.ComponentResource):
     summary: dict
 
     def __init__(self, name: str, args: ConfigurationSetArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        # Judged before the component is registered: bad arguments declare nothing.
+        self._declare(name, read_configuration_set_args(args), opts)
+
+    @classmethod
+    def in_stack(
+        cls, name: str, plan: ConfigurationSetPlan, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> "ConfigurationSet":
+        """A set of the stack-config program: read with the stack, with its tracking record planned."""
+        component = cls.__new__(cls)
+        component._declare(name, plan, opts)
+        return component
+
+    def _declare(self, name: str, args: ConfigurationSetPlan, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__("ses-domains:index:ConfigurationSet", name, None, opts)
         spec = args.spec
         self._region = args.region
@@ -164,6 +218,18 @@ class ConfigurationSet(pulumi.ComponentResource):
         if args.tracking is not None:
             self.tracking_record = declare_known_record(f"{name}-tracking", args.tracking.zone, self, args.tracking.record)
             tracking = record_output(args.tracking.record, args.tracking.zone)
+
+        if args.own_tracking_options and spec.tracking_domain:
+            if spec.https_policy == "OPTIONAL":
+                pulumi.log.warn(
+                    f"{COMPONENT} {spec.name}: tracking_domain {spec.tracking_domain} must point at SES: create "
+                    f"{spec.tracking_domain} CNAME {tracking_endpoint(args.region)} (this component does not write it)"
+                )
+            TrackingOptions(
+                f"{spec.name}-tracking-options", self.configuration_set_name, spec.tracking_domain,
+                spec.https_policy or "OPTIONAL", args.region, args.profile,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.configuration_set]),
+            )
 
         self.summary = {
             "arn": self.arn,
@@ -283,9 +349,9 @@ def declare_configuration_sets(
     for warning in plan.warnings:
         pulumi.log.warn(warning)
     return {
-        spec.name: ConfigurationSet(
+        spec.name: ConfigurationSet.in_stack(
             spec.name,
-            ConfigurationSetArgs(spec=spec, region=stack.region, tracking=plan.records.get(spec.name),
+            ConfigurationSetPlan(spec=spec, region=stack.region, tracking=plan.records.get(spec.name),
                                  profile=stack.profile, sending_pool=(pools or {}).get(spec.sending_pool or "")),
         )
         for spec in stack.configuration_sets

@@ -97,7 +97,7 @@ def read_sending_domain_args(args: Any, *, aws_config: Optional[pulumi.Config] =
             problems.add("zone_id", f"must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got "
                                     f"{args.get('zone_id')!r}")
     aws_config = aws_config or pulumi.Config("aws")
-    region = _region(args.get("region"), aws_config, problems)
+    region = provider_region(args.get("region"), aws_config, problems)
 
     found = Problems()
     warnings: list[str] = []
@@ -145,7 +145,8 @@ def _refuse_outputs(args: Mapping[str, Any], problems: Problems, path: str = "")
                                                       "decides which records are declared")
 
 
-def _region(given: Any, aws_config: pulumi.Config, problems: Problems) -> Optional[str]:
+def provider_region(given: Any, aws_config: pulumi.Config, problems: Problems) -> Optional[str]:
+    """The ``region`` argument, else ``aws:region``, else the AWS environment's, as the provider finds it."""
     region = given or aws_config.get("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if not region:
         problems.add("region", "is required when the aws:region config is not set: the SES region of the AWS "

@@ -1,0 +1,157 @@
+"""The public components as a user meets them: ``from ses_domains import ...`` in a Pulumi program of
+their own, outside this repository, with no ``ses-domains:`` config (issue 19's acceptance)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.public_program import UserProgramMocks, run_user_program
+
+ACCEPTANCE = """
+import pulumi, pulumi_aws as aws
+from ses_domains import SendingDomain, SendingDomainArgs, DmarcArgs, ConfigurationSet, ConfigurationSetArgs
+zone = aws.route53.Zone("zone", name="example.com")
+transactional = ConfigurationSet("transactional", ConfigurationSetArgs(name="transactional"))
+domain = SendingDomain("example.com", SendingDomainArgs(
+    domain="example.com", zone_id=zone.zone_id, mail_from="bounce",
+    dmarc=DmarcArgs(policy="reject", rua=["mailto:dmarc@example.com"]),
+    configuration_set=transactional))
+pulumi.export("identityArn", domain.identity_arn)
+pulumi.export("records", domain.records)
+pulumi.export("dkimTokens", domain.dkim_tokens)
+"""
+
+VERIFICATION = "pulumi-python:dynamic/ses-domains:Verification"
+
+
+@pytest.fixture(scope="module")
+def acceptance(tmp_path_factory):
+    return run_user_program(tmp_path_factory.mktemp("user-program"), ACCEPTANCE)
+
+
+def test_the_domain_is_declared_in_the_zone_created_by_the_same_program(acceptance):
+    run = acceptance
+    zone = run.named("zone")
+    zone_id = zone.state["zoneId"]
+    identity = run.of_type("aws:sesv2/emailIdentity:EmailIdentity")
+    assert [(i.name, i.inputs["emailIdentity"], i.inputs.get("configurationSetName")) for i in identity] == [
+        ("example.com", "example.com", "transactional")
+    ]
+    records = run.records()
+    tokens = identity[0].state["dkimSigningAttributes"]["tokens"]
+    expected = {
+        **{(f"{t}._domainkey.example.com", "CNAME"): [f"{t}.dkim.amazonses.com"] for t in tokens},
+        ("bounce.example.com", "MX"): ["10 feedback-smtp.eu-west-1.amazonses.com"],
+        ("bounce.example.com", "TXT"): ["v=spf1 include:amazonses.com ~all"],
+        ("_dmarc.example.com", "TXT"): ["v=DMARC1; p=reject; rua=mailto:dmarc@example.com"],
+    }
+    assert {key: record.inputs["records"] for key, record in records.items()} == expected
+    assert {record.inputs["zoneId"] for record in records.values()} == {zone_id}
+    mail_from = run.of_type("aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes")
+    assert [(m.inputs["emailIdentity"], m.inputs["mailFromDomain"], m.inputs["behaviorOnMxFailure"])
+            for m in mail_from] == [("example.com", "bounce.example.com", "USE_DEFAULT_VALUE")]
+    sets = run.of_type("aws:sesv2/configurationSet:ConfigurationSet")
+    assert [s.inputs["configurationSetName"] for s in sets] == ["transactional"]
+
+
+def test_the_domain_waits_for_its_own_verification_after_its_records(acceptance):
+    run = acceptance
+    [step] = run.of_type(VERIFICATION)
+    assert step.name == "example.com-verification"
+    job = step.inputs["domains"]["example.com"]
+    assert {(r["name"], r["type"]) for r in job["records"]} == set(run.records())
+    # The zone's own name servers, read once its id was known.
+    assert job["nameservers"] == run.named("zone").state["nameServers"]
+    assert job["mailFromRequired"] is True
+    assert step.inputs["aws"]["region"] == "eu-west-1"
+    depends = run.typed_dependencies[(VERIFICATION, "example.com-verification")]
+    assert any(urn.endswith("::example.com") and "EmailIdentity" in urn for urn in depends)
+    assert sum("route53/record:Record" in urn for urn in depends) == 6
+
+
+def test_identity_arn_records_and_tokens_resolve(acceptance):
+    outputs = acceptance.outputs
+    assert outputs["identityArn"] == "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+    zone_id = acceptance.named("zone").state["zoneId"]
+    assert len(outputs["records"]) == 6
+    assert all(r["zoneId"] == zone_id and r["zone"] == "example.com" and r["ttl"] == 1800 for r in outputs["records"])
+    assert {r["type"] for r in outputs["records"]} == {"CNAME", "MX", "TXT"}
+    assert len(outputs["dkimTokens"]) == 3
+
+
+BAD = {
+    "a DMARC policy that does not exist": (
+        'dmarc=DmarcArgs(policy="rejected")',
+        ["dmarc.policy: must be one of none, quarantine, reject, got 'rejected'"],
+    ),
+    "a MAIL FROM name with a space": (
+        'mail_from="a b"',
+        ["mail_from: "],
+    ),
+    "both, and a report address that is no mailbox": (
+        'mail_from="a b", dmarc=DmarcArgs(policy="rejected", rua=["dmarc"]), mail_from_on_mx_failure="BOUNCE"',
+        ["mail_from: ", "mail_from_on_mx_failure: must be one of USE_DEFAULT_VALUE, REJECT_MESSAGE, got 'BOUNCE'",
+         "dmarc.policy: must be one of none, quarantine, reject", "dmarc.rua[0]: 'dmarc' is not a mailbox"],
+    ),
+    "a misspelt argument": (
+        'mail_frm="bounce"',
+        ["mail_frm: unknown key; did you mean 'mail_from'?"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_bad_arguments_raise_one_error_naming_each_path_and_nothing_is_declared(tmp_path, case):
+    arguments, expected = BAD[case]
+    from ses_domains import ArgumentError
+
+    mocks = UserProgramMocks()
+    with pytest.raises(ArgumentError) as raised:
+        run_user_program(tmp_path, f"""
+            import pulumi
+            from ses_domains import SendingDomain, SendingDomainArgs, DmarcArgs
+            SendingDomain("example.com", SendingDomainArgs(domain="example.com", zone_id="Z0123456789ABCDEFGHIJ",
+                                                           {arguments}))
+        """, mocks=mocks)
+    message = str(raised.value)
+    lines = [line.strip()[2:] for line in message.splitlines()[1:]]
+    assert len(lines) == len(expected), message
+    for line, start in zip(lines, expected):
+        assert line.startswith(start), message
+    assert "mailFrom" not in message and "ses-domains:" not in message
+    assert mocks.resources == [] and mocks.calls == [], "something was declared or looked up despite bad arguments"
+
+
+def test_a_mail_from_with_a_space_says_what_is_allowed(tmp_path):
+    from ses_domains import ArgumentError
+
+    with pytest.raises(ArgumentError) as raised:
+        run_user_program(tmp_path, """
+            from ses_domains import SendingDomain, SendingDomainArgs
+            SendingDomain("example.com", SendingDomainArgs(domain="example.com", zone_id="Z0123456789ABCDEFGHIJ",
+                                                           mail_from="a b"))
+        """)
+    assert "expected a label such as bounce, or a full name under example.com such as bounce.example.com" in str(
+        raised.value)
+
+
+def test_a_zone_that_cannot_hold_the_domain_fails_once_its_id_is_known(tmp_path):
+    """An id known only later is judged when known, with the words a known id gets (the runtime
+    reports it as the failure of a resource that needs the zone)."""
+    with pytest.raises(Exception, match=r"zone_id: the zone \w+ is example.org, which cannot hold records of "
+                                            r"example.com"):
+        run_user_program(tmp_path, """
+            import pulumi_aws as aws
+            from ses_domains import SendingDomain, SendingDomainArgs
+            zone = aws.route53.Zone("zone", name="example.org")
+            SendingDomain("example.com", SendingDomainArgs(domain="example.com", zone_id=zone.zone_id))
+        """)
+
+
+def test_importing_the_package_root_loads_no_pulumi():
+    code = ("import sys, ses_domains; assert 'SendingDomain' in dir(ses_domains); "
+            "print(any(m == 'pulumi' or m.startswith('pulumi.') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
