@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 from unittest import mock
 
 import pulumi
@@ -38,6 +38,7 @@ class UserProgramMocks(RecordingMocks):
 def run_user_program(
     directory: Path, source: str, *, project: str = "my-mail", region: str = "eu-west-1",
     existing_zones: tuple[str, ...] = (), mocks: Optional[RecordingMocks] = None,
+    prepare: Optional[Callable[[Any, dict[str, str]], None]] = None,
 ) -> ProgramRun:
     """Writes ``source`` as ``__main__.py`` (with a ``Pulumi.yaml`` naming ``project``) into
     ``directory`` and runs it there; ``existing_zones`` exist in the account before the run. The
@@ -47,10 +48,14 @@ def run_user_program(
     program.write_text(textwrap.dedent(source))
     (directory / "Pulumi.yaml").write_text(f"name: {project}\nruntime: python\n")
     with mock.patch.dict(os.environ, {"AWS_REGION": region}), fake_aws():
-        create_zones(existing_zones)
+        zone_ids = create_zones(existing_zones)
+        if prepare is not None:
+            prepare(moto_route53(), zone_ids)
         here = os.getcwd()
         os.chdir(directory)
         try:
-            return _run_under_mocks({}, mocks or UserProgramMocks(), "dev", program, project=project)
+            run = _run_under_mocks({}, mocks or UserProgramMocks(), "dev", program, project=project)
         finally:
             os.chdir(here)
+    run.zone_ids = zone_ids
+    return run

@@ -155,3 +155,107 @@ def test_importing_the_package_root_loads_no_pulumi():
     code = ("import sys, ses_domains; assert 'SendingDomain' in dir(ses_domains); "
             "print(any(m == 'pulumi' or m.startswith('pulumi.') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_domains_can_share_one_verification_step(tmp_path):
+    run = run_user_program(tmp_path, """
+        import pulumi_aws as aws
+        from ses_domains import DomainVerification, DomainVerificationArgs, SendingDomain, SendingDomainArgs, VerifyArgs
+        zone = aws.route53.get_zone(name="example.net")
+        domains = [SendingDomain(name, SendingDomainArgs(domain=name, zone_id=zone.zone_id,
+                                                         verify=VerifyArgs(shared=True, timeout="5m")))
+                   for name in ("example.net", "news.example.net")]
+        DomainVerification("mail-verification", DomainVerificationArgs(domains=domains))
+    """, existing_zones=("example.net",))
+    [step] = run.of_type(VERIFICATION)
+    assert step.name == "mail-verification"
+    assert sorted(step.inputs["domains"]) == ["example.net", "news.example.net"]
+    assert {job["timeoutSeconds"] for job in step.inputs["domains"].values()} == {300}
+    records = run.of_type("aws:route53/record:Record")
+    assert len(records) == 6 and {r.inputs["zoneId"] for r in records} == {run.zone_ids["example.net"]}
+
+
+def test_a_domain_with_its_own_step_cannot_join_another(tmp_path):
+    from ses_domains import ArgumentError
+
+    with pytest.raises(ArgumentError, match=r"domains\[0\]: example.net waits in a verification step of its own"):
+        run_user_program(tmp_path, """
+            import pulumi_aws as aws
+            from ses_domains import DomainVerification, DomainVerificationArgs, SendingDomain, SendingDomainArgs
+            zone_id = aws.route53.get_zone(name="example.net").zone_id
+            domain = SendingDomain("example.net", SendingDomainArgs(domain="example.net", zone_id=zone_id))
+            DomainVerification("mail-verification", DomainVerificationArgs(domains=[domain]))
+        """, existing_zones=("example.net",))
+
+
+def test_a_zone_id_that_does_not_exist_is_reported_before_anything_is_declared(tmp_path):
+    from ses_domains import ArgumentError
+
+    mocks = UserProgramMocks()
+    with pytest.raises(ArgumentError) as raised:
+        run_user_program(tmp_path, """
+            from ses_domains import SendingDomain, SendingDomainArgs
+            SendingDomain("example.net", SendingDomainArgs(domain="example.net", zone_id="Z0000000000000000000"))
+        """, mocks=mocks)
+    [problem] = raised.value.problems
+    assert problem.key == "zone_id" and "could not read the Route 53 hosted zone with the id Z0000000000000000000" in (
+        problem.message) and "set zone_id to the id of the public hosted zone" in problem.message
+    assert mocks.resources == []
+
+
+def test_a_known_zone_is_checked_for_records_the_domain_would_overwrite(tmp_path):
+    def with_dmarc(route53, zone_ids):
+        route53.change_resource_record_sets(HostedZoneId=zone_ids["example.net"], ChangeBatch={"Changes": [{
+            "Action": "CREATE", "ResourceRecordSet": {"Name": "_dmarc.example.net", "Type": "TXT", "TTL": 300,
+                                                      "ResourceRecords": [{"Value": '"v=DMARC1; p=none"'}]}}]})
+
+    program = """
+        import pulumi_aws as aws
+        from ses_domains import SendingDomain, SendingDomainArgs, DmarcArgs
+        zone = aws.route53.get_zone(name="example.net")
+        SendingDomain("example.net", SendingDomainArgs(domain="example.net", zone_id=zone.zone_id,
+                                                       dmarc=DmarcArgs(policy="reject"){adopt}))
+    """
+    from ses_domains import ArgumentError
+
+    mocks = UserProgramMocks()
+    with pytest.raises(ArgumentError) as raised:
+        run_user_program(tmp_path, program.format(adopt=""), existing_zones=("example.net",), prepare=with_dmarc,
+                         mocks=mocks)
+    [problem] = raised.value.problems
+    assert problem.key == "dmarc" and "_dmarc.example.net" in problem.message
+    assert "existing_records" in problem.message and "existingRecords" not in problem.message
+    assert mocks.resources == []
+
+    run = run_user_program(tmp_path, program.format(adopt=', existing_records="adopt"'),
+                           existing_zones=("example.net",), prepare=with_dmarc)
+    assert run.records()[("_dmarc.example.net", "TXT")].inputs["allowOverwrite"] is True
+
+
+def test_a_configuration_set_with_bad_arguments_declares_nothing(tmp_path):
+    from ses_domains import ArgumentError
+
+    mocks = UserProgramMocks()
+    with pytest.raises(ArgumentError) as raised:
+        run_user_program(tmp_path, """
+            from ses_domains import ConfigurationSet, ConfigurationSetArgs, EventDestinationArgs
+            ConfigurationSet("events", ConfigurationSetArgs(name="bad name", tls_policy="ALWAYS",
+                event_destinations=[EventDestinationArgs(name="to-sns", events=["BOUNCES"], sns={"topic_arn": "x"})]))
+        """, mocks=mocks)
+    keys = [problem.key for problem in raised.value.problems]
+    assert keys[:2] == ["name", "tls_policy"] and "event_destinations[0].events[0]" in keys
+    assert "event_destinations[0].sns.topic_arn" in keys
+    assert mocks.resources == []
+
+
+def test_a_configuration_set_declares_its_event_destinations(tmp_path):
+    run = run_user_program(tmp_path, """
+        from ses_domains import ConfigurationSet, ConfigurationSetArgs, EventDestinationArgs
+        ConfigurationSet("events", ConfigurationSetArgs(name="events", suppressed_reasons=["BOUNCE"],
+            event_destinations=[EventDestinationArgs(name="to-sns", events=["BOUNCE", "COMPLAINT"],
+                                                     sns={"topic": "ses-events"})]))
+    """)
+    [destination] = run.of_type("aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination")
+    assert destination.inputs["eventDestinationName"] == "to-sns"
+    assert destination.inputs["eventDestination"]["matchingEventTypes"] == ["BOUNCE", "COMPLAINT"]
+    assert [t.inputs["name"] for t in run.of_type("aws:sns/topic:Topic")] == ["ses-events"]

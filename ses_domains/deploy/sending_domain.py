@@ -199,7 +199,9 @@ def _known_zone(name: str, read: DomainArguments) -> tuple[HostedZone, Preflight
     try:
         zone = zone_of(spec, ZoneDirectory(), warnings)
     except ZoneNotUsable as error:
-        raise ArgumentError(COMPONENT, [Problem("zone_id", str(error))]) from None
+        # The config's words name its ``zone`` key, which takes a name too; the argument takes an id.
+        message = str(error).replace("set zone to the id or name of", "set zone_id to the id of")
+        raise ArgumentError(COMPONENT, [Problem("zone_id", message)]) from None
     stack = StackSpec(region=read.region, profile=read.profile, domains=(spec,))
     try:
         existing = preflight(stack, {spec.domain: zone})

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, TypedDict
 import pulumi
 import pulumi.dynamic
 
+from ses_domains.config.errors import ArgumentError, Problem
 from ses_domains.deploy import address_verification as addresses_step
 from ses_domains.deploy.verification_state import domains_to_verify
 from ses_domains.engine.job import identity_key
@@ -124,6 +125,11 @@ class DomainVerification(pulumi.dynamic.Resource, module="ses-domains", name="Ve
     def __init__(self, name: str, args: DomainVerificationArgs, opts: Optional[pulumi.ResourceOptions] = None):
         domains = list(args.get("domains") or ())
         addresses = list(args.get("email_addresses") or ())
+        twice = [Problem(f"domains[{index}]", f"{domain.domain} waits in a verification step of its own: declare it "
+                                              "with verify=VerifyArgs(shared=True) to verify it here")
+                 for index, domain in enumerate(domains) if getattr(domain, "verification", None) is not None]
+        if twice:
+            raise ArgumentError("DomainVerification", twice)
         region = args.get("region") or (domains[0].region if domains else None) or pulumi.Config("aws").get("region")
         profile = args.get("profile") if "profile" in args else pulumi.Config("aws").get("profile")
         jobs = {component.domain: component.verification_job.apply(lambda job: job.to_props()) for component in domains}
