@@ -259,3 +259,25 @@ def test_a_configuration_set_declares_its_event_destinations(tmp_path):
     assert destination.inputs["eventDestinationName"] == "to-sns"
     assert destination.inputs["eventDestination"]["matchingEventTypes"] == ["BOUNCE", "COMPLAINT"]
     assert [t.inputs["name"] for t in run.of_type("aws:sns/topic:Topic")] == ["ses-events"]
+
+
+def test_the_sdk_analyzer_infers_the_components_inputs_and_outputs():
+    """What the component provider host would serve to other languages (the provider itself is
+    tested with the package schema)."""
+    from pulumi.provider.experimental.analyzer import Analyzer
+
+    from ses_domains import ConfigurationSet, SendingDomain
+
+    result = Analyzer("ses-domains").analyze([SendingDomain, ConfigurationSet])
+    domain = result["component_definitions"]["SendingDomain"]
+    assert {name for name, p in domain.inputs.items() if not p.optional} == {"domain", "zoneId"}
+    assert {"mailFrom", "dmarc", "dkim", "configurationSet", "existingRecords", "apexSpf", "verify",
+            "replicaRegions", "mailFromOnMxFailure", "ttl"} <= set(domain.inputs)
+    assert set(domain.outputs) == {"identityArn", "records", "dkimTokens"}
+    assert all(p.description for p in [*domain.inputs.values(), *domain.outputs.values()])
+    dmarc = result["type_definitions"]["DmarcArgs"].properties
+    assert set(dmarc) == {"policy", "subdomainPolicy", "nonexistentPolicy", "rua", "ruf", "adkim", "aspf", "pct",
+                          "failureOptions"}
+    configuration_set = result["component_definitions"]["ConfigurationSet"]
+    assert "eventDestinations" in configuration_set.inputs and set(configuration_set.outputs) == {
+        "arn", "configurationSetName"}

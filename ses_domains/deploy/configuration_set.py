@@ -1,7 +1,7 @@
 """The ConfigurationSet component: an SES configuration set, its event destinations and their sinks."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the SDK's Analyzer reads the component's annotations
+# (its outputs) and ``__init__``'s ``args`` as objects to infer the package schema.
 import hashlib
 import json
 from dataclasses import dataclass
@@ -120,13 +120,13 @@ class ConfigurationSet(pulumi.ComponentResource):
     Outputs: ``arn``, ``configuration_set_name`` and ``summary`` (what the stack exports).
     """
 
-    configuration_set: aws.sesv2.ConfigurationSet
-    tracking_record: Optional[aws.route53.Record]
-    """The tracking domain's CNAME, when the stack writes it."""
+    # Only the outputs are annotated (the Analyzer makes each annotation a schema output). Also set:
+    # ``configuration_set``, ``tracking_record`` (the tracking domain's CNAME, when the stack writes
+    # it), ``topics`` (the topics created, by name) and ``summary`` (what the stack exports).
     arn: pulumi.Output[str]
+    """The configuration set's ARN."""
     configuration_set_name: pulumi.Output[str]
-    topics: dict[str, aws.sns.Topic]
-    summary: dict
+    """The configuration set's name."""
 
     def __init__(self, name: str, args: ConfigurationSetArgs, opts: Optional[pulumi.ResourceOptions] = None):
         # Judged before the component is registered: bad arguments declare nothing.

@@ -8,6 +8,7 @@ annotations`` here: the SDK's Analyzer reads these annotations as objects.)
 from typing import Sequence, TypedDict
 
 import pulumi
+from typing_extensions import Required
 
 
 class VdmArgs(TypedDict, total=False):
@@ -32,11 +33,11 @@ class SnsDestinationArgs(TypedDict, total=False):
 class CloudWatchDimensionArgs(TypedDict, total=False):
     """One CloudWatch dimension of the events' metrics."""
 
-    name: pulumi.Input[str]
+    name: Required[pulumi.Input[str]]
     """The dimension's name (required)."""
-    source: pulumi.Input[str]
+    source: Required[pulumi.Input[str]]
     """Where its value comes from: ``MESSAGE_TAG``, ``EMAIL_HEADER`` or ``LINK_TAG`` (required)."""
-    default: pulumi.Input[str]
+    default: Required[pulumi.Input[str]]
     """The value when the message has none (required)."""
 
 
@@ -54,7 +55,7 @@ class EventBridgeDestinationArgs(TypedDict, total=False):
 class FirehoseDestinationArgs(TypedDict, total=False):
     """Events to a Kinesis Data Firehose stream."""
 
-    delivery_stream_arn: pulumi.Input[str]
+    delivery_stream_arn: Required[pulumi.Input[str]]
     """The stream's ARN (required)."""
     role_arn: pulumi.Input[str]
     """The role SES assumes to put records; left out, the component creates one only SES can assume."""
@@ -64,9 +65,9 @@ class EventDestinationArgs(TypedDict, total=False):
     """One event destination of the set: exactly one of ``sns``, ``cloudwatch``, ``event_bridge`` and
     ``firehose``."""
 
-    name: pulumi.Input[str]
+    name: Required[pulumi.Input[str]]
     """The destination's name (required)."""
-    events: pulumi.Input[Sequence[pulumi.Input[str]]]
+    events: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
     """The event types sent: SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE,
     DELIVERY_DELAY, SUBSCRIPTION (required)."""
     enabled: pulumi.Input[bool]
@@ -84,7 +85,7 @@ class EventDestinationArgs(TypedDict, total=False):
 class ConfigurationSetArgs(TypedDict, total=False):
     """An Amazon SES (v2) configuration set with its options and event destinations."""
 
-    name: pulumi.Input[str]
+    name: Required[pulumi.Input[str]]
     """The configuration set's name (required): letters, digits, ``_`` and ``-``, at most 64."""
     reputation_metrics: pulumi.Input[bool]
     """Reputation metrics of the messages sent with the set (default: true)."""

@@ -1,9 +1,9 @@
 """The SendingDomain component: one SES identity and every DNS record it needs in Route 53."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the SDK's Analyzer reads this class's annotations (its
+# outputs) and ``__init__``'s ``args`` as objects to infer the package schema.
 from dataclasses import replace
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -45,21 +45,17 @@ class SendingDomain(pulumi.ComponentResource):
     selector). For ``DomainVerification``: ``verification_job`` and ``published``.
     """
 
-    domain: str
-    identity: aws.sesv2.EmailIdentity
+    # Only the outputs are annotated: the Analyzer makes every annotation a schema output. Also set,
+    # for the program and ``DomainVerification``: ``domain``, ``identity``, ``region``, ``profile``,
+    # ``report_authorizations``, ``verification_job``, ``published`` (what must exist before
+    # verification starts), ``replicas`` (a ``ReplicaIdentity`` per replica region, whose records are
+    # in ``records`` too) and ``verification`` (the domain's own step, or ``None``).
     identity_arn: pulumi.Output[str]
     """The ARN of the SES identity."""
-    records: pulumi.Output[list]
-    """Every record set written: name, type, values, ttl, zone (name) and zoneId."""
-    dkim_tokens: pulumi.Output[list]
+    records: pulumi.Output[list[dict[str, Any]]]
+    """Every record set written: name, type, values, ttl, zone (its name) and zoneId."""
+    dkim_tokens: pulumi.Output[list[str]]
     """Easy DKIM's three tokens (``<token>._domainkey.<domain>``), or the BYODKIM selector."""
-    report_authorizations: list[dict]
-    verification_job: pulumi.Output[VerificationJob]
-    published: list[pulumi.Resource]
-    replicas: list[ReplicaIdentity]
-    """The identity in each of ``replica_regions``; their records are in ``records`` too."""
-    verification: Optional[DomainVerification]
-    """This domain's own verification step; ``None`` with ``verify.enabled`` false or ``verify.shared``."""
 
     def __init__(self, name: str, args: SendingDomainArgs, opts: Optional[pulumi.ResourceOptions] = None):
         # Everything is judged before the component itself is registered: bad arguments declare nothing.

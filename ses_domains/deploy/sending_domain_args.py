@@ -9,15 +9,16 @@ The rules and the wording of every check are the stack config's (``ses_domains.c
 argument is judged as the config key of the same name would be.
 """
 
-from typing import Optional, Sequence, TypedDict
+from typing import Sequence, TypedDict
 
 import pulumi
+from typing_extensions import Required
 
 
 class DmarcArgs(TypedDict, total=False):
     """The DMARC record published at ``_dmarc.<domain>`` (tags of RFC 7489 and DMARCbis)."""
 
-    policy: pulumi.Input[str]
+    policy: Required[pulumi.Input[str]]
     """``p=``: ``none``, ``quarantine`` or ``reject`` (required)."""
     subdomain_policy: pulumi.Input[str]
     """``sp=``: the policy for subdomains: ``none``, ``quarantine`` or ``reject``."""
@@ -41,7 +42,7 @@ class DmarcArgs(TypedDict, total=False):
 class DkimPreviousKeyArgs(TypedDict, total=False):
     """The selector SES signed with before a BYODKIM rotation: its record stays published."""
 
-    selector: pulumi.Input[str]
+    selector: Required[pulumi.Input[str]]
     """The previous selector (required)."""
     public_key: pulumi.Input[str]
     """Its public key: PEM, or the ``p=`` of its record. Give this or ``private_key``."""
@@ -92,9 +93,9 @@ class VerifyArgs(TypedDict, total=False):
 class SendingDomainArgs(TypedDict, total=False):
     """An Amazon SES sending domain: its SESv2 identity and every DNS record it needs in a Route 53 zone."""
 
-    domain: pulumi.Input[str]
+    domain: Required[pulumi.Input[str]]
     """The domain to send from, such as ``example.com`` (required)."""
-    zone_id: pulumi.Input[str]
+    zone_id: Required[pulumi.Input[str]]
     """The id of the public Route 53 hosted zone that holds the domain (required), such as
     ``aws.route53.Zone(...).zone_id``: a zone created in the same program works. A zone id known when the
     program runs (a literal, or ``aws.route53.get_zone(...)``) is checked, with the records already in it,
