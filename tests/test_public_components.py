@@ -281,3 +281,15 @@ def test_the_sdk_analyzer_infers_the_components_inputs_and_outputs():
     configuration_set = result["component_definitions"]["ConfigurationSet"]
     assert "eventDestinations" in configuration_set.inputs and set(configuration_set.outputs) == {
         "arn", "configurationSetName"}
+
+
+def test_a_configuration_set_name_known_only_later_is_judged_when_known(tmp_path):
+    with pytest.raises(Exception, match=r"configuration_set: 'no spaces allowed' is not a valid configuration set name"):
+        run_user_program(tmp_path, """
+            import pulumi, pulumi_aws as aws
+            from ses_domains import SendingDomain, SendingDomainArgs
+            zone_id = aws.route53.get_zone(name="example.net").zone_id
+            SendingDomain("example.net", SendingDomainArgs(domain="example.net", zone_id=zone_id,
+                          configuration_set=pulumi.Output.from_input("no spaces allowed"),
+                          verify={"enabled": False}))
+        """, existing_zones=("example.net",))

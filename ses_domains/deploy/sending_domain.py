@@ -8,6 +8,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_aws as aws
 
+from ses_domains.config.configuration_sets import check_ses_name
 from ses_domains.config.domains import ZoneRef
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.errors import ArgumentError, ConfigError, Problem
@@ -101,6 +102,8 @@ class SendingDomain(pulumi.ComponentResource):
         # accepts such a change at most once a day. A new BYODKIM selector and key are an update
         # in place too (same call, origin EXTERNAL), made only once the new record is everywhere.
         set_is_component = isinstance(configuration_set, pulumi.Resource)
+        if is_unknown(configuration_set):
+            configuration_set = pulumi.Output.from_input(configuration_set).apply(_judged_configuration_set)
         self.identity = aws.sesv2.EmailIdentity(
             name,
             email_identity=spec.domain,
@@ -186,6 +189,14 @@ class SendingDomain(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
         self.register_outputs({"identityArn": self.identity_arn, "records": self.records})
+
+
+def _judged_configuration_set(name: Any) -> Any:
+    """A configuration set name known only once resolved, judged then with the config's words."""
+    problem = check_ses_name(name, "configuration set") if name is not None else None
+    if problem:
+        raise ArgumentError(COMPONENT, [Problem("configuration_set", problem)])
+    return name
 
 
 def _known_zone(name: str, read: DomainArguments) -> tuple[HostedZone, Preflight]:
