@@ -5,7 +5,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -43,8 +43,6 @@ from ses_domains.deploy.tracking_records import TrackingRecord, plan_tracking_re
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.ses import tracking_endpoint
 
-if TYPE_CHECKING:
-    from ses_domains.deploy.sending_domain import SendingDomain
 
 _ns = aws.sesv2
 Destination = _ns.ConfigurationSetEventDestinationEventDestinationArgs
@@ -361,10 +359,13 @@ def declare_configuration_sets(
 def declare_tracking_options(
     stack: StackSpec,
     configuration_sets: Mapping[str, ConfigurationSet],
-    sending_domains: Mapping[str, "SendingDomain"],
+    sending_domains: Mapping[str, pulumi.ComponentResource],
     verification: Optional[pulumi.Resource],
 ) -> dict[str, TrackingOptions]:
     """Each set's custom tracking domain, keyed by set name, set only after SES can accept it.
+
+    ``sending_domains``: the stack's ``SendingDomain`` components by domain (not imported here: the
+    domain component names its configuration set, not the other way round).
 
     SES accepts a tracking domain only under an identity verified for sending. When a domain of
     the stack is its parent (the closest one), the options wait for the stack's verification
