@@ -188,7 +188,7 @@ class SendingDomain(pulumi.ComponentResource):
                 f"{name}-verification", {"domains": [self], "region": region, "profile": read.profile},
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        self.register_outputs({"identityArn": self.identity_arn, "records": self.records})
+        self.register_outputs({"identityArn": self.identity_arn, "records": self.records, "dkimTokens": tokens})
 
 
 def _judged_configuration_set(name: Any) -> Any:
