@@ -83,8 +83,8 @@ def test_every_problem_is_listed_under_its_argument_path_in_argument_order():
 
 def test_a_replica_in_the_providers_own_region_is_refused():
     assert problems_of(domain="example.com", replica_regions=["eu-west-1"]) == [
-        "replica_regions[0]: eu-west-1 is the stack's own region (aws:region), where the identity is created "
-        "anyway; list only the other regions"]
+        "replica_regions[0]: eu-west-1 is the region of the component (region, else aws:region), where the "
+        "identity is created anyway; list only the other regions"]
 
 
 def test_the_domain_and_the_zone_id_are_required_and_a_zone_name_is_no_id():

@@ -105,7 +105,10 @@ def read_sending_domain_args(args: Any, *, aws_config: Optional[pulumi.Config] =
     if spec is not None and region is not None:
         check_replicas(ARGS_ROOT, spec.replica_regions, spec.mail_from, region, found)
     for problem in found.found:
-        problems.found.append(argument_problem(problem, VOCABULARY, RENAMES))
+        problem = argument_problem(problem, VOCABULARY, RENAMES)
+        # A program of one's own has no stack: its region is the provider's (or the region argument).
+        problems.add(problem.key, problem.message.replace("the stack's own region (aws:region)",
+                                                          "the region of the component (region, else aws:region)"))
     if problems.found or spec is None or region is None:
         raise ArgumentError(COMPONENT, _in_argument_order(problems.found))
     return DomainArguments(
