@@ -293,3 +293,34 @@ def test_a_configuration_set_name_known_only_later_is_judged_when_known(tmp_path
                           configuration_set=pulumi.Output.from_input("no spaces allowed"),
                           verify={"enabled": False}))
         """, existing_zones=("example.net",))
+
+
+def test_destinations_may_name_a_topic_and_a_stream_of_the_same_program(tmp_path):
+    run = run_user_program(tmp_path, """
+        import pulumi, pulumi_aws as aws
+        from ses_domains import ConfigurationSet, ConfigurationSetArgs, EventDestinationArgs
+        topic = aws.sns.Topic("events", name="ses-events")
+        stream = pulumi.Output.from_input("arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses")
+        ConfigurationSet("events", ConfigurationSetArgs(name="events", event_destinations=[
+            EventDestinationArgs(name="to-sns", events=["BOUNCE"], sns={"topic_arn": topic.arn}),
+            EventDestinationArgs(name="to-firehose", events=["SEND"], firehose={"delivery_stream_arn": stream}),
+        ]))
+    """)
+    destinations = {d.inputs["eventDestinationName"]: d.inputs["eventDestination"] for d in
+                    run.of_type("aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination")}
+    assert destinations["to-sns"]["snsDestination"]["topicArn"] == "arn:aws:sns:eu-west-1:123456789012:ses-events"
+    firehose = destinations["to-firehose"]["kinesisFirehoseDestination"]
+    assert firehose["deliveryStreamArn"] == "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses"
+    [policy] = run.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses" in policy.inputs["policy"]
+
+
+def test_a_destination_arn_known_later_is_judged_when_known(tmp_path):
+    with pytest.raises(Exception, match=r"event_destinations\[0\]\.sns\.topic_arn: must be an SNS topic ARN such as "):
+        run_user_program(tmp_path, """
+            import pulumi
+            from ses_domains import ConfigurationSet, ConfigurationSetArgs, EventDestinationArgs
+            ConfigurationSet("events", ConfigurationSetArgs(name="events", event_destinations=[
+                EventDestinationArgs(name="to-sns", events=["BOUNCE"],
+                                     sns={"topic_arn": pulumi.Output.from_input("arn:aws:sqs:eu-west-1:1:x")})]))
+        """)

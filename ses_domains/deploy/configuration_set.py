@@ -4,21 +4,23 @@
 # (its outputs) and ``__init__``'s ``args`` as objects to infer the package schema.
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from ses_domains.config.arguments import ARGS_ROOT, argument_problem, as_config
+from ses_domains.config.arguments import ARGS_ROOT, argument_problem, as_config, snake
 from ses_domains.config.configuration_sets import (
     CONFIGURATION_SET_KEYS,
     DESTINATION_KEYS,
     DIMENSION_KEYS,
     FIREHOSE_KEYS,
     SNS_KEYS,
+    SINK_ARNS,
     VDM_KEYS,
     read_configuration_set,
+    sink_arn_problem,
     CloudWatchSink,
     ConfigurationSetSpec,
     EventBridgeSink,
@@ -37,7 +39,7 @@ from ses_domains.deploy.configuration_set_policies import (
 )
 from ses_domains.deploy.configuration_set_args import ConfigurationSetArgs
 from ses_domains.deploy.route53_record import declare_known_record, record_output
-from ses_domains.deploy.sending_domain_arguments import provider_region
+from ses_domains.deploy.sending_domain_arguments import is_unknown, provider_region, refuse_outputs
 from ses_domains.deploy.set_options import SuppressionOff, TrackingOptions
 from ses_domains.deploy.tracking_records import TrackingRecord, plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
@@ -76,13 +78,21 @@ def read_configuration_set_args(args: Any, *, aws_config: Optional[pulumi.Config
         raise ArgumentError(COMPONENT, [Problem("args", f"must be ConfigurationSetArgs(name=...), got "
                                                         f"{type(args).__name__}")])
     region = provider_region(args.get("region"), aws_config or pulumi.Config("aws"), problems)
+    refuse_outputs(args, problems, may_wait=_ARNS_KNOWN_LATER)
+    raw = as_config({k: v for k, v in args.items() if k != "region"})
+    later = _arns_known_later(raw)
     found = Problems()
     warnings: list[str] = []
-    spec = read_configuration_set(as_config({k: v for k, v in args.items() if k != "region"}), ARGS_ROOT, found,
-                                  warnings)
+    spec = read_configuration_set(raw, ARGS_ROOT, found, warnings)
     problems.found.extend(argument_problem(problem, VOCABULARY) for problem in found.found)
     if problems.found or spec is None or region is None:
         raise ArgumentError(COMPONENT, problems.found)
+    if later:
+        spec = replace(spec, event_destinations=tuple(
+            replace(destination, sink=replace(destination.sink, **{
+                snake(key): _judged_later(f"event_destinations[{index}].{sink}.{snake(key)}", key, value)
+                for (at, sink, key), value in later.items() if at == index}))
+            for index, destination in enumerate(spec.event_destinations)))
     for warning in warnings:
         pulumi.log.warn(f"{COMPONENT} {spec.name}: {argument_problem(Problem(ARGS_ROOT, warning), VOCABULARY).message}")
     return ConfigurationSetPlan(spec=spec, region=region, profile=(aws_config or pulumi.Config("aws")).get("profile"),
@@ -106,6 +116,40 @@ def firehose_role_name(configuration_set: str, destination: str) -> str:
 
 def _stack_region() -> str:
     return pulumi.Config("aws").get("region") or ""
+
+
+_ARNS_KNOWN_LATER = frozenset(snake(key) for key in SINK_ARNS)
+"""Arguments that may be ``Output`` s (a topic, stream or role of the same program): judged when known."""
+
+
+def _arns_known_later(raw: dict) -> dict[tuple[int, str, str], pulumi.Output]:
+    """The destinations' ARNs that are ``Output`` s, by (destination, sink, key); each replaced in
+    ``raw`` by an ARN of the right shape, so that the rest of the entry is judged now."""
+    later = {}
+    destinations = raw.get("eventDestinations")
+    for index, destination in enumerate(destinations if isinstance(destinations, list) else ()):
+        for sink, block in (destination.items() if isinstance(destination, dict) else ()):
+            for key in (k for k in SINK_ARNS if isinstance(block, dict) and is_unknown(block.get(k))):
+                later[(index, sink, key)] = block[key]
+                block[key] = _SHAPED[key]
+    return later
+
+
+_SHAPED = {
+    "topicArn": "arn:aws:sns:us-east-1:000000000000:known-later",
+    "deliveryStreamArn": "arn:aws:firehose:us-east-1:000000000000:deliverystream/known-later",
+    "roleArn": "arn:aws:iam::000000000000:role/known-later",
+}
+
+
+def _judged_later(path: str, key: str, value: pulumi.Output) -> pulumi.Output:
+    def judged(arn: Any) -> Any:
+        problem = sink_arn_problem(key, arn)
+        if problem:
+            raise ArgumentError(COMPONENT, [Problem(path, problem)])
+        return arn
+
+    return pulumi.Output.from_input(value).apply(judged)
 
 
 class ConfigurationSet(pulumi.ComponentResource):
@@ -297,7 +341,9 @@ class ConfigurationSet(pulumi.ComponentResource):
                     # would pass IAM's 128 characters.
                     name="ses-firehose-put-records",
                     role=role.id,
-                    policy=json.dumps(firehose_put_policy(sink.delivery_stream_arn)),
+                    policy=(pulumi.Output.from_input(sink.delivery_stream_arn).apply(
+                        lambda arn: json.dumps(firehose_put_policy(arn)))
+                        if is_unknown(sink.delivery_stream_arn) else json.dumps(firehose_put_policy(sink.delivery_stream_arn))),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
             )

@@ -66,7 +66,7 @@ def read_sending_domain_args(args: Any, *, aws_config: Optional[pulumi.Config] =
     if not isinstance(args, Mapping):
         raise ArgumentError(COMPONENT, [Problem("args", f"must be SendingDomainArgs(domain=..., zone_id=...), got "
                                                         f"{type(args).__name__}")])
-    _refuse_outputs(args, problems)
+    refuse_outputs(args, problems, may_wait=frozenset(("zone_id", "configuration_set")))
     raw = as_config({key: value for key, value in args.items() if key not in _OWN})
     apex_spf = args.get("apex_spf")
     if apex_spf is True:
@@ -127,11 +127,13 @@ def argument_errors(problems: list[Problem]) -> ArgumentError:
     return ArgumentError(COMPONENT, [argument_problem(p, VOCABULARY, RENAMES) for p in problems])
 
 
-def _refuse_outputs(args: Mapping[str, Any], problems: Problems, path: str = "") -> None:
-    """An ``Output`` where the value decides what is declared (names, record values) cannot wait."""
+def refuse_outputs(args: Mapping[str, Any], problems: Problems, path: str = "",
+                   may_wait: frozenset[str] = frozenset()) -> None:
+    """An ``Output`` where the value decides what is declared (names, record values) cannot wait;
+    arguments named in ``may_wait`` (at any depth) may."""
     for key, value in args.items():
         where = f"{path}{key}"
-        if not path and key in ("zone_id", "configuration_set"):
+        if key in may_wait:
             continue
         if is_unknown(value):
             secret = "private_key" in where
@@ -140,10 +142,12 @@ def _refuse_outputs(args: Mapping[str, Any], problems: Problems, path: str = "")
                                     "; read the key with pulumi.Config().require(...) (the component keeps it "
                                     "a secret)" if secret else ""))
         elif isinstance(value, Mapping):
-            _refuse_outputs(value, problems, f"{where}.")
+            refuse_outputs(value, problems, f"{where}.", may_wait)
         elif isinstance(value, (list, tuple)):
             for index, item in enumerate(value):
-                if is_unknown(item):
+                if isinstance(item, Mapping):
+                    refuse_outputs(item, problems, f"{where}[{index}].", may_wait)
+                elif is_unknown(item):
                     problems.add(f"{where}[{index}]", "must be known when the program runs, not an Output: it "
                                                       "decides which records are declared")
 
