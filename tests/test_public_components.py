@@ -324,3 +324,48 @@ def test_a_destination_arn_known_later_is_judged_when_known(tmp_path):
                 EventDestinationArgs(name="to-sns", events=["BOUNCE"],
                                      sns={"topic_arn": pulumi.Output.from_input("arn:aws:sqs:eu-west-1:1:x")})]))
         """)
+
+
+BYODKIM_FROM_SECRET = """
+    import pulumi, pulumi_aws as aws
+    from ses_domains import SendingDomain, SendingDomainArgs, DkimArgs
+    zone_id = aws.route53.get_zone(name="example.net").zone_id
+    domain = SendingDomain("example.net", SendingDomainArgs(domain="example.net", zone_id=zone_id,
+        dkim=DkimArgs(selector="s2026a", private_key=pulumi.Output.secret({pem!r}))))
+    pulumi.export("records", domain.records)
+"""
+
+
+def test_a_byodkim_key_from_a_secret_is_published_and_given_to_ses_as_a_secret(tmp_path):
+    import pulumi
+
+    from ses_domains.records.dkim_keys import read_private_key
+    from tests.dkim_test_keys import private_pem
+
+    pem = private_pem(2048, name="secret-input")
+    key = read_private_key(pem)
+    run = run_user_program(tmp_path, BYODKIM_FROM_SECRET.format(pem=pem), existing_zones=("example.net",))
+    [txt] = [r for r in run.of_type("aws:route53/record:Record") if r.inputs["name"] == "s2026a._domainkey.example.net"]
+    # Route 53 values are split into strings of 255 characters (`""` between them).
+    assert key.public.public_key in "".join(txt.inputs["records"]).replace('""', "")
+    [identity] = run.of_type("aws:sesv2/emailIdentity:EmailIdentity")
+    attributes = identity.inputs["dkimSigningAttributes"]
+    assert pulumi.runtime.rpc.is_rpc_secret(attributes) or pulumi.runtime.rpc.is_rpc_secret(
+        attributes.get("domainSigningPrivateKey"))
+    [published] = run.of_type("pulumi-python:dynamic/ses-domains:DkimKeyPublished")
+    assert published.inputs["records"][0]["name"] == "s2026a._domainkey.example.net"
+    assert key.public.public_key in "".join(published.inputs["records"][0]["values"])
+    [step] = run.of_type(VERIFICATION)
+    job_values = [v for r in step.inputs["domains"]["example.net"]["records"] for v in r["values"]]
+    assert any(key.public.public_key in value for value in job_values)
+    assert not pulumi.runtime.rpc.is_rpc_secret(step.inputs["domains"])
+    assert [r["name"] for r in run.outputs["records"]][0] == "s2026a._domainkey.example.net"
+    assert key.ses_private_key not in repr(run.outputs) and key.ses_private_key not in repr(step.inputs)
+
+
+def test_a_bad_byodkim_key_from_a_secret_fails_with_the_configs_words_and_never_shows_it(tmp_path):
+    with pytest.raises(Exception) as raised:
+        run_user_program(tmp_path, BYODKIM_FROM_SECRET.format(pem="-----BEGIN PUBLIC KEY-----\nTOPSECRET\n"),
+                         existing_zones=("example.net",))
+    assert "dkim.private_key: is a PEM PUBLIC KEY, not a private key" in str(raised.value)
+    assert "TOPSECRET" not in str(raised.value)

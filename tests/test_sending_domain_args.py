@@ -100,14 +100,16 @@ def test_the_domain_and_the_zone_id_are_required_and_a_zone_name_is_no_id():
         read_sending_domain_args({"domain": "example.com", "region": "eu-west-1"}, aws_config=Config({}))
 
 
-def test_a_private_key_never_appears_in_a_message_and_an_output_key_is_refused():
+def test_a_private_key_never_appears_in_a_message_and_an_output_key_is_refused_with_replicas():
     import pulumi
 
     secret = "-----BEGIN PRIVATE KEY-----\nTOPSECRETTOPSECRET\n-----END PRIVATE KEY-----\n"
     message = "\n".join(problems_of(domain="example.com", dkim={"selector": "s1", "private_key": secret}))
     assert message.startswith("dkim.private_key: ") and "TOPSECRET" not in message
-    refused = problems_of(domain="example.com", dkim={"selector": "s1", "private_key": pulumi.Output.secret(secret)})
-    assert refused[0].startswith("dkim.private_key: must be known when the program runs, not an Output")
+    refused = problems_of(domain="example.com", dkim={"selector": "s1", "private_key": pulumi.Output.secret(secret)},
+                          replica_regions=["us-east-1"])
+    assert refused == ["dkim.private_key: must be known when the program runs with replica_regions (read it with "
+                       "pulumi.Config().require(...); the component keeps it a secret)"]
 
 
 def test_mail_from_is_a_label_or_a_full_name():

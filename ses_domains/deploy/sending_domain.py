@@ -14,7 +14,12 @@ from ses_domains.config.domain_names import is_within
 from ses_domains.config.errors import ArgumentError, ConfigError, Problem
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.apex_spf import ApexSpf
-from ses_domains.deploy.dkim_signing import declare_dkim_before_identity, declare_token_records, identity_tokens
+from ses_domains.deploy.dkim_signing import (
+    declare_dkim_before_identity,
+    declare_token_records,
+    identity_tokens,
+    public_byodkim,
+)
 from ses_domains.deploy.replica_identity import ReplicaIdentity, declare_replicas
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.sending_domain_args import SendingDomainArgs
@@ -92,7 +97,7 @@ class SendingDomain(pulumi.ComponentResource):
         configuration_set = read.configuration_set
         self.domain = spec.domain
         self.region, self.profile = region, read.profile
-        dkim = declare_dkim_before_identity(name, spec, region, zone, self, existing.adopted)
+        dkim = declare_dkim_before_identity(name, spec, region, zone, self, existing.adopted, read.byodkim_later)
 
         # SES identities are named by the domain itself: a replacement (`pulumi up --replace`,
         # which restarts a FAILED verification) must delete the old identity before creating one
@@ -167,9 +172,17 @@ class SendingDomain(pulumi.ComponentResource):
 
         # One apply straight to plain data: each apply level re-walks nested lists and dicts,
         # which for hundreds of domains costs more than the declarations.
-        self.verification_job = with_zone(
-            tokens, zone, lambda values, read_zone: job_for_domain(spec, region, values, read_zone.name_servers)
-        )
+        if read.byodkim_later is None:
+            self.verification_job = with_zone(
+                tokens, zone, lambda values, read_zone: job_for_domain(spec, region, values, read_zone.name_servers)
+            )
+        else:
+            # The key known only later: its records are made from it once known.
+            self.verification_job = with_zone(
+                pulumi.Output.all(tokens, public_byodkim(read.byodkim_later)), zone,
+                lambda both, read_zone: job_for_domain(replace(spec, byodkim=both[1]), region, both[0],
+                                                       read_zone.name_servers),
+            )
         self.replicas = declare_replicas(name, spec, zone, dkim.signing_attributes, dkim.identity_depends_on, self,
                                          existing.adopted, with_zone_id=public)
         self.records = with_zone(

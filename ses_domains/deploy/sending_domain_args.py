@@ -61,8 +61,9 @@ class DkimArgs(TypedDict, total=False):
     as ``s2026a``."""
     private_key: pulumi.Input[str]
     """BYODKIM: the RSA private key SES signs with, in PEM (1024 or 2048 bits). A secret: the component
-    passes it to SES only as a Pulumi secret and never shows it in a message. It must be text the program
-    knows when it runs (such as ``pulumi.Config().require("dkimKey")`` of a secret config value)."""
+    passes it to SES only as a Pulumi secret and never shows it in a message. A secret ``Output`` (such as
+    ``pulumi.Config().require_secret("dkimKey")``) is judged once known; with ``replica_regions`` it must be
+    text the program has when it runs."""
     previous: DkimPreviousKeyArgs
     """BYODKIM rotation: the selector and key SES signed with before, still published."""
 

@@ -53,6 +53,10 @@ class DomainArguments:
     """``None``, a name, an ``Output`` of a name, or a ``ConfigurationSet`` component."""
     shared_verification: bool = False
     warnings: tuple[str, ...] = field(default=())
+    byodkim_later: Optional[pulumi.Output] = None
+    """``Output[ByodkimSpec]`` when ``dkim.private_key`` is an ``Output`` (a secret config value):
+    judged once known, with the config's words; ``spec.byodkim`` then holds a stand-in key, used
+    for nothing but the checks made now (names, selectors)."""
 
 
 def is_unknown(value: Any) -> bool:
@@ -66,6 +70,14 @@ def read_sending_domain_args(args: Any, *, aws_config: Optional[pulumi.Config] =
     if not isinstance(args, Mapping):
         raise ArgumentError(COMPONENT, [Problem("args", f"must be SendingDomainArgs(domain=..., zone_id=...), got "
                                                         f"{type(args).__name__}")])
+    dkim = args.get("dkim")
+    key_later = dkim.get("private_key") if isinstance(dkim, Mapping) and is_unknown(dkim.get("private_key")) else None
+    if key_later is not None:
+        if args.get("replica_regions"):
+            problems.add("dkim.private_key", "must be known when the program runs with replica_regions (read it with "
+                                             "pulumi.Config().require(...); the component keeps it a secret)")
+        real_args = args
+        args = {**args, "dkim": {**dkim, "private_key": _stand_in_key()}}
     refuse_outputs(args, problems, may_wait=frozenset(("zone_id", "configuration_set")))
     raw = as_config({key: value for key, value in args.items() if key not in _OWN})
     apex_spf = args.get("apex_spf")
@@ -118,8 +130,28 @@ def read_sending_domain_args(args: Any, *, aws_config: Optional[pulumi.Config] =
         profile=aws_config.get("profile"),
         configuration_set=configuration_set,
         shared_verification=shared,
+        byodkim_later=None if key_later is None else pulumi.Output.from_input(key_later).apply(
+            lambda pem: read_sending_domain_args(
+                {**real_args, "dkim": {**real_args["dkim"], "private_key": pem}}, aws_config=aws_config
+            ).spec.byodkim
+        ),
         warnings=tuple(argument_problem(Problem(ARGS_ROOT, w), VOCABULARY).message for w in warnings),
     )
+
+
+_stand_in: list[str] = []
+
+
+def _stand_in_key() -> str:
+    """A 2048-bit RSA key in PEM (made once per run), read in place of a key known only later."""
+    if not _stand_in:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        _stand_in.append(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()).decode("ascii"))
+    return _stand_in[0]
 
 
 def argument_errors(problems: list[Problem]) -> ArgumentError:
