@@ -5,7 +5,6 @@ cannot change), and bad arguments are reported as the config reports them, under
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,6 @@ from ses_domains.deploy.sending_domain_arguments import domain_args, read_sendin
 from tests.dkim_test_keys import with_test_keys
 from tests.every_option import every_option_config
 from tests.pulumi_program import _with_zone_ids, stack_config
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class Config:

@@ -20,7 +20,7 @@ from ses_domains.deploy.dkim_signing import (
     identity_tokens,
     public_byodkim,
 )
-from ses_domains.deploy.replica_identity import ReplicaIdentity, declare_replicas
+from ses_domains.deploy.replica_identity import declare_replicas
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.sending_domain_args import SendingDomainArgs
 from ses_domains.deploy.sending_domain_arguments import (
@@ -33,7 +33,6 @@ from ses_domains.deploy.sending_domain_arguments import (
 from ses_domains.deploy.verification import DomainVerification
 from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
 from ses_domains.deploy.zones import HostedZone, ZoneDirectory, ZoneNotUsable, with_zone, zone_of
-from ses_domains.engine.job import VerificationJob
 from ses_domains.records.plan import static_records
 from ses_domains.records.spf import apex_includes, merge_spf
 from ses_domains.verification_jobs import job_for_domain
