@@ -19,7 +19,7 @@ from ses_domains.provider import provider, started_as_provider, with_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WT_CORE_COMPONENTS_MERGED = False
+WT_CORE_COMPONENTS_MERGED = True
 """The integrator sets this to True once the public SendingDomain and ConfigurationSet (branch
 wt-core) are merged: the tests marked ``needs_core`` then assert them in the schema."""
 needs_core = pytest.mark.skipif(not WT_CORE_COMPONENTS_MERGED, reason="SendingDomain/ConfigurationSet come from wt-core")
