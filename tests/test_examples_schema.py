@@ -14,13 +14,10 @@ import pytest
 import yaml
 
 from ses_domains.provider import schema
-from tests.test_provider_schema import WT_CORE_COMPONENTS_MERGED
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 TOKEN = "ses-domains:index:"
-CORE = {"SendingDomain", "ConfigurationSet"}
-"""Checked once ``WT_CORE_COMPONENTS_MERGED`` is set: they come from the wt-core branch."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,7 @@ def kind(prop: dict) -> str:
 
 
 def checked(component: Optional[str]) -> bool:
-    return component is not None and (WT_CORE_COMPONENTS_MERGED or component not in CORE)
+    return component is not None
 
 
 class Checker:

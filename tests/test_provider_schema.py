@@ -19,10 +19,6 @@ from ses_domains.provider import provider, started_as_provider, with_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WT_CORE_COMPONENTS_MERGED = True
-"""The integrator sets this to True once the public SendingDomain and ConfigurationSet (branch
-wt-core) are merged: the tests marked ``needs_core`` then assert them in the schema."""
-needs_core = pytest.mark.skipif(not WT_CORE_COMPONENTS_MERGED, reason="SendingDomain/ConfigurationSet come from wt-core")
 
 ACCOUNT_COMPONENTS = {
     "AccountSettings": ({"vdm": "#/types/ses-domains:index:AccountVdmArgs", "suppressedReasons": "array"},
@@ -121,7 +117,6 @@ def test_with_secrets_marks_the_named_inputs_of_resources_and_types_only():
     assert "secret" not in marked["types"]["p:index:DkimArgs"]["properties"]["selector"]
 
 
-@needs_core
 def test_sending_domain_and_configuration_set_are_in_the_schema(printed):
     domain = printed["resources"]["ses-domains:index:SendingDomain"]
     for name in ("domain", "zoneId", "mailFrom", "dmarc", "dkim", "ttl", "configurationSet"):
