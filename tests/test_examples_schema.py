@@ -18,6 +18,7 @@ from ses_domains.provider import schema
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 TOKEN = "ses-domains:index:"
+CORE = {"SendingDomain", "ConfigurationSet"}
 
 
 @dataclass(frozen=True)
