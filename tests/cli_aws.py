@@ -44,6 +44,9 @@ class SesStandIn:
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 stand_in._answer(self)
 
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                stand_in._answer(self)
+
             def log_message(self, *args: Any) -> None:
                 pass
 

@@ -300,7 +300,8 @@ def test_the_json_shape(tmp_path, aws):
     assert code == 0
     document = json.loads(out)
     assert set(document) == {"stack", "region", "verdict", "problems", "could_not_check", "account",
-                             "account_problem", "identities", "reputation"}
+                             "account_problem", "identities", "reputation", "enforcement", "recommendations",
+                             "configuration_sets"}
     assert (document["stack"], document["region"], document["verdict"]) == ("prod", REGION, "ok")
     assert document["account"] == {
         "region": REGION, "production_access": True, "in_sandbox": False, "sending_enabled": True,
@@ -459,7 +460,7 @@ def test_the_stack_s_addresses_are_identities_and_its_alarm_levels_are_the_level
 
 
 def test_ses_throttling_is_retried_within_the_deadline(tmp_path, aws):
-    """The account read and the identity read are each throttled (twice), then answered."""
+    """The account, identity and recommendations reads are throttled (four times between them), then answered."""
     aws.ses.set_account(PRODUCTION)
     verified(aws.ses, "example.com")
     stack(tmp_path, "example.com")
@@ -472,4 +473,4 @@ def test_ses_throttling_is_retried_within_the_deadline(tmp_path, aws):
     document = json.loads(out)
     assert document["account_problem"] is None and document["account"]["production_access"]
     assert document["identities"][0]["status"] == "verified"
-    assert sorted(aws.ses.requests) == ["GetAccount", "example.com"]  # each answered once
+    assert sorted(aws.ses.requests) == ["GetAccount", "ListRecommendations", "example.com"]  # each answered once

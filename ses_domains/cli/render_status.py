@@ -7,6 +7,15 @@ import json
 from typing import Any, Optional
 
 from ses_domains.cli.colours import Palette
+from ses_domains.cli.numbers import count, percent
+from ses_domains.cli.render_status_sections import (
+    enforcement_json,
+    enforcement_lines,
+    recommendation_lines,
+    recommendations_json,
+    set_lines,
+    sets_json,
+)
 from ses_domains.cli.sparkline import LEGEND, sparkline
 from ses_domains.cli.status_report import IdentityCheck, ReputationCheck, StatusReport
 from ses_domains.cli.table import format_table
@@ -28,21 +37,6 @@ def _paint(text: str, palette: Palette) -> str:
     return palette.bad(text)
 
 
-def percent(rate: Optional[float]) -> str:
-    """A rate (0 to 1) as a percentage with two decimals; a tiny non-zero rate is not shown as 0."""
-    if rate is None:
-        return "-"
-    if rate == 0:
-        return "0 %"
-    if rate * 100 < 0.01:
-        return "<0.01 %"
-    return f"{rate * 100:.2f} %"
-
-
-def count(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-
-
 def period_text(window: ReputationWindow) -> str:
     hours = window.period_s // 3600
     return "hour" if hours == 1 else f"{hours} hours"
@@ -56,10 +50,17 @@ def days_text(window: ReputationWindow) -> str:
 def status_text(report: StatusReport, palette: Palette, *, chart: bool) -> str:
     lines = [f"Status of stack {report.stack} (SES region {report.region})", ""]
     lines.extend(_account_lines(report, palette))
+    lines.extend(enforcement_lines(report.account.account, palette))
     lines.append("")
     lines.extend(_identity_lines(report.identities, palette))
     lines.append("")
+    lines.extend(recommendation_lines(report.recommendations, [c.identity.name for c in report.identities],
+                                      report.region, palette))
+    lines.append("")
     lines.extend(_reputation_lines(report.reputation, palette, chart))
+    lines.append("")
+    lines.extend(set_lines(report.sets, palette, chart, period_text(report.reputation.window),
+                           days_text(report.reputation.window)))
     lines.append("")
     problems, gaps = report.problems(), report.gaps()
     if problems:
@@ -158,6 +159,9 @@ def status_json(report: StatusReport) -> str:
         "account_problem": report.account.problem,
         "identities": [_identity_json(check, report.region) for check in report.identities],
         "reputation": _reputation_json(report.reputation),
+        "enforcement": enforcement_json(account) if account is not None else None,
+        "recommendations": recommendations_json(report.recommendations),
+        "configuration_sets": sets_json(report.sets),
     }
     return json.dumps(document, indent=2) + "\n"
 

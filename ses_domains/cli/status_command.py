@@ -26,7 +26,9 @@ from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.render_status import status_json, status_text
 from ses_domains.cli.ses_identities import IdentityReading, read_identities_with
+from ses_domains.cli.set_sources import plan_set_reads
 from ses_domains.cli.stack_file import load_stack
+from ses_domains.cli.status_sections import RecommendationsCheck, SetStatisticsCheck
 from ses_domains.cli.status_report import (
     AccountCheck,
     IdentityCheck,
@@ -43,7 +45,13 @@ from ses_domains.engine.ses.account import SesAccountUnavailable, read_account
 from ses_domains.engine.ses.client import AwsSettings, SesReader, ses_read_bucket
 from ses_domains.engine.ses.errors import AwsSettingsError, SesThrottled
 from ses_domains.engine.ses.pacing import retry_throttling
+from ses_domains.engine.ses.recommendations import (
+    RecommendationsUnavailable,
+    read_recommendations,
+    shared_recommendations_bucket,
+)
 from ses_domains.engine.ses.reputation import ReputationLevels, ReputationUnavailable, read_reputation, window_for
+from ses_domains.engine.ses.set_statistics import read_set_statistics
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -112,6 +120,15 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     reputation = Background(lambda: retry_throttling(
         lambda _left: read_reputation(cloudwatch_client, window), what="CloudWatch GetMetricData",
         deadline=deadline), "cloudwatch-reputation")
+    set_plan = plan_set_reads(spec)
+    # A client of its own: botocore clients are thread-safe, but each read gets its own connection pool.
+    sets_client = make_client(settings, "cloudwatch", call_timeout_s) if set_plan.sources else None
+    set_statistics = Background(lambda: retry_throttling(
+        lambda _left: read_set_statistics(sets_client, set_plan.sources, window) if sets_client else (),
+        what="CloudWatch GetMetricData (configuration sets)", deadline=deadline), "cloudwatch-sets")
+    recommendations = Background(lambda: read_recommendations(
+        ses_client, deadline=deadline, bucket=shared_recommendations_bucket(("sesv2", settings.profile, settings.region))),
+        "ses-recommendations")
     by_region = {
         region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s,
                                           deadline),
@@ -129,6 +146,14 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
                                           lambda r: ReputationCheck(window, levels, r),
                                           lambda why: ReputationCheck(window, levels, None, why),
                                           (ReputationUnavailable, SesThrottled))
+    sets_check = _outcome(set_statistics, remaining(), no_answer,
+                          lambda found: SetStatisticsCheck(window, levels, found, set_plan.notes),
+                          lambda why: SetStatisticsCheck(window, levels, (), set_plan.notes, why),
+                          (ReputationUnavailable, SesThrottled))
+    recommendations_check = _outcome(recommendations, remaining(), no_answer,
+                                     lambda found: RecommendationsCheck(found),
+                                     lambda why: RecommendationsCheck(None, why),
+                                     (RecommendationsUnavailable, SesThrottled))
     readings: dict[str, IdentityReading] = {}
     for region, read in by_region.items():
         names = [i.name for i in identities if i.region == region]
@@ -136,7 +161,8 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
                              lambda why, names=names: {n: IdentityReading(n, problem=why) for n in names})
         readings.update({identity_key(name, region): reading for name, reading in found.items()})
     checks = tuple(IdentityCheck(identity, readings[identity.key]) for identity in identities)
-    return StatusReport(stack, spec.region, account_check, checks, reputation_check)
+    return StatusReport(stack, spec.region, account_check, checks, reputation_check, recommendations_check,
+                        sets_check)
 
 
 def _identity_read(reader: SesReader, names: list[str], timeout_s: float,

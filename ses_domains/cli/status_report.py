@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Optional
 
 from ses_domains.cli.ses_identities import IdentityReading
+from ses_domains.cli.status_sections import RecommendationsCheck, SetStatisticsCheck
 from ses_domains.engine.job import identity_key
 from ses_domains.engine.ses.account import AccountStatus
 from ses_domains.engine.ses.reputation import (
@@ -116,6 +117,8 @@ class StatusReport:
     account: AccountCheck
     identities: tuple[IdentityCheck, ...]
     reputation: ReputationCheck
+    recommendations: RecommendationsCheck = RecommendationsCheck()
+    sets: SetStatisticsCheck = SetStatisticsCheck()
 
     def problems(self) -> list[str]:
         """Each thing that is wrong, one sentence each."""
@@ -127,6 +130,7 @@ class StatusReport:
                                 ("complaint rate", self.reputation.complaint_rate)):
             if judgement is not None and judgement.verdict is RateVerdict.PAST_LEVEL:
                 found.append(f"the {name} is at or past its level")
+        found.extend(self.sets.problems())
         return found
 
     def gaps(self) -> list[str]:
@@ -138,6 +142,7 @@ class StatusReport:
                      if c.health is IdentityHealth.UNKNOWN)
         if self.reputation.problem:
             found.append(f"reputation: {self.reputation.problem}")
+        found.extend(self.sets.gaps())
         return found
 
     @property

@@ -46,6 +46,8 @@ class AccountStatus:
     vdm_enabled: Optional[bool] = None
     review_status: Optional[str] = None
     """The production-access request's review: PENDING, FAILED, GRANTED, DENIED (absent if none)."""
+    review_case_id: Optional[str] = None
+    """The support case of that review, where SES explains a denial."""
 
     @property
     def in_sandbox(self) -> bool:
@@ -70,6 +72,7 @@ def parse_account(response: Mapping[str, Any], region: str) -> AccountStatus:
         suppressed_reasons=tuple((response.get("SuppressionAttributes") or {}).get("SuppressedReasons") or ()),
         vdm_enabled=(vdm.get("VdmEnabled") == "ENABLED") if vdm.get("VdmEnabled") else None,
         review_status=review.get("Status"),
+        review_case_id=review.get("CaseId"),
     )
 
 

@@ -195,7 +195,7 @@ def read_reputation(client: Any, window: ReputationWindow) -> ReputationReading:
     }
     points: dict[str, dict[datetime, float]] = {query_id: {} for query_id in _QUERY_IDS}
     for _ in range(MAX_PAGES):
-        response = _call(client, request, region)
+        response = get_metric_data_page(client, request, region)
         _collect(response, points, region)
         token = response.get("NextToken")
         if not token:
@@ -213,7 +213,9 @@ def read_reputation(client: Any, window: ReputationWindow) -> ReputationReading:
     )
 
 
-def _call(client: Any, request: Mapping[str, Any], region: str) -> Mapping[str, Any]:
+def get_metric_data_page(client: Any, request: Mapping[str, Any], region: str) -> Mapping[str, Any]:
+    """One ``GetMetricData`` call; ``ReputationUnavailable`` (``throttled`` when it is worth asking again) when
+    CloudWatch gives no usable answer."""
     try:
         response = client.get_metric_data(**request)
     except ClientError as err:
