@@ -119,7 +119,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 def _script_aws(ses, cloudwatch_url: str) -> None:
     """dev: its domain verified; prod: example.com verified, news.example.org still pending, a
-    production account and a week of reputation with one complaint spike."""
+    production account with one open recommendation and a week of reputation with one complaint spike."""
     from tests.cli_status_aws import PRODUCTION, next_hour, put_rates
     from tests.fake_ses import SesState
 
@@ -130,6 +130,10 @@ def _script_aws(ses, cloudwatch_url: str) -> None:
                mail_from_domain="mail.news.example.org", configuration_set=None)
     ses.set_account({**PRODUCTION, "SendQuota": {"Max24HourSend": 100000.0, "MaxSendRate": 28.0,
                                                  "SentLast24Hours": 18342.0}})
+    ses.set_recommendations([{
+        "ResourceArn": f"arn:aws:ses:{REGION}:123456789012:identity/example.com", "Type": "BIMI", "Impact": "LOW",
+        "Status": "OPEN", "Description": "example.com has DMARC at enforcement but no BIMI record",
+    }])
     bounce = [0.009, 0.010, 0.011, 0.010, 0.012, 0.011, 0.016, 0.017, 0.012, 0.011, 0.010, 0.011, 0.012, 0.013,
               0.018, 0.026, 0.034, 0.031, 0.024, 0.019, 0.016, 0.014, 0.012, 0.011, 0.010, 0.011, 0.010, 0.011,
               0.010, 0.012, 0.011, 0.010, 0.011, 0.010, 0.012, 0.010, 0.011, 0.010, 0.011, 0.010, 0.011, 0.010]
@@ -145,6 +149,9 @@ def _script_aws(ses, cloudwatch_url: str) -> None:
 
     put_rates(cloudwatch_url, REGION, "Reputation.BounceRate", every_4_hours(bounce))
     put_rates(cloudwatch_url, REGION, "Reputation.ComplaintRate", every_4_hours(complaint))
+    transactional = {"ses:configuration-set": "transactional"}
+    put_rates(cloudwatch_url, REGION, "Reputation.BounceRate", every_4_hours(bounce[-12:]), transactional)
+    put_rates(cloudwatch_url, REGION, "Reputation.ComplaintRate", every_4_hours(complaint[-12:]), transactional)
 
 
 def _dev_zone(world: World) -> str:

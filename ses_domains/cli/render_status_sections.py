@@ -123,21 +123,23 @@ def set_lines(check: SetStatisticsCheck, palette: Palette, chart: bool, period: 
     if not check.sets and not check.notes:
         return [title, "  none in the stack"]
     lines = [title]
-    counted = {statistics.source.name for statistics in check.sets if statistics.counts}
+    notes = {note.name: note.why for note in check.notes}
     for statistics in check.sets:
-        lines.extend(_one_set_lines(check, statistics, palette, chart, period))
-    for note in check.notes:
-        lines.append(f"  {note.name}: {palette.dim('counts not read')}: {note.why}")
-    if chart and (counted or any(s.bounce_rate is not None for s in check.sets)):
-        lines.append("  " + palette.dim(COUNT_LEGEND + "; rates: " + LEGEND))
+        lines.extend(_one_set_lines(check, statistics, palette, chart, period, notes.pop(statistics.source.name, None)))
+    for name, why in notes.items():
+        lines.append(f"  {palette.bold(name)}: {palette.dim('counts not read')}: {why}")
+    if chart and check.sets:
+        lines.append("    " + palette.dim(COUNT_LEGEND + "; rates: " + LEGEND))
     return lines
 
 
 def _one_set_lines(check: SetStatisticsCheck, statistics: SetStatistics, palette: Palette, chart: bool,
-                   period: str) -> list[str]:
+                   period: str, not_counted: Optional[str]) -> list[str]:
     source = statistics.source
     split = f", summed over {', '.join(source.other_dimensions)}" if source.other_dimensions else ""
     lines = [f"  {palette.bold(source.name)} (per {period}{split})"]
+    if not_counted:
+        lines.append(f"    {palette.dim('counts not read')}: {not_counted}")
     window = check.window
     rows = []
     shown = [row for row in ROWS if row[0] in statistics.counts]
