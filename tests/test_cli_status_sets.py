@@ -188,8 +188,11 @@ def test_a_set_without_the_set_dimension_is_not_counted_and_says_why(tmp_path, a
     assert ("  marketing: counts not read: its CloudWatch event destination has no ses:configuration-set "
             "dimension (source MESSAGE_TAG), so its counts cannot be told from other sets'") in out
     assert "marketing (per" not in out  # nothing of it is read: no reputation metrics either
-    assert ("  quiet: counts not read: it has no enabled CloudWatch event destination, so SES publishes no "
-            "counts for it") in out
+    lines = out.splitlines()
+    quiet = lines.index("  quiet (per 4 hours)")  # its reputation metrics are on (the default): read
+    assert lines[quiet + 1] == ("    counts not read: it has no enabled CloudWatch event destination, so SES "
+                                "publishes no counts for it")
+    assert lines[quiet + 2].split()[:2] == ["REPUTATION", "LATEST"]
 
 
 def test_the_enforcement_status_in_json(tmp_path, aws):
