@@ -144,7 +144,8 @@ def test_a_sets_counts_and_rates_come_from_its_cloudwatch_destination(tmp_path, 
         "send": 1000, "delivery": 950, "bounce": 40, "complaint": 1, "reject": 2, "open": 285, "click": 57}
     assert marketing["counts"]["send"]["metric"] == "Send"
     assert [p["value"] for p in marketing["counts"]["send"]["points"]] == [400, 600]
-    assert marketing["rates"] == {"delivery": 0.95, "bounce": 0.04, "complaint": 0.001, "open": 0.3, "click": 0.06}
+    assert marketing["rates"] == {"delivery": 0.95, "bounce": 0.04, "complaint": 0.001, "reject": 0.002, "open": 0.3,
+                                  "click": 0.06}
     assert (marketing["bounce_rate"]["latest"], marketing["bounce_rate"]["status"]) == (0.04, "ok")
 
 

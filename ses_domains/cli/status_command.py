@@ -1,10 +1,12 @@
 """``ses-domains status``: the account's sending health at a glance, for a person and for CI.
 
-Three reads, all at once, all within one deadline (``--timeout``): SESv2 ``GetAccount`` in the
-stack's region, ``GetEmailIdentity`` for each identity of the stack (replicas in their regions),
-and CloudWatch ``GetMetricData`` for the reputation rates over the last ``--days``. Each read runs
-on a thread of its own that is abandoned at the deadline, so an endpoint that trickles bytes or
-never answers costs the deadline and no more; what did not answer is "could not check".
+Five reads, all at once, all within one deadline (``--timeout``): SESv2 ``GetAccount`` and
+``ListRecommendations`` (paged, one request a second) in the stack's region, ``GetEmailIdentity``
+for each identity of the stack (replicas in their regions), and CloudWatch ``GetMetricData`` for
+the account's reputation rates and for each configuration set's event counts and own rates over
+the last ``--days``. Each read runs on a thread of its own that is abandoned at the deadline, so an
+endpoint that trickles bytes or never answers costs the deadline and no more; what did not answer
+is "could not check". Recommendations are advice: shown, never part of the verdict.
 
 Health: an identity not verified for sending (pending, failed, or not created in SES), an account
 that may not send (sending disabled, or an enforcement status other than HEALTHY), or a rate whose
@@ -126,9 +128,11 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     set_statistics = Background(lambda: retry_throttling(
         lambda _left: read_set_statistics(sets_client, set_plan.sources, window) if sets_client else (),
         what="CloudWatch GetMetricData (configuration sets)", deadline=deadline), "cloudwatch-sets")
+    # Stops a little before the deadline, so that the pages read by then are kept, not abandoned.
+    recommendations_deadline = deadline - min(1.0, timeout_s / 10)
     recommendations = Background(lambda: read_recommendations(
-        ses_client, deadline=deadline, bucket=shared_recommendations_bucket(("sesv2", settings.profile, settings.region))),
-        "ses-recommendations")
+        ses_client, deadline=recommendations_deadline,
+        bucket=shared_recommendations_bucket(("sesv2", settings.profile, settings.region))), "ses-recommendations")
     by_region = {
         region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s,
                                           deadline),
