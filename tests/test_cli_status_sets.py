@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from tests.cli_fixtures import moto_server, write_stack  # noqa: F401
 from tests.cli_status_aws import PRODUCTION, next_hour, put_rates

@@ -234,12 +234,9 @@ def _set_json(check: SetStatisticsCheck, statistics: SetStatistics) -> dict[str,
             for event, series in statistics.counts.items()
         },
         "rates": {
-            "delivery": statistics.delivery_rate,
-            "bounce": statistics.bounce_share,
-            "complaint": statistics.complaint_share,
-            "reject": statistics.share("REJECT", "SEND"),
-            "open": statistics.open_rate,
-            "click": statistics.click_rate,
+            name: statistics.share(event, of) for event, name, of in (
+                ("DELIVERY", "delivery", "SEND"), ("BOUNCE", "bounce", "SEND"), ("COMPLAINT", "complaint", "SEND"),
+                ("REJECT", "reject", "SEND"), ("OPEN", "open", "DELIVERY"), ("CLICK", "click", "DELIVERY"))
         },
         "reputation_metrics": statistics.source.reputation_metrics,
         "bounce_rate": _rate_json(statistics.bounce_rate, bounce),

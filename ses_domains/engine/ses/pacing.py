@@ -94,12 +94,13 @@ _SHARED: dict[Hashable, TokenBucket] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_bucket(key: Hashable) -> TokenBucket:
-    """The process's bucket for ``key`` (an account and region): every reader made for it shares it."""
+def shared_bucket(key: Hashable, make: Callable[[], TokenBucket] = TokenBucket) -> TokenBucket:
+    """The process's bucket for ``key`` (an account and region): every reader made for it shares
+    it; ``make`` makes it the first time."""
     with _SHARED_LOCK:
         bucket = _SHARED.get(key)
         if bucket is None:
-            bucket = _SHARED[key] = TokenBucket()
+            bucket = _SHARED[key] = make()
         return bucket
 
 

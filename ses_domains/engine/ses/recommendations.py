@@ -13,7 +13,6 @@ what was read is kept and marked incomplete.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,7 @@ from typing import Any, Hashable, Mapping, Optional
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_domains.engine.ses.errors import SesError, is_throttling
-from ses_domains.engine.ses.pacing import Clock, Sleep, TokenBucket, retry_throttling
+from ses_domains.engine.ses.pacing import Clock, Sleep, TokenBucket, retry_throttling, shared_bucket
 
 REQUESTS_PER_S = 1.0
 """SES allows ``ListRecommendations`` once a second (the operation's documentation)."""
@@ -101,17 +100,9 @@ def recommendations_bucket(*, clock: Clock = time.monotonic, sleep: Sleep = time
                        increase_per_s=0.0, clock=clock, sleep=sleep)
 
 
-_SHARED: dict[Hashable, TokenBucket] = {}
-_SHARED_LOCK = threading.Lock()
-
-
 def shared_recommendations_bucket(key: Hashable) -> TokenBucket:
     """The process's bucket for ``ListRecommendations`` in one account and region."""
-    with _SHARED_LOCK:
-        bucket = _SHARED.get(key)
-        if bucket is None:
-            bucket = _SHARED[key] = recommendations_bucket()
-        return bucket
+    return shared_bucket(("ListRecommendations", key), recommendations_bucket)
 
 
 def read_recommendations(client: Any, *, deadline: float, bucket: TokenBucket,

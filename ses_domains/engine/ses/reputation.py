@@ -196,7 +196,7 @@ def read_reputation(client: Any, window: ReputationWindow) -> ReputationReading:
     points: dict[str, dict[datetime, float]] = {query_id: {} for query_id in _QUERY_IDS}
     for _ in range(MAX_PAGES):
         response = get_metric_data_page(client, request, region)
-        _collect(response, points, region)
+        collect_points(response, points, _QUERY_IDS, region)
         token = response.get("NextToken")
         if not token:
             break
@@ -208,8 +208,8 @@ def read_reputation(client: Any, window: ReputationWindow) -> ReputationReading:
         )
     return ReputationReading(
         window,
-        _series(BOUNCE_RATE_METRIC, points["bounce"]),
-        _series(COMPLAINT_RATE_METRIC, points["complaint"]),
+        series_of(BOUNCE_RATE_METRIC, points["bounce"]),
+        series_of(COMPLAINT_RATE_METRIC, points["complaint"]),
     )
 
 
@@ -237,7 +237,10 @@ def get_metric_data_page(client: Any, request: Mapping[str, Any], region: str) -
     return response
 
 
-def _collect(response: Mapping[str, Any], points: dict[str, dict[datetime, float]], region: str) -> None:
+def collect_points(response: Mapping[str, Any], points: dict[str, dict[datetime, float]],
+                   names: Mapping[str, str], region: str) -> None:
+    """Each query's finite values into ``points`` (by query id; ids not in it are ignored);
+    ``ReputationUnavailable`` when CloudWatch could not read one (``names``: what each id reads)."""
     for result in response["MetricDataResults"]:
         query_id = result.get("Id")
         if query_id not in points:
@@ -246,7 +249,7 @@ def _collect(response: Mapping[str, Any], points: dict[str, dict[datetime, float
         if status in ("InternalError", "Forbidden"):
             messages = "; ".join(m.get("Value", "") for m in result.get("Messages") or ())
             raise ReputationUnavailable(
-                f"CloudWatch could not read {_QUERY_IDS[query_id]} in {region}: {status}"
+                f"CloudWatch could not read {names[query_id]} in {region}: {status}"
                 + (f" ({messages})" if messages else "")
             )
         for moment, value in zip(result.get("Timestamps") or (), result.get("Values") or ()):
@@ -254,6 +257,6 @@ def _collect(response: Mapping[str, Any], points: dict[str, dict[datetime, float
                 points[query_id][moment.astimezone(timezone.utc)] = float(value)
 
 
-def _series(metric: str, points: Mapping[datetime, float]) -> RateSeries:
+def series_of(metric: str, points: Mapping[datetime, float]) -> RateSeries:
     moments = tuple(sorted(points))
     return RateSeries(metric, moments, tuple(points[moment] for moment in moments))

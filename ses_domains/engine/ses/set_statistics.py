@@ -18,9 +18,8 @@ gauges read as the highest reading per period, like the account's.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping, Optional
 
 from ses_domains.engine.ses.reputation import (
@@ -28,7 +27,9 @@ from ses_domains.engine.ses.reputation import (
     RateSeries,
     ReputationUnavailable,
     ReputationWindow,
+    collect_points,
     get_metric_data_page,
+    series_of,
 )
 from ses_domains.records.ses import (
     BOUNCE_RATE_METRIC,
@@ -87,26 +88,6 @@ class SetStatistics:
         if part is None or not whole:
             return None
         return part / whole
-
-    @property
-    def delivery_rate(self) -> Optional[float]:
-        return self.share("DELIVERY", "SEND")
-
-    @property
-    def bounce_share(self) -> Optional[float]:
-        return self.share("BOUNCE", "SEND")
-
-    @property
-    def complaint_share(self) -> Optional[float]:
-        return self.share("COMPLAINT", "SEND")
-
-    @property
-    def open_rate(self) -> Optional[float]:
-        return self.share("OPEN", "DELIVERY")
-
-    @property
-    def click_rate(self) -> Optional[float]:
-        return self.share("CLICK", "DELIVERY")
 
 
 def _set_dimension(name: str) -> list[dict[str, str]]:
@@ -179,7 +160,7 @@ def read_set_statistics(client: Any, sources: tuple[SetSource, ...],
         }
         for _ in range(MAX_PAGES):
             response = get_metric_data_page(client, request, region)
-            _collect(response, points, queries, region)
+            collect_points(response, points, {query_id: what for query_id, (_, what, _) in queries.items()}, region)
             token = response.get("NextToken")
             if not token:
                 break
@@ -189,30 +170,8 @@ def read_set_statistics(client: Any, sources: tuple[SetSource, ...],
                 f"CloudWatch GetMetricData in {region} still had more pages after {MAX_PAGES}")
     found: list[SetStatistics] = []
     for index, source in enumerate(sources):
-        mine = {what: _series(what, points[query_id]) for query_id, (owner, what, _) in queries.items()
+        mine = {what: series_of(EVENT_METRICS.get(what, what), points[query_id]) for query_id, (owner, what, _) in queries.items()
                 if owner == index}
         counts = {event: series for event, series in mine.items() if event in EVENT_METRICS}
         found.append(SetStatistics(source, counts, mine.get(BOUNCE_RATE_METRIC), mine.get(COMPLAINT_RATE_METRIC)))
     return tuple(found)
-
-
-def _collect(response: Mapping[str, Any], points: dict[str, dict[datetime, float]],
-             queries: Mapping[str, tuple[int, str, dict[str, Any]]], region: str) -> None:
-    for result in response["MetricDataResults"]:
-        query_id = result.get("Id")
-        if query_id not in points:
-            continue
-        status = result.get("StatusCode", "Complete")
-        if status in ("InternalError", "Forbidden"):
-            messages = "; ".join(m.get("Value", "") for m in result.get("Messages") or ())
-            raise ReputationUnavailable(
-                f"CloudWatch could not read {queries[query_id][1]} in {region}: {status}"
-                + (f" ({messages})" if messages else ""))
-        for moment, value in zip(result.get("Timestamps") or (), result.get("Values") or ()):
-            if isinstance(value, (int, float)) and math.isfinite(value):
-                points[query_id][moment.astimezone(timezone.utc)] = float(value)
-
-
-def _series(what: str, points: Mapping[datetime, float]) -> RateSeries:
-    moments = tuple(sorted(points))
-    return RateSeries(EVENT_METRICS.get(what, what), moments, tuple(points[moment] for moment in moments))
