@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from tests.cli_fixtures import moto_server, write_stack  # noqa: F401
 from tests.cli_status_aws import PRODUCTION, next_hour, put_rates
 from tests.test_cli_status import REGION, aws, every_4_hours, status, status_ses, verified  # noqa: F401
+from tests.wall_clock import assert_no_hang, assert_rate_at_most, stopwatch
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 SET = "ses:configuration-set"
@@ -220,3 +221,23 @@ def test_cloudwatch_refusing_the_sets_read_is_could_not_check(tmp_path, aws, mon
     assert code == 2
     gaps = json.loads(out)["could_not_check"]
     assert any(gap.startswith("configuration sets: CloudWatch GetMetricData in eu-west-1") for gap in gaps)
+
+
+def test_many_pages_of_recommendations_stop_at_the_deadline_at_one_request_a_second(tmp_path, aws):
+    aws.ses.set_account(PRODUCTION)
+    verified(aws.ses, "example.com")
+    aws.ses.set_recommendations([recommendation("example.com", "DKIM", "LOW", f"advice {n}") for n in range(30)],
+                                page_size=1)
+    sets_stack(tmp_path)
+
+    with stopwatch() as watch:
+        code, out, _ = status(tmp_path, "--json", "--timeout", "4")
+
+    assert code == 0  # the recommendations left unread are said, and are no gap
+    assert_no_hang(watch.elapsed, 4.0)
+    document = json.loads(out)["recommendations"]
+    asked = len(aws.ses.recommendation_requests)
+    # One a second, stopping before the deadline: at most the pages of seconds 0, 1, 2 and 3 (30 unpaced).
+    assert 1 <= asked <= 4
+    assert_rate_at_most(asked, 1.0, watch.elapsed, "ListRecommendations requests")
+    assert document["complete"] is False and len(document["open"]) == asked
