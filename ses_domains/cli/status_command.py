@@ -230,7 +230,7 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     window = window_for(days, now or datetime.now(timezone.utc))
     identities = stack_identities(spec)
     # Clients and sessions are made here: boto3 sessions are not thread-safe.
-    ses_client = make_client(settings, "sesv2", call_timeout_s)
+    ses_client = make_client(settings, "sesv2", call_timeout_s, attempts=1)  # throttling: retried below
     cloudwatch_client = make_client(settings, "cloudwatch", call_timeout_s)
     readers = {region: SesReader.from_settings(replace(settings, region=region or settings.region))
                for region in dict.fromkeys(identity.region for identity in identities)}
