@@ -479,7 +479,7 @@ def test_ses_throttling_every_read_ends_at_the_deadline_with_a_plain_message(tmp
     stack(tmp_path, "example.com")
     aws.ses.throttle_next = 10**9
 
-    code, out, err = status(tmp_path, "--json", "--timeout", "2")
+    code, out, err = status(tmp_path, "--json", "--timeout", "4")
 
     assert code == 2, out + err
     assert aws.ses.throttled >= 4 and aws.ses.requests == []  # each read asked again, none answered

@@ -241,8 +241,8 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
         lambda _left: read_account(ses_client), what=f"GetAccount in {spec.region}", deadline=deadline,
         bucket=ses_read_bucket(settings)), "ses-account")
     reputation = Background(lambda: retry_throttling(
-        lambda _left: read_reputation(cloudwatch_client, window), what="CloudWatch GetMetricData",
-        deadline=deadline), "cloudwatch-reputation")
+        lambda _left: read_reputation(cloudwatch_client, window), what=f"GetMetricData in {spec.region}",
+        deadline=deadline, service="CloudWatch"), "cloudwatch-reputation")
     by_region = {
         region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s,
                                           deadline),
