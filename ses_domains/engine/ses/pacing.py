@@ -138,7 +138,9 @@ def retry_throttling(
     started = clock()
     tries = 0
     while True:
-        if bucket is not None and not bucket.acquire(deadline):
+        # The first try goes even at the deadline (the caller bounds the call); it may wait its turn.
+        turn_by = deadline if tries else max(deadline, clock() + MIN_CALL_S)
+        if bucket is not None and not bucket.acquire(turn_by):
             raise SesThrottled(what, _gave_up(service, what, tries, clock() - started))
         tries += 1
         try:
@@ -160,7 +162,7 @@ def retry_throttling(
 
 def _gave_up(service: str, what: str, tries: int, elapsed_s: float) -> str:
     if not tries:
-        return (f"{service} is throttling this account's requests, so {what} could not be sent in the time "
-                f"allowed; try again when the account's other {service} requests are fewer.")
+        return (f"{what} was not sent: the time allowed ran out while it waited its turn behind this account's "
+                f"other {service} requests (they are paced to what {service} allows).")
     return (f"{service} kept throttling {what} ({tries} tries in {elapsed_s:.1f}s) until the time allowed ran out; "
             f"try again when the account's other {service} requests are fewer.")
