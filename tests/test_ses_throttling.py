@@ -30,10 +30,10 @@ class FakeClock:
     def __call__(self) -> float:
         return self.now
 
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
+    def sleep(self, delay: float) -> None:
+        assert delay >= 0
+        self.sleeps.append(delay)
+        self.now += delay
 
 
 def throttling(domain: str = "example.com") -> SesApiError:
