@@ -59,9 +59,10 @@ class SesStandIn:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def script(self, domain: str, *states: SesState, mail_from_domain: str | None = None) -> None:
+    def script(self, domain: str, *states: SesState, mail_from_domain: str | None = None,
+               configuration_set: str | None = "default") -> None:
         with self.lock:
-            self.scripts[domain] = [(state, mail_from_domain) for state in states]
+            self.scripts[domain] = [(state, mail_from_domain, configuration_set) for state in states]
 
     def reset(self) -> None:
         with self.lock:
@@ -108,8 +109,8 @@ class SesStandIn:
             step = (script.pop(0) if len(script) > 1 else script[0]) if script else None
         if step is None:
             return self._send(request, 404, {"message": f"Email identity {domain} not found"}, "NotFoundException")
-        state, mail_from_domain = step
-        body = build_response(domain, state, mail_from_domain=mail_from_domain)
+        state, mail_from_domain, configuration_set = step
+        body = build_response(domain, state, mail_from_domain=mail_from_domain, configuration_set=configuration_set)
         check_enums(self.output_shape, body)
         self._send(request, 200, _epoch_times(body))
 

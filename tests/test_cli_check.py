@@ -10,7 +10,7 @@ import pytest
 
 from tests import cli_dns
 from tests.cli_dns import (
-    FOREIGN_RUA, HEALTHY, MX_REGION, SENDING_DOMAINS, SPF_LOOKUPS, STALE, TWO_SPF, WRONG_DKIM, stack_config,
+    BYODKIM, FOREIGN_RUA, HEALTHY, MX_REGION, SENDING_DOMAINS, SPF_LOOKUPS, STALE, TWO_SPF, WRONG_DKIM, stack_config,
 )
 from tests.cli_fixtures import aws_env, moto_server, route53_url, ses, ses_stand_in, write_stack  # noqa: F401
 from tests.cli_fixtures import run_command as run
@@ -63,6 +63,19 @@ def test_a_healthy_domain_is_all_good(capsys, tmp_path, world, aws_env, verified
     assert f"SPF bounce.{HEALTHY}: ok" in out and f"DMARC _dmarc.{HEALTHY}: ok" in out
     assert f"MX bounce.{HEALTHY}: ok: 10 feedback-smtp.eu-west-1.amazonses.com" in out
     assert out.rstrip().endswith("1 domain: 1 ok, 0 with problems, 0 not fully checked — ok")
+
+
+def test_a_byodkim_domain_needs_no_tokens_from_ses(capsys, tmp_path, world, aws_env, ses):
+    # SES's answer for a BYODKIM identity: origin EXTERNAL, "Tokens": [] (the SES guide's own example).
+    ses.script(BYODKIM, SesState(dkim="SUCCESS", mail_from="SUCCESS", origin="EXTERNAL"),
+               mail_from_domain=f"bounce.{BYODKIM}")
+    code, out, err = check(capsys, tmp_path, world, (BYODKIM,), "--json")
+    assert code == 0, out + err
+    domain = by_name(json.loads(out))[BYODKIM]
+    assert "no DKIM tokens" not in out + err
+    txt = record(domain, f"s2026a._domainkey.{BYODKIM}", "TXT")
+    assert txt["status"] == "ok" and txt["expected"][0].startswith("v=DKIM1; k=rsa; p=MII")
+    assert [r["status"] for r in domain["records"]] == ["ok"] * 4
 
 
 def test_json_of_a_healthy_domain(capsys, tmp_path, world, aws_env, verified_ses):

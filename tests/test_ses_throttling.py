@@ -30,10 +30,10 @@ class FakeClock:
     def __call__(self) -> float:
         return self.now
 
-    def sleep(self, delay: float) -> None:
-        assert delay >= 0
-        self.sleeps.append(delay)
-        self.now += delay
+    def sleep(self, duration: float) -> None:
+        assert duration >= 0
+        self.sleeps.append(duration)
+        self.now += duration
 
 
 def throttling(domain: str = "example.com") -> SesApiError:

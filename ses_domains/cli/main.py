@@ -11,21 +11,24 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from ses_domains.cli import arguments
+from ses_domains.cli import arguments, interrupt
 from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError, ExitCode
-from ses_domains.cli.records_command import FORMATS, run_records
+from ses_domains.cli.output import add_output_option
+from ses_domains.cli.records_command import run_records
+from ses_domains.cli.version import package_version
 
 DESCRIPTION = """\
 Work with the SES sending domains and account that a ses-domains stack declares: check, list and
 wait for their DNS records and SES verification, send a test message, print the deployer's IAM
-policy, and show the account's sending health. Reads Pulumi.<stack>.yaml in the current directory
-(or --cwd) and talks to AWS with boto3's standard credential chain, using the stack's aws:region
+policy, and show the account's sending health. Reads Pulumi.<stack>.yaml of the project (the closest
+Pulumi.yaml from the current directory or --cwd upwards) and talks to AWS with boto3's standard credential chain, using the stack's aws:region
 and aws:profile.
 
 exit codes: 0 all good, 1 problems found (check, status) or not verified in time (wait),
             2 the command could not do its job (bad arguments or config, no credentials, no answer;
-              send-test: the message was not sent)
+              send-test: the message was not sent),
+            130 interrupted (Ctrl-C): the command ends at once, whatever it was waiting for
 """
 
 SEND_TEST_DESCRIPTION = """\
@@ -47,13 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ses-domains", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"ses-domains {package_version()}",
+                        help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--stack", "-s", required=True, metavar="NAME", help="the stack: reads Pulumi.NAME.yaml")
+    common.add_argument(
+        "--stack", "-s", metavar="NAME",
+        help="the stack (NAME or ORG/PROJECT/NAME): reads Pulumi.NAME.yaml (default: PULUMI_STACK, else the "
+        "stack selected with pulumi stack select)",
+    )
     common.add_argument(
         "--cwd", "-C", type=Path, default=Path("."), metavar="DIR",
-        help="the Pulumi project directory (default: the current directory)",
+        help="run in this folder: the project is the closest Pulumi.yaml here or above (default: the current "
+        "directory)",
     )
     nameservers = argparse.ArgumentParser(add_help=False)
     nameservers.add_argument(
@@ -68,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         "status) and judge SPF, DMARC and the MAIL FROM MX as a whole. Exit 0 all good, 1 problems found, "
         "2 could not check.",
     )
-    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_output_option(check, ("table", "json"), json_flag=True)
     check.set_defaults(run=_lazy("ses_domains.cli.check_command", "run_check"))
 
     records = commands.add_parser(
@@ -77,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "that need SES (the DKIM tokens) are shown as placeholders when SES cannot be asked; a note on "
         "stderr says why.",
     )
-    records.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
+    add_output_option(records, ("table", "json", "zone"), format_flag=True)
     records.set_defaults(run=run_records)
 
     wait = commands.add_parser(
@@ -90,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", "-t", type=arguments.duration, metavar="DURATION",
         help="give up after this long, e.g. 90s, 20m, 1h30m (default: each domain's verify.timeout)",
     )
+    add_output_option(wait, ("table", "json"))
     wait.set_defaults(run=_lazy("ses_domains.cli.wait_command", "run_wait"))
 
     iam_policy = commands.add_parser(
@@ -133,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 healthy, 1 an identity not verified, the account unable to send or a rate at or past its level, "
         "2 could not check.",
     )
-    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    add_output_option(status, ("table", "json"), json_flag=True)
     status.add_argument("--days", "-d", type=arguments.days, default=7, metavar="N",
                         help="reputation over the last N days (default: 7)")
     status.add_argument(
@@ -163,13 +174,14 @@ def main(argv: Optional[Sequence[str]] = None, console: Optional[Console] = None
     except SystemExit as stop:
         return int(stop.code or 0)
     try:
-        return int(args.run(args, console))
+        with interrupt.ends_at_once():
+            return int(args.run(args, console))
     except CommandError as error:
         console.error(str(error))
         return int(error.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # only where the handler could not be installed (not the main thread)
         console.error("interrupted")
-        return 130
+        return int(ExitCode.INTERRUPTED)
 
 
 if __name__ == "__main__":

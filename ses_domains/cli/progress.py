@@ -5,6 +5,9 @@ On a terminal the line is rewritten in place (``\\r``, then erase to the end of 
 at that rate, so news that came too soon after a draw still shows and the clock keeps moving.
 A milestone (DNS ready, verified) is printed as a permanent line above it. When stdout is a file or a pipe every update is its own line, so
 a CI log reads top to bottom.
+
+An update may carry items (the records still awaited): on the live line as many as fit the terminal
+are shown, then "… +N more"; a plain line shows at most ``PLAIN_ITEMS`` of them.
 """
 
 from __future__ import annotations
@@ -12,11 +15,22 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from typing import Callable, TextIO
+from typing import Callable, Sequence, TextIO
 
 from ses_domains.cli.colours import visible_length
 
 ERASE_TO_END = "\x1b[K"
+PLAIN_ITEMS = 10
+ITEM_SEPARATOR = ", "
+
+
+def _with_items(text: str, items: Sequence[str], shown: int) -> str:
+    if not items:
+        return text
+    listed = ITEM_SEPARATOR.join(items[:shown])
+    rest = len(items) - shown
+    more = f"… +{rest} more" if rest else ""
+    return f"{text}: {listed}{ITEM_SEPARATOR if listed and more else ''}{more}"
 
 
 class ProgressLine:
@@ -29,7 +43,7 @@ class ProgressLine:
         self.clock = clock
         self.width = width or (lambda: shutil.get_terminal_size((100, 24)).columns)
         self.started = clock()
-        self.latest: dict[str, str] = {}
+        self.latest: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.last_drawn = float("-inf")
         self.shown = False
         self.pending = False
@@ -47,13 +61,13 @@ class ProgressLine:
                 if self.latest and not self.stopped.is_set():
                     self._draw()
 
-    def update(self, domain: str, text: str) -> None:
+    def update(self, domain: str, text: str, items: Sequence[str] = ()) -> None:
         with self.lock:
             if not self.live:
-                self.stream.write(f"{domain}: {text}\n")
+                self.stream.write(f"{domain}: {_with_items(text, items, min(len(items), PLAIN_ITEMS))}\n")
                 self.stream.flush()
                 return
-            self.latest[domain] = text
+            self.latest[domain] = (text, tuple(items))
             self.pending = True
             if self.clock() - self.last_drawn >= self.min_interval:
                 self._draw()
@@ -64,7 +78,7 @@ class ProgressLine:
             self.update(domain, text)
             return
         with self.lock:
-            self.latest[domain] = text
+            self.latest[domain] = (text, ())
         self.print(f"{domain}: {text}")
 
     def print(self, line: str) -> None:
@@ -94,14 +108,28 @@ class ProgressLine:
             self.shown = False
 
     def _draw(self) -> None:
-        elapsed = self.clock() - self.started
-        news = " | ".join(f"{domain}: {text}" for domain, text in self.latest.items())
-        line = f"[{elapsed:5.1f}s] {news}"
-        room = max(20, self.width() - 1)
-        if visible_length(line) > room:
-            line = line[: room - 1] + "…"
+        line = self._fitted(f"[{self.clock() - self.started:5.1f}s] ", max(20, self.width() - 1))
         self.stream.write("\r" + line + ERASE_TO_END)
         self.stream.flush()
         self.last_drawn = self.clock()
         self.shown = True
         self.pending = False
+
+    def _fitted(self, prefix: str, room: int) -> str:
+        """The line within ``room`` columns: items are dropped from the domain showing the most
+        (the last first) and counted; if even no item is too long, the end is cut."""
+        news = list(self.latest.items())
+        shown = [len(items) for _, (_, items) in news]
+
+        def compose() -> str:
+            return prefix + " | ".join(f"{domain}: {_with_items(text, items, count)}"
+                                       for (domain, (text, items)), count in zip(news, shown))
+
+        line = compose()
+        while visible_length(line) > room and any(shown):
+            most = max(range(len(shown)), key=lambda i: (shown[i], i))
+            shown[most] -= 1
+            line = compose()
+        if visible_length(line) > room:
+            line = line[: room - 1] + "…"
+        return line

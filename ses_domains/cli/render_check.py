@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from ses_domains.cli.colours import Palette
+from ses_domains.cli.domain_check import DomainCheck
 from ses_domains.cli.table import format_table
 from ses_domains.engine.audit import AuditVerdict, RecordAudit, RecordStatus, ServerState
 from ses_domains.engine.email_auth import EmailAuthJudgment, JudgmentStatus
-
-if TYPE_CHECKING:
-    from ses_domains.cli.check_command import DomainCheck
 
 VERDICT_TEXT = {
     AuditVerdict.OK: "all good",
@@ -28,7 +26,7 @@ def _paint_status(text: str, palette: Palette) -> str:
     return palette.bad(text)
 
 
-def check_table(stack: str, region: str, checks: Sequence["DomainCheck"], verdict: AuditVerdict,
+def check_table(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict,
                 palette: Palette) -> str:
     lines = [f"Check of stack {stack} (SES region {region})"]
     for check in checks:
@@ -44,13 +42,13 @@ def check_table(stack: str, region: str, checks: Sequence["DomainCheck"], verdic
     return "\n".join(lines) + "\n"
 
 
-def _domain_lines(check: "DomainCheck", palette: Palette) -> list[str]:
+def _domain_lines(check: DomainCheck, palette: Palette) -> list[str]:
     plan = check.plan
     verdict = check.verdict
     servers = ", ".join(plan.nameservers) or "unknown"
     lines = [
         f"{palette.bold(plan.key)}  {_paint_status('ok' if verdict is AuditVerdict.OK else verdict.value, palette)}"
-        f"  (zone {plan.records.zone}; nameservers from {plan.nameserver_source}: {servers})"
+        f"  ({plan.records.zone_words}; nameservers from {plan.nameserver_source}: {servers})"
     ]
     status = plan.identity.status
     if status is not None:
@@ -124,7 +122,7 @@ def _email_auth_lines(judgment: EmailAuthJudgment, palette: Palette) -> list[str
     return lines
 
 
-def check_json(stack: str, region: str, checks: Sequence["DomainCheck"], verdict: AuditVerdict) -> str:
+def check_json(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict) -> str:
     document = {
         "stack": stack,
         "region": region,
@@ -134,7 +132,7 @@ def check_json(stack: str, region: str, checks: Sequence["DomainCheck"], verdict
     return json.dumps(document, indent=2) + "\n"
 
 
-def _domain_json(check: "DomainCheck") -> dict:
+def _domain_json(check: DomainCheck) -> dict:
     plan = check.plan
     audit = check.audit.as_json() if check.audit is not None else {"records": [], "email_auth": None}
     status = plan.identity.status

@@ -18,6 +18,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ses_domains.cli import interrupt
 from ses_domains.cli.aws_clients import make_client
 from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError, ExitCode
@@ -56,6 +57,29 @@ def bare(address: str) -> str:
 
 
 def run_send_test(args: argparse.Namespace, console: Console) -> ExitCode:
+    with interrupt.saying("nothing was sent"):
+        client, outgoing, region = _prepare(args, console)
+    try:
+        with interrupt.saying("SendEmail had been called, so the message may or may not have been sent"):
+            message_id = send_email(client, outgoing, timeout_s=args.timeout)
+    except SendUnanswered as error:
+        raise CommandError(str(error)) from None
+    except SendError as error:
+        raise CommandError(f"not sent: {error}") from None
+    console.out.write(message_id + "\n")
+    console.out.flush()
+    through = f", configuration set {args.configuration_set}" if args.configuration_set else ""
+    console.err.write(
+        f"sent {_kind(outgoing.message)} from {args.from_address} to {', '.join(outgoing.to)} through SES in "
+        f"{region}{through}: message id {message_id}\n"
+    )
+    console.err.flush()
+    return ExitCode.OK
+
+
+def _prepare(args: argparse.Namespace, console: Console) -> tuple[object, Outgoing, str]:
+    """The SES client, the message and the account's region, once all that can refuse the message
+    before ``SendEmail`` has had its say."""
     loaded = load_stack(args.cwd, args.stack)
     recipients = tuple(args.to)
     sent_at = datetime.now(timezone.utc).replace(microsecond=0)
@@ -68,22 +92,7 @@ def run_send_test(args: argparse.Namespace, console: Console) -> ExitCode:
             f"the SES account is in the sandbox in {account.region} ({_quota(account)}); a verified identity "
             "covers every recipient"
         )
-    outgoing = Outgoing(args.from_address, recipients, message, args.configuration_set)
-    try:
-        message_id = send_email(client, outgoing, timeout_s=args.timeout)
-    except SendUnanswered as error:
-        raise CommandError(str(error)) from None
-    except SendError as error:
-        raise CommandError(f"not sent: {error}") from None
-    console.out.write(message_id + "\n")
-    console.out.flush()
-    through = f", configuration set {args.configuration_set}" if args.configuration_set else ""
-    console.err.write(
-        f"sent {_kind(message)} from {args.from_address} to {', '.join(recipients)} through SES in "
-        f"{account.region}{through}: message id {message_id}\n"
-    )
-    console.err.flush()
-    return ExitCode.OK
+    return client, Outgoing(args.from_address, recipients, message, args.configuration_set), account.region
 
 
 def _message(args: argparse.Namespace, loaded: LoadedStack, sent_at: datetime, console: Console) -> Message:

@@ -7,11 +7,12 @@ import asyncio
 from dataclasses import replace
 from typing import Optional
 
+from ses_domains.cli.awaited import awaited
 from ses_domains.cli.console import Console
 from ses_domains.cli.domain_plans import DomainPlan, plan_stack
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.progress import ProgressLine
-from ses_domains.cli.render_wait import outcome_line
+from ses_domains.cli.render_wait import outcome_line, wait_json
 from ses_domains.engine.job import VerificationJob
 from ses_domains.engine.pipeline import Progress, verify_domains
 from ses_domains.engine.ses.client import SesReader
@@ -26,8 +27,10 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
     spec, settings = loaded.spec, loaded.aws_settings
     _refuse_to_start(plans)
     jobs = [_job(plan, spec.region, args.timeout) for plan in plans]
-    live = console.out_is_terminal
-    progress = ProgressLine(console.out, live=live)
+    json_output = args.output == "json"
+    stream = console.err if json_output else console.out
+    live = console.live_lines(stream)
+    progress = ProgressLine(stream, live=live)
     by_key = {plan.key: plan for plan in plans}
     readers: dict[Optional[str], SesReader] = {}
 
@@ -39,6 +42,9 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
     def report(event: Progress) -> None:
         if event.milestone:
             progress.milestone(event.domain, event.text)
+        elif event.waiting:
+            head, items = awaited(event.waiting)
+            progress.update(event.domain, head if live else f"{event.text}; {head}", items)
         else:
             progress.update(event.domain, event.text)
 
@@ -49,8 +55,11 @@ def run_wait(args: argparse.Namespace, console: Console) -> ExitCode:
         )
     finally:
         progress.close()
-    for result in results:
-        console.out.write(outcome_line(result, by_key[result.key], console.palette) + "\n")
+    if json_output:
+        console.out.write(wait_json(loaded.name, spec.region, results, by_key))
+    else:
+        for result in results:
+            console.out.write(outcome_line(result, by_key[result.key], console.palette) + "\n")
     return ExitCode.OK if all(r.verified for r in results) else ExitCode.PROBLEMS
 
 

@@ -104,7 +104,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     dmarc = None
     dmarc_section = section.section("dmarc", DMARC_KEYS)
     if dmarc_section is not None:
-        dmarc, report_domains = read_dmarc(dmarc_section)
+        dmarc, report_domains = read_dmarc(dmarc_section, warnings)
         if dmarc and dmarc.pct is not None:
             warnings.append(
                 f"{dmarc_section.path('pct')}: pct is dropped by the current DMARC draft (DMARCbis) and "
@@ -232,6 +232,7 @@ def _read_mail_from(section: Section, domain: Optional[str]) -> Optional[str]:
     if raw is None or domain is None:
         return None
     allowed = f"a label such as bounce, or a full name under {domain} such as bounce.{domain}"
+    raw = as_text(raw)  # YAML reads mailFrom: 2024 as a number; it is the label 2024
     if isinstance(raw, str) and raw and "." not in raw.rstrip("."):
         raw = f"{raw.rstrip('.')}.{domain}"
     try:

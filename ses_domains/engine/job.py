@@ -101,6 +101,9 @@ class DomainResult:
     is then what the look before it found, not a regression."""
     region: Optional[str] = None
     """The SES region of the identity; ``None``: the stack's own."""
+    dns_problems: tuple[Any, ...] = ()
+    """When the wait stopped at DNS: each record not confirmed on a server (``dns.wait.PairStatus``).
+    Shown by the command; not kept in the stack's state."""
 
     @property
     def key(self) -> str:

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from typing import Callable, Mapping, Optional, Sequence, Union
 
 from ses_domains.engine.dns.transport import DnsTransport
-from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, check_once, wait_for_records
+from ses_domains.engine.dns.wait import DnsProgress, DomainTarget, PairStatus, check_once, wait_for_records
 from ses_domains.engine.job import DomainResult, Stage, VerificationJob
 from ses_domains.engine.ses.client import SesReader
 from ses_domains.engine.ses.errors import SesError, SesIdentityNotFound, SesVerificationFailed
@@ -48,6 +48,8 @@ class Progress:
     domain: str
     text: str
     milestone: bool = False
+    waiting: tuple[PairStatus, ...] = ()
+    """While DNS is awaited: each record not yet confirmed on a server, and what that server said."""
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.text}"
@@ -118,7 +120,7 @@ async def _verify_one(
     if not report.ready:
         reporter.say(label, "DNS not ready", milestone=True)
         return DomainResult(job.domain, False, Stage.DNS, dns_seconds, report.queries_sent, error=report.describe(),
-                            region=job.region)
+                            region=job.region, dns_problems=report.problems)
     reporter.say(
         label,
         f"DNS ready on every nameserver after {dns_seconds:.1f}s ({report.queries_sent} queries); polling SES",
@@ -247,17 +249,19 @@ class _Reporter:
         self.every_s = every_s
         self.last: dict[str, float] = {}
 
-    def say(self, domain: str, text: str, *, milestone: bool = False) -> None:
+    def say(self, domain: str, text: str, *, milestone: bool = False,
+            waiting: tuple[PairStatus, ...] = ()) -> None:
         now = time.monotonic()
         if milestone or now - self.last.get(domain, float("-inf")) >= self.every_s:
             self.last[domain] = now
-            self.sink(Progress(domain, text, milestone))
+            self.sink(Progress(domain, text, milestone, waiting))
 
     def dns(self, domain: str, progress: DnsProgress) -> None:
         self.say(
             domain,
             f"DNS {progress.ready_pairs}/{progress.total_pairs} record checks ready "
             f"({progress.elapsed_s:.1f}s, {progress.queries_sent} queries)",
+            waiting=progress.waiting,
         )
 
     def ses(self, label: str, event: ProgressEvent) -> None:
