@@ -128,6 +128,10 @@ def test_a_dead_server_costs_one_query_s_tries_per_run():
     assert server.received == 2
     assert {j.status for j in judgments} == {JudgmentStatus.COULD_NOT_CHECK}
     assert all(f"no nameserver answered ({server.endpoint})" in j.error for j in judgments)
+    # Each part says why in one plain phrase, not dnspython's "Server Do53:... answered ...".
+    problems = [problem for j in judgments for problem in j.problems()]
+    assert problems and not [p for p in problems if "Do53" in p or "answered" in p and "no nameserver" not in p]
+    assert any(f"{server.endpoint} stopped answering during this check" in p for p in problems), problems
 
 
 def test_the_judgment_ends_at_its_deadline_whatever_is_left():
