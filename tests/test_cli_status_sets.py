@@ -6,7 +6,6 @@ stack's CloudWatch event destination (dimension ``ses:configuration-set``)."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 
 from tests.cli_fixtures import moto_server, write_stack  # noqa: F401
@@ -14,7 +13,6 @@ from tests.cli_status_aws import PRODUCTION, next_hour, put_rates
 from tests.test_cli_status import REGION, aws, every_4_hours, status, status_ses, verified  # noqa: F401
 from tests.wall_clock import assert_no_hang, assert_rate_at_most, stopwatch
 
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 SET = "ses:configuration-set"
 CREATED = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 

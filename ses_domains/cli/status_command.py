@@ -109,7 +109,7 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     window = window_for(days, now or datetime.now(timezone.utc))
     identities = stack_identities(spec)
     # Clients and sessions are made here: boto3 sessions are not thread-safe.
-    ses_client = make_client(settings, "sesv2", call_timeout_s)
+    ses_client = make_client(settings, "sesv2", call_timeout_s, attempts=1)  # throttling: retried below
     cloudwatch_client = make_client(settings, "cloudwatch", call_timeout_s)
     readers = {region: SesReader.from_settings(replace(settings, region=region or settings.region))
                for region in dict.fromkeys(identity.region for identity in identities)}
@@ -120,14 +120,15 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
         lambda _left: read_account(ses_client), what=f"GetAccount in {spec.region}", deadline=deadline,
         bucket=ses_read_bucket(settings)), "ses-account")
     reputation = Background(lambda: retry_throttling(
-        lambda _left: read_reputation(cloudwatch_client, window), what="CloudWatch GetMetricData",
-        deadline=deadline), "cloudwatch-reputation")
+        lambda _left: read_reputation(cloudwatch_client, window), what=f"GetMetricData in {spec.region}",
+        deadline=deadline, service="CloudWatch"), "cloudwatch-reputation")
     set_plan = plan_set_reads(spec)
     # A client of its own: botocore clients are thread-safe, but each read gets its own connection pool.
     sets_client = make_client(settings, "cloudwatch", call_timeout_s) if set_plan.sources else None
     set_statistics = Background(lambda: retry_throttling(
         lambda _left: read_set_statistics(sets_client, set_plan.sources, window) if sets_client else (),
-        what="CloudWatch GetMetricData (configuration sets)", deadline=deadline), "cloudwatch-sets")
+        what=f"GetMetricData in {spec.region} (configuration sets)", deadline=deadline,
+        service="CloudWatch"), "cloudwatch-sets")
     # Stops a little before the deadline, so that the pages read by then are kept, not abandoned.
     recommendations_deadline = deadline - min(1.0, timeout_s / 10)
     recommendations = Background(lambda: read_recommendations(

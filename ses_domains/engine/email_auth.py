@@ -272,8 +272,10 @@ class _AdaptiveNameserver(dns.nameserver.Do53Nameserver):
         if budget <= 0:
             raise ServerStoppedAnswering(f"the check's time ran out before {self.label} was asked")
         if max_size:  # TCP, after a truncated answer: connect and ask, at least two round trips
-            return super().query(request, min(budget, max(TCP_TIMEOUT_S, 3 * health.timer.rto_s)), source,
-                                 source_port, max_size, one_rr_per_rrset, ignore_trailing)
+            response = super().query(request, min(budget, max(TCP_TIMEOUT_S, 3 * health.timer.rto_s)), source,
+                                     source_port, max_size, one_rr_per_rrset, ignore_trailing)
+            health.answered(time.monotonic(), None)
+            return response
         return self._ask_over_udp(request, now + budget, source, source_port, one_rr_per_rrset, ignore_trailing)
 
     def _ask_over_udp(self, request, expiration, source, source_port, one_rr_per_rrset, ignore_trailing):
@@ -368,6 +370,25 @@ def _make_resolver(settings: ResolverSettings, endpoints, run: _RunHealth) -> dn
 _UNREACHABLE = (dns.exception.Timeout, dns.resolver.NoNameservers, OSError)
 
 
+def _lookup_failure(error: BaseException) -> str:
+    """Why a lookup got no answer, as one plain phrase (not dnspython's "Server Do53:... answered ...")."""
+    seen = set()
+    cause: BaseException | None = error
+    while isinstance(cause, BaseException) and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, dns.resolver.NoNameservers):
+            reasons = [str(entry[3]) for entry in cause.kwargs.get("errors") or () if len(entry) > 3]
+            plain = [r for r in dict.fromkeys(reasons) if "stopped answering" in r or "time ran out" in r]
+            return "; ".join(plain) if plain else "no nameserver answered"
+        if isinstance(cause, ServerStoppedAnswering):
+            return str(cause)
+        if isinstance(cause, dns.exception.Timeout):
+            return "no answer in time"
+        inner = getattr(cause, "error", None)
+        cause = inner if isinstance(inner, BaseException) else (cause.__cause__ or cause.__context__)
+    return str(error)
+
+
 def _unreachable(error: BaseException | str | None) -> bool:
     seen = set()
     while isinstance(error, BaseException) and id(error) not in seen:
@@ -385,7 +406,7 @@ def _judge_spf(name: str, *, required: bool, resolver) -> SpfJudgment:
     except cd_spf.SPFRecordNotFound as exc:
         if _unreachable(exc):
             return SpfJudgment(name, required, JudgmentStatus.COULD_NOT_CHECK,
-                               error=f"could not look up the SPF record: {exc}")
+                               error=f"could not look up the SPF record: {_lookup_failure(exc)}")
         if not required:
             return SpfJudgment(name, required, JudgmentStatus.OK, error="no SPF record (none needed)")
         return SpfJudgment(name, required, JudgmentStatus.PROBLEM, error=f"no SPF record: {exc}",
@@ -460,7 +481,7 @@ def _judge_dmarc(domain: str, resolver) -> DmarcJudgment:
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return DmarcJudgment(name, JudgmentStatus.PROBLEM, error=f"no DMARC record (TXT) at {name}")
     except dns.exception.DNSException as exc:
-        return DmarcJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {exc}")
+        return DmarcJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {_lookup_failure(exc)}")
     try:
         query = cd_dmarc.query_dmarc_record(domain, resolver=resolver, retries=0)
     except cd_dmarc.DMARCError as exc:
@@ -497,7 +518,7 @@ def _judge_mail_from_mx(mail_from: str, region: str, resolver) -> MailFromMxJudg
                                   message=f"{mail_from} does not exist: SES needs its MX {expected}")
     except cd_utils.DNSException as exc:
         return MailFromMxJudgment(mail_from, expected, JudgmentStatus.COULD_NOT_CHECK,
-                                  message=f"could not look up the MX: {exc.args[0] if exc.args else exc}")
+                                  message=f"could not look up the MX: {_lookup_failure(exc)}")
     found = tuple(f"{h['preference']} {h['hostname'].rstrip('.').lower()}" for h in hosts)
     names = [h["hostname"].rstrip(".").lower() for h in hosts]
     if not names:
@@ -529,7 +550,7 @@ def _judge_domain(target: EmailAuthTarget, resolver, health: _RunHealth, servers
         apex_has_txt = _has_txt(domain, resolver)
     except dns.exception.DNSException as exc:
         spf.append(SpfJudgment(domain, False, JudgmentStatus.COULD_NOT_CHECK,
-                               error=f"could not look up the TXT records: {exc}"))
+                               error=f"could not look up the TXT records: {_lookup_failure(exc)}"))
     else:
         if apex_has_txt:
             spf.append(_judge_spf(domain, required=False, resolver=resolver))

@@ -8,7 +8,8 @@ recommendations are read (``STATUS=OPEN``): fixed ones are history, not advice.
 The pacing is a token bucket of its own (one token, one a second, never faster), shared by every
 read of one account and region in the process, so two reads at once still keep to the limit.
 The read stops at the caller's deadline: pages that would start after it are not asked for, and
-what was read is kept and marked incomplete.
+what was read is kept and marked incomplete. Throttling is retried through the same bucket, so a
+retry too keeps to the limit.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Hashable, Mapping, Optional
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_domains.engine.ses.errors import SesError, is_throttling
-from ses_domains.engine.ses.pacing import Clock, Sleep, TokenBucket, retry_throttling, shared_bucket
+from ses_domains.engine.ses.pacing import Clock, Sleep, TokenBucket, shared_bucket
 
 REQUESTS_PER_S = 1.0
 """SES allows ``ListRecommendations`` once a second (the operation's documentation)."""
@@ -106,23 +107,32 @@ def shared_recommendations_bucket(key: Hashable) -> TokenBucket:
 
 
 def read_recommendations(client: Any, *, deadline: float, bucket: TokenBucket,
-                         clock: Clock = time.monotonic, sleep: Sleep = time.sleep) -> RecommendationsReading:
-    """Every open recommendation, page after page, each page paced by ``bucket`` and throttling
-    retried until ``deadline`` (a ``clock()`` time). ``RecommendationsUnavailable`` when the first
-    page cannot be read; a later page that cannot be read in time ends the read incomplete."""
+                         clock: Clock = time.monotonic) -> RecommendationsReading:
+    """Every open recommendation, page after page. Each request, a retry after throttling too,
+    waits its turn in ``bucket``, and none starts after ``deadline`` (a ``clock()`` time; the
+    bucket sleeps on its own clock). ``RecommendationsUnavailable`` when the first page cannot be
+    read; a later page that cannot be read in time ends the read, incomplete."""
     region = client.meta.region_name or ""
     request: dict[str, Any] = {"Filter": {"STATUS": "OPEN"}, "PageSize": PAGE_SIZE}
     found: list[Recommendation] = []
-    pages = 0
+    pages = throttled = 0
     while pages < MAX_PAGES:
+        if not bucket.acquire(deadline):
+            if pages:
+                return RecommendationsReading(region, tuple(found), complete=False, pages=pages)
+            raise RecommendationsUnavailable(
+                f"SES ListRecommendations in {region} was not answered in the time allowed"
+                + (f": SES throttled it {throttled} times" if throttled else ""), throttled=bool(throttled))
         try:
-            response = retry_throttling(lambda _left: _call(client, request, region),
-                                        what=f"ListRecommendations in {region}", deadline=deadline,
-                                        bucket=bucket, clock=clock, sleep=sleep)
-        except SesError:
-            if not pages:
-                raise
-            return RecommendationsReading(region, tuple(found), complete=False, pages=pages)
+            response = _call(client, request, region)
+        except RecommendationsUnavailable as error:
+            if error.throttled:
+                throttled += 1
+                bucket.throttled()  # what was saved up is gone: the next try waits a whole turn
+                continue
+            if pages:
+                return RecommendationsReading(region, tuple(found), complete=False, pages=pages)
+            raise
         pages += 1
         found.extend(parse_recommendation(item) for item in response.get("Recommendations") or ()
                      if isinstance(item, Mapping))
