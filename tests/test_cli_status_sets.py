@@ -226,16 +226,19 @@ def test_many_pages_of_recommendations_stop_at_the_deadline_at_one_request_a_sec
     verified(aws.ses, "example.com")
     aws.ses.set_recommendations([recommendation("example.com", "DKIM", "LOW", f"advice {n}") for n in range(30)],
                                 page_size=1)
+    put_counts(aws, "marketing", next_hour(), {"Send": [1]})  # moto's CloudWatch loaded before the clock runs
     sets_stack(tmp_path)
 
     with stopwatch() as watch:
-        code, out, _ = status(tmp_path, "--json", "--timeout", "4")
+        code, out, _ = status(tmp_path, "--json", "--timeout", "6")
 
-    assert code == 0  # the recommendations left unread are said, and are no gap
-    assert_no_hang(watch.elapsed, 4.0)
-    document = json.loads(out)["recommendations"]
+    assert_no_hang(watch.elapsed, 6.0)
+    document = json.loads(out)
+    # The recommendations left unread are said, and are no gap (the other reads only share the machine).
+    assert code in (0, 2) and not any("ListRecommendations" in gap for gap in document["could_not_check"])
     asked = len(aws.ses.recommendation_requests)
-    # One a second, stopping before the deadline: at most the pages of seconds 0, 1, 2 and 3 (30 unpaced).
-    assert 1 <= asked <= 4
+    # One a second, stopping before the deadline: at most the pages of seconds 0 to 5 (30 unpaced).
+    assert 1 <= asked <= 6
     assert_rate_at_most(asked, 1.0, watch.elapsed, "ListRecommendations requests")
-    assert document["complete"] is False and len(document["open"]) == asked
+    recommendations = document["recommendations"]
+    assert recommendations["complete"] is False and len(recommendations["open"]) == asked
