@@ -126,10 +126,10 @@ def set_lines(check: SetStatisticsCheck, palette: Palette, chart: bool, period: 
     notes = {note.name: note.why for note in check.notes}
     for statistics in check.sets:
         lines.extend(_one_set_lines(check, statistics, palette, chart, period, notes.pop(statistics.source.name, None)))
-    for name, why in notes.items():
-        lines.append(f"  {palette.bold(name)}: {palette.dim('counts not read')}: {why}")
     if chart and check.sets:
         lines.append("    " + palette.dim(COUNT_LEGEND + "; rates: " + LEGEND))
+    for name, why in notes.items():
+        lines.append(f"  {palette.bold(name)}: {palette.dim('counts not read')}: {why}")
     return lines
 
 
