@@ -26,6 +26,7 @@ import pulumi_aws as aws
 
 from ses_domains.config.domains import DomainSpec
 from ses_domains.deploy.dkim_signing import declare_token_records, identity_tokens
+from ses_domains.deploy.dkim_signing_origin import SIGNING_SET_APART, declare_signing_origin
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.engine.job import VerificationJob
@@ -59,6 +60,7 @@ class ReplicaIdentity(pulumi.ComponentResource):
         identity_depends_on: Sequence[pulumi.Resource] = (),
         adopted: frozenset[tuple[str, str]] = frozenset(),
         opts: Optional[pulumi.ResourceOptions] = None,
+        profile: Optional[str] = None,
     ):
         super().__init__("ses-domains:index:ReplicaIdentity", name, None, opts)
         self.region = region
@@ -69,12 +71,15 @@ class ReplicaIdentity(pulumi.ComponentResource):
             region=region,
             dkim_signing_attributes=signing_attributes,
             opts=pulumi.ResourceOptions(
-                parent=self, delete_before_replace=True, depends_on=list(identity_depends_on) or None
+                parent=self, delete_before_replace=True, depends_on=list(identity_depends_on) or None,
+                ignore_changes=[SIGNING_SET_APART],
             ),
         )
-        self.published: list[pulumi.Resource] = [self.identity]
+        signing = declare_signing_origin(name, self.identity, signing_attributes, region, profile,
+                                         identity_depends_on, self)
+        self.published: list[pulumi.Resource] = [self.identity, signing]
         self.published += declare_token_records(
-            name, spec, region, zone, self, self.identity, adopted=adopted
+            name, spec, region, zone, self, self.identity, adopted=adopted, signing=signing
         )
         mail_from = replica_mail_from(spec.mail_from, region)
         if mail_from is not None:
@@ -89,7 +94,7 @@ class ReplicaIdentity(pulumi.ComponentResource):
         for role, record in replica_static_records(spec, region).items():
             self.published.append(declare_known_record(f"{name}-{role}", zone, self, record, adopted))
 
-        tokens = identity_tokens(self.identity, spec)
+        tokens = identity_tokens(self.identity, spec, signing)
         self.verification_job = tokens.apply(lambda values: job_for_replica(spec, region, values, zone.name_servers))
         self.records = tokens.apply(
             lambda values: [record_output(r, zone) for r in replica_written_records(spec, region, values)]
@@ -106,12 +111,13 @@ def declare_replicas(
     identity_depends_on: Sequence[pulumi.Resource],
     parent: pulumi.Resource,
     adopted: frozenset[tuple[str, str]] = frozenset(),
+    profile: Optional[str] = None,
 ) -> list[ReplicaIdentity]:
     """One ``ReplicaIdentity`` per ``replicaRegions`` entry, named ``<name>-<region>``."""
     return [
         ReplicaIdentity(
             f"{name}-{region}", spec, region, zone, signing_attributes, identity_depends_on, adopted,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=pulumi.ResourceOptions(parent=parent), profile=profile,
         )
         for region in spec.replica_regions
     ]

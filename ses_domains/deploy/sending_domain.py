@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from ses_domains.config.domains import DomainSpec
 from ses_domains.deploy.apex_spf import ApexSpf
 from ses_domains.deploy.dkim_signing import declare_dkim_before_identity, declare_token_records, identity_tokens
+from ses_domains.deploy.dkim_signing_origin import SIGNING_SET_APART, declare_signing_origin
 from ses_domains.deploy.replica_identity import ReplicaIdentity, declare_replicas
 from ses_domains.deploy.zone_preflight import Preflight
 from ses_domains.deploy.route53_record import declare_known_record, record_output
@@ -74,15 +75,18 @@ class SendingDomain(pulumi.ComponentResource):
             configuration_set_name=args.configuration_set.configuration_set_name if args.configuration_set else None,
             dkim_signing_attributes=dkim.signing_attributes,
             opts=pulumi.ResourceOptions(
-                parent=self, delete_before_replace=True, depends_on=dkim.identity_depends_on or None
+                parent=self, delete_before_replace=True, depends_on=dkim.identity_depends_on or None,
+                ignore_changes=[SIGNING_SET_APART],
             ),
         )
-        # The identity itself too: SES is polled only once it exists.
-        self.published = [*dkim.records, self.identity]
+        signing = declare_signing_origin(name, self.identity, dkim.signing_attributes, args.region, args.profile,
+                                         dkim.identity_depends_on, self)
+        # The identity itself too: SES is polled only once it exists (and signs as declared).
+        self.published = [*dkim.records, self.identity, signing]
         self.published += declare_token_records(
-            name, spec, args.region, zone, self, self.identity, adopted=args.existing.adopted
+            name, spec, args.region, zone, self, self.identity, adopted=args.existing.adopted, signing=signing
         )
-        tokens = identity_tokens(self.identity, spec)
+        tokens = identity_tokens(self.identity, spec, signing)
 
         if spec.mail_from:
             self.published.append(aws.sesv2.EmailIdentityMailFromAttributes(
@@ -127,7 +131,7 @@ class SendingDomain(pulumi.ComponentResource):
             lambda values: job_for_domain(spec, args.region, values, zone.name_servers)
         )
         self.replicas = declare_replicas(name, spec, zone, dkim.signing_attributes, dkim.identity_depends_on, self,
-                                         args.existing.adopted)
+                                         args.existing.adopted, profile=args.profile)
         self.records = self.verification_job.apply(lambda job: [record_output(r, zone) for r in job.records])
         if self.replicas:
             self.records = pulumi.Output.all(self.records, *(r.records for r in self.replicas)).apply(
