@@ -49,7 +49,8 @@ def in_sync(props: Mapping[str, Any], signing: SesSigning) -> bool:
     """Whether SES signs as declared: BYODKIM with the declared selector, or Easy DKIM (with the
     declared next key length, when one is declared)."""
     if props["origin"] == EXTERNAL:
-        return signing.origin == EXTERNAL and props["selector"] in signing.tokens
+        # SES may answer a BYODKIM identity with no tokens (the SES guide's example): origin only then.
+        return signing.origin == EXTERNAL and (not signing.tokens or props["selector"] in signing.tokens)
     if signing.origin != AWS_SES:
         return False
     return not props.get("keyLength") or signing.next_key_length == props["keyLength"]
