@@ -534,8 +534,13 @@ def judge(before: Resource, after: Resource, context: Context) -> Change:
     forced = changed & set(FORCE_NEW.get(after.type, ()))
     if forced:
         change.action = REPLACE
-        change.follows = f"ForceNew {sorted(forced)}; then the type's Delete and Create"
-        change.requests = _delete_requests(before, state, context, change) + _create_requests(after, context)
+        deleted, created = _delete_requests(before, state, context, change), _create_requests(after, context)
+        if after.delete_before_replace:
+            change.follows = f"ForceNew {sorted(forced)}; deleteBeforeReplace: the type's Delete, then its Create"
+            change.requests = deleted + created
+        else:
+            change.follows = f"ForceNew {sorted(forced)}; Pulumi creates the new one, deletes the old at the end"
+            change.requests = created + deleted
         return change
     change.action = UPDATE
     update = UPDATES.get(after.type)
