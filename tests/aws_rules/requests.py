@@ -186,17 +186,22 @@ def _configuration_set(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
         params["TrackingOptions"] = options
     vdm = inputs.get("vdmOptions")
     if vdm is not None:
-        options = {}
-        if vdm.get("dashboardOptions") is not None:
-            dashboard: dict = {}
-            _set(dashboard, "EngagementMetrics", vdm["dashboardOptions"].get("engagementMetrics"))
-            options["DashboardOptions"] = dashboard
-        if vdm.get("guardianOptions") is not None:
-            guardian: dict = {}
-            _set(guardian, "OptimizedSharedDelivery", vdm["guardianOptions"].get("optimizedSharedDelivery"))
-            options["GuardianOptions"] = guardian
-        params["VdmOptions"] = options
+        params["VdmOptions"] = vdm_options(vdm)
     return [("sesv2", "CreateConfigurationSet", params)]
+
+
+def vdm_options(vdm: dict) -> dict:
+    """configuration_set.go expandVDMOptions: each block only when given, empty values dropped."""
+    options: dict = {}
+    if vdm.get("dashboardOptions") is not None:
+        dashboard: dict = {}
+        _set(dashboard, "EngagementMetrics", vdm["dashboardOptions"].get("engagementMetrics"))
+        options["DashboardOptions"] = dashboard
+    if vdm.get("guardianOptions") is not None:
+        guardian: dict = {}
+        _set(guardian, "OptimizedSharedDelivery", vdm["guardianOptions"].get("optimizedSharedDelivery"))
+        options["GuardianOptions"] = guardian
+    return options
 
 
 def _event_destination(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:

@@ -31,7 +31,7 @@ import dill
 
 from tests.aws_rules.requests import (
     COMPONENT_PREFIX, MAPPINGS, ApiRequest, Context, _event_destination, _plain, _record, _set, _template,
-    generated_name,
+    generated_name, vdm_options,
 )
 from tests.aws_rules.validate import Violation, validate_request
 
@@ -363,18 +363,8 @@ def _configuration_set_update(state: dict, plan: dict, changed: set[str]) -> lis
         calls.append(("sesv2", "PutConfigurationSetTrackingOptions", params))
     if "vdmOptions" in changed:
         params = {"ConfigurationSetName": name}
-        vdm = plan.get("vdmOptions")
-        if vdm:
-            options: dict = {}
-            if vdm.get("dashboardOptions") is not None:
-                dashboard: dict = {}
-                _set(dashboard, "EngagementMetrics", vdm["dashboardOptions"].get("engagementMetrics"))
-                options["DashboardOptions"] = dashboard
-            if vdm.get("guardianOptions") is not None:
-                guardian: dict = {}
-                _set(guardian, "OptimizedSharedDelivery", vdm["guardianOptions"].get("optimizedSharedDelivery"))
-                options["GuardianOptions"] = guardian
-            params["VdmOptions"] = options
+        if plan.get("vdmOptions"):
+            params["VdmOptions"] = vdm_options(plan["vdmOptions"])
         calls.append(("sesv2", "PutConfigurationSetVdmOptions", params))
     return calls
 
