@@ -101,5 +101,7 @@ def identity_tokens(
             return signing.tokens
         return list(attributes.tokens or [])
 
-    return identity.dkim_signing_attributes.apply(tokens)
+    # Unsecret: after a switch from BYODKIM the identity's state still holds the old key (which makes
+    # the whole block secret); the tokens are not secret.
+    return pulumi.Output.unsecret(identity.dkim_signing_attributes.apply(tokens))
 
