@@ -107,15 +107,16 @@ def _identity_lines(checks: "tuple[IdentityCheck, ...]", palette: Palette) -> li
         mail_from = "-"
         if status is not None and status.mail_from_domain:
             mail_from = f"{status.mail_from_status or '-'} {status.mail_from_domain}"
+        identity = check.identity
         rows.append([
-            check.identity.key,
-            check.identity.kind.value,
+            f"  in {identity.region}" if identity.region else identity.name,  # a replica, below its domain
+            "address" if identity.kind.value == "email address" else identity.kind.value,
             _paint(check.health.value, palette),
             (status.dkim_status or "-") if status is not None else "-",
             mail_from,
             (status.configuration_set or "-") if status is not None else "-",
         ])
-    lines.extend(format_table(("IDENTITY", "KIND", "STATUS", "DKIM", "MAIL FROM", "CONFIGURATION SET"), rows,
+    lines.extend(format_table(("IDENTITY", "KIND", "STATUS", "DKIM", "MAIL FROM", "CONFIG SET"), rows,
                               shrink=(0, 4, 5)))
     for check in checks:
         if check.reading.problem and check.reading.status is None:
