@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, TextIO
 
 from ses_domains.cli.colours import Palette, colours_wanted
-from ses_domains.cli.table import wrap_lines
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -38,17 +37,13 @@ class Console:
         return _is_terminal(stream) and not self.dumb_terminal
 
     def note(self, text: str) -> None:
-        self._write_wrapped(f"{self.err_palette.dim('note:')} {text}")
+        self.err.write(f"{self.err_palette.dim('note:')} {text}\n")
         self.err.flush()
 
     def warnings(self, texts: Iterable[str]) -> None:
         for text in texts:
-            self._write_wrapped(f"{self.err_palette.warn('warning:')} {text}")
+            self.err.write(f"{self.err_palette.warn('warning:')} {text}\n")
         self.err.flush()
-
-    def _write_wrapped(self, text: str) -> None:
-        for line in wrap_lines(text, hanging="  "):
-            self.err.write(line + "\n")
 
     def error(self, text: str) -> None:
         self.err.write(f"{self.err_palette.bad('ses-domains: error:')} {text}\n")
