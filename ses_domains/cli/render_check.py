@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Sequence
 
 from ses_domains.cli.colours import Palette
@@ -12,6 +13,8 @@ from ses_domains.engine.email_auth import EmailAuthJudgment, JudgmentStatus
 
 if TYPE_CHECKING:
     from ses_domains.cli.check_command import DomainCheck
+
+_SENTENCE_END = re.compile(r"(?<=[.)])\s+(?=[A-Z])")
 
 VERDICT_TEXT = {
     AuditVerdict.OK: "all good",
@@ -67,8 +70,8 @@ def _domain_lines(check: "DomainCheck", palette: Palette) -> list[str]:
         mail_from = f", MAIL FROM {status.mail_from_status}" if status.mail_from_status else ""
         sending = "verified for sending" if status.verified_for_sending else "not verified for sending"
         lines.append(f"  SES: DKIM {status.dkim_status}{mail_from}, {sending}")
-    if check.ses_failure:
-        lines.extend(_note(_paint_status("problem", palette), check.ses_failure))
+    if check.ses_failure:  # several sentences (what SES saw, what it expects, how to start over): one each
+        lines.extend(_note(_paint_status("problem", palette), "\n".join(_SENTENCE_END.split(check.ses_failure))))
     for gap in check.gaps:
         lines.extend(_note(palette.warn("could not check"), gap))
     if check.audit is None:
