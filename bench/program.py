@@ -20,11 +20,12 @@ from __future__ import annotations
 import compileall
 import gc
 import json
-import multiprocessing
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from bench._child import ChildFailed, run_in_child
 
 SIZES = (10, 100, 500)
 REPEATS = 5
@@ -41,7 +42,7 @@ def domains(count: int) -> list[dict]:
     ]
 
 
-def _measure(kind: str, count: int, results) -> None:
+def _measure(kind: str, count: int) -> tuple[float, int, int]:
     from tests.pulumi_program import PROGRAM, RecordingMocks, _run_under_mocks, create_zones, fake_aws, moto_route53
 
     with fake_aws():
@@ -56,17 +57,12 @@ def _measure(kind: str, count: int, results) -> None:
         started = time.perf_counter()
         run = _run_under_mocks(config, mocks, "bench", PROGRAM if kind == "ours" else BARE, ordered=False)
         elapsed = time.perf_counter() - started
-    results.put((elapsed, len(mocks.resources), len(run.outputs["domains"])))
+    return elapsed, len(mocks.resources), len(run.outputs["domains"])
 
 
 def run_once(kind: str, count: int) -> tuple[float, int]:
     """One measurement in a fresh process: seconds, resources declared."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=_measure, args=(kind, count, results))
-    process.start()
-    elapsed, resources, exported = results.get(timeout=600)
-    process.join()
+    elapsed, resources, exported = run_in_child(_measure, (kind, count), what=f"{kind} program, {count} domains")
     assert exported == count, f"{kind}: exported {exported} domains, expected {count}"
     return elapsed, resources
 
@@ -84,6 +80,16 @@ def measure(count: int) -> dict[str, tuple[float, float, int]]:
 
 
 def main() -> int:
+    try:
+        return _main()
+    except ChildFailed as failure:
+        print(f"bench.program failed: {failure}", file=sys.stderr)
+        print("(the benchmarks use the test fixtures: install requirements-dev.txt, e.g. with scripts/setup-dev)",
+              file=sys.stderr)
+        return 1
+
+
+def _main() -> int:
     compileall.compile_dir(ROOT / "ses_domains", quiet=1)
     print(f"bench.program: declaring N domains under Pulumi mocks (best of {REPEATS} runs, fresh process each)")
     print(f"{'domains':>8} {'ours s':>9} {'bare s':>9} {'ratio':>7} {'median ratio':>13} {'resources (ours/bare)':>22}")

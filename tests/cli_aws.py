@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,10 +25,19 @@ _IDENTITY_PATH = "/v2/email/identities/"
 
 
 class SesStandIn:
+    """``throttle_next``: that many of the next requests get SES's 429 TooManyRequestsException
+    (``throttled`` counts them); ``rate_limit_per_s``: as SES does, requests beyond that rate (a
+    bucket of one second's worth) are throttled."""
+
     def __init__(self, address: str = "127.0.0.1"):
         self.scripts: dict[str, list[tuple[SesState, str | None]]] = {}
         self.requests: list[str] = []
         self.lock = threading.Lock()
+        self.throttle_next = 0
+        self.throttled = 0
+        self.rate_limit_per_s: float | None = None
+        self._allowance = 0.0
+        self._allowance_at = 0.0
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,19 +59,49 @@ class SesStandIn:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def script(self, domain: str, *states: SesState, mail_from_domain: str | None = None) -> None:
+    def script(self, domain: str, *states: SesState, mail_from_domain: str | None = None,
+               configuration_set: str | None = "default") -> None:
         with self.lock:
-            self.scripts[domain] = [(state, mail_from_domain) for state in states]
+            self.scripts[domain] = [(state, mail_from_domain, configuration_set) for state in states]
 
     def reset(self) -> None:
         with self.lock:
             self.scripts.clear()
             self.requests.clear()
+            self.throttle_next = self.throttled = 0
+            self.rate_limit_per_s = None
+
+    def limit_rate(self, per_s: float) -> None:
+        with self.lock:
+            self.rate_limit_per_s = per_s
+            self._allowance, self._allowance_at = per_s, time.monotonic()
+
+    def refused_as_throttled(self, request: BaseHTTPRequestHandler) -> bool:
+        """Whether this request is throttled (and answered so); call with the lock not held."""
+        with self.lock:
+            throttle = self.throttle_next > 0
+            if throttle:
+                self.throttle_next -= 1
+            elif self.rate_limit_per_s is not None:
+                now = time.monotonic()
+                rate = self.rate_limit_per_s
+                self._allowance = min(rate, self._allowance + (now - self._allowance_at) * rate)
+                self._allowance_at = now
+                throttle = self._allowance < 1
+                if not throttle:
+                    self._allowance -= 1
+            if throttle:
+                self.throttled += 1
+        if throttle:
+            self._send(request, 429, {"message": "Too many requests."}, "TooManyRequestsException")
+        return throttle
 
     def _answer(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path.split("?", 1)[0]
         if not path.startswith(_IDENTITY_PATH):
             return self._send(request, 404, {"message": f"no route {path}"}, "NotFoundException")
+        if self.refused_as_throttled(request):
+            return
         domain = unquote(path[len(_IDENTITY_PATH):])
         with self.lock:
             self.requests.append(domain)
@@ -69,8 +109,8 @@ class SesStandIn:
             step = (script.pop(0) if len(script) > 1 else script[0]) if script else None
         if step is None:
             return self._send(request, 404, {"message": f"Email identity {domain} not found"}, "NotFoundException")
-        state, mail_from_domain = step
-        body = build_response(domain, state, mail_from_domain=mail_from_domain)
+        state, mail_from_domain, configuration_set = step
+        body = build_response(domain, state, mail_from_domain=mail_from_domain, configuration_set=configuration_set)
         check_enums(self.output_shape, body)
         self._send(request, 200, _epoch_times(body))
 

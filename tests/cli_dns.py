@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ses_domains.config.stack import read_stack_config
 from ses_domains.records.plan import domain_records
+from tests.dkim_test_keys import private_pem
 from tests.dns_servers import KnotServer, start_primary_and_secondary, wait_in_sync, zone_text
 from tests.fake_ses import tokens_for
 
@@ -24,14 +25,20 @@ TWO_SPF = "twospf.test"  # the MAIL FROM name holds two v=spf1 records
 SPF_LOOKUPS = "spflookups.test"  # the apex SPF needs 11 DNS lookups
 FOREIGN_RUA = "rua.test"  # DMARC reports go to reports.test, which does not authorize them
 STALE = "stale.test"  # the secondary still serves the old DKIM target
+BYODKIM = "byodkim.test"  # healthy, with a key of its own (BYODKIM): a TXT record at its selector
+BYODKIM_SELECTOR = "s2026a"
 REPORTS = "reports.test"
 LOOKUPS = "lookups.test"
 SENDING_DOMAINS = (HEALTHY, WRONG_DKIM, MX_REGION, TWO_SPF, SPF_LOOKUPS, FOREIGN_RUA, STALE)
+SERVED_DOMAINS = (*SENDING_DOMAINS, BYODKIM)
 
 
 def domain_entry(domain: str) -> dict:
     rua = f"dmarc@{REPORTS}" if domain == FOREIGN_RUA else f"dmarc@{domain}"
-    return {"domain": domain, "mailFrom": "bounce", "ttl": 300, "dmarc": {"policy": "none", "rua": [rua]}}
+    entry = {"domain": domain, "mailFrom": "bounce", "ttl": 300, "dmarc": {"policy": "none", "rua": [rua]}}
+    if domain == BYODKIM:
+        entry["dkim"] = {"selector": BYODKIM_SELECTOR, "privateKey": private_pem(2048, name=BYODKIM)}
+    return entry
 
 
 def stack_config(domains=SENDING_DOMAINS) -> dict:
@@ -64,12 +71,17 @@ def _broken(domain: str, lines: list[str]) -> list[str]:
 
 
 
-def _zones(domains) -> dict[str, str]:
-    zones = {d: zone_text(d, "\n".join(_broken(d, _expected_lines(d))) + "\n") for d in domains}
-    zones["amazonses.com"] = zone_text("amazonses.com", (
+def amazonses_zone() -> str:
+    """The parts of amazonses.com the SPF include and the MAIL FROM MX judgment look up."""
+    return zone_text("amazonses.com", (
         'amazonses.com. 300 IN TXT "v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 -all"\n'
         "feedback-smtp.eu-west-1.amazonses.com. 300 IN A 192.0.2.10\n"
         "feedback-smtp.us-east-1.amazonses.com. 300 IN A 192.0.2.11\n"))
+
+
+def _zones(domains) -> dict[str, str]:
+    zones = {d: zone_text(d, "\n".join(_broken(d, _expected_lines(d))) + "\n") for d in domains}
+    zones["amazonses.com"] = amazonses_zone()
     zones[REPORTS] = zone_text(REPORTS, f"{REPORTS}. 300 IN MX 10 mx.{REPORTS}.\nmx.{REPORTS}. 300 IN A 192.0.2.20\n")
     zones[LOOKUPS] = zone_text(LOOKUPS, "".join(f'i{n}.{LOOKUPS}. 300 IN TXT "v=spf1 ip4:192.0.2.{n} -all"\n'
                                                 for n in range(1, 12)))
@@ -90,7 +102,7 @@ class DnsWorld:
         self.primary.stop()
 
 
-def start_world(workdir: Path, *, primary_address: str, secondary_address: str, domains=SENDING_DOMAINS) -> DnsWorld:
+def start_world(workdir: Path, *, primary_address: str, secondary_address: str, domains=SERVED_DOMAINS) -> DnsWorld:
     """Both servers serving every zone; the secondary then holds ``stale.test`` while the primary
     gets its right DKIM target."""
     primary, secondary = start_primary_and_secondary(

@@ -58,6 +58,8 @@ class AccountSesStandIn(SesStandIn):
     def _answer(self, request: BaseHTTPRequestHandler) -> None:
         if request.path.split("?", 1)[0] != _ACCOUNT_PATH:
             return super()._answer(request)
+        if self.refused_as_throttled(request):
+            return
         with self.lock:
             self.requests.append("GetAccount")
             account = self.account

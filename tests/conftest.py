@@ -24,7 +24,8 @@ KNOT_TEST_ZONE = "example.test"
 def _require_knot() -> None:
     """A missing knotd fails the run on CI (CI=true) and skips the test elsewhere."""
     if KNOTD is None:
-        message = "knotd not found: install the Debian package 'knot' to run the DNS tests"
+        message = ("knotd not found: install Knot to run the DNS tests (Debian/Ubuntu: apt-get install knot; "
+                   "Homebrew: brew install knot)")
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -134,7 +134,7 @@ class KnotServer:
             "zone:\n" + "".join(zones)
         )
 
-    def start(self, *, timeout_s: float = 10.0) -> "KnotServer":
+    def start(self, *, timeout_s: float = 30.0) -> "KnotServer":
         if KNOTD is None:
             raise KnotError("knotd is not installed (Debian package 'knot')")
         (self.workdir / "db").mkdir(parents=True, exist_ok=True)
@@ -151,7 +151,7 @@ class KnotServer:
             self.wait_serving(zone, timeout_s=timeout_s)
         return self
 
-    def wait_serving(self, zone: str, *, timeout_s: float = 10.0) -> None:
+    def wait_serving(self, zone: str, *, timeout_s: float = 30.0) -> None:
         """Query the zone's SOA until the server answers it with authority."""
         deadline = time.monotonic() + timeout_s
         query = dns.message.make_query(zone, "SOA", want_dnssec=False)
@@ -225,9 +225,10 @@ def stop_process(process: subprocess.Popen | None, log=None) -> None:
         log.close()
 
 
-def wait_in_sync(primary: KnotServer, secondary: KnotServer, zone: str, *, timeout_s: float = 5.0) -> None:
+def wait_in_sync(primary: KnotServer, secondary: KnotServer, zone: str, *, timeout_s: float = 20.0) -> None:
     """Until the secondary serves the primary's serial. Knot retries a transfer asked for while
-    another was running about a second later, so two quick updates can leave it behind that long."""
+    another was running about a second later, so two quick updates can leave it behind that long.
+    ``timeout_s`` only tells a broken transfer from a slow one: a busy machine may take several seconds."""
     deadline = time.monotonic() + timeout_s
     while secondary.serial(zone) != primary.serial(zone):
         if time.monotonic() > deadline:
@@ -329,6 +330,7 @@ class DelayingForwarder:
         self.forget_after_s = forget_after_s
         self.received = 0  # queries read, UDP and TCP
         self.answered = 0  # answers sent back
+        self.silent = False  # while True, UDP queries are read (and counted) but dropped
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name=f"DelayingForwarder {listen_address}")
@@ -400,6 +402,8 @@ class DelayingForwarder:
             if len(data) < 12:
                 continue
             self.received += 1
+            if self.silent:
+                continue
             index, qid = self._relay_with_free_id()
             pending = self._pending[index]
             pending[qid] = (client, data[:2], loop.time())

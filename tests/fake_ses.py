@@ -44,6 +44,9 @@ class SesState:
     verified: bool | None = None
     verification_status: str | None = None
     error_type: str | None = None
+    origin: str = "AWS_SES"
+    """``SigningAttributesOrigin``; with ``EXTERNAL`` (BYODKIM) the answer has ``"Tokens": []``, as the
+    SES guide's own GetEmailIdentity example of a BYODKIM identity does."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,10 @@ def build_response(
     *,
     mail_from_domain: str | None = None,
     dkim_hosted_zone: str = DEFAULT_DKIM_HOSTED_ZONE,
+    configuration_set: str | None = "default",
 ) -> dict[str, Any]:
-    """A complete ``GetEmailIdentity`` response for ``state``, shaped like real SES's."""
+    """A complete ``GetEmailIdentity`` response for ``state``, shaped like real SES's
+    (``configuration_set=None``: the identity has no default configuration set)."""
     verified = state.verified if state.verified is not None else state.dkim == "SUCCESS"
     response: dict[str, Any] = {
         "IdentityType": "DOMAIN",
@@ -87,8 +92,8 @@ def build_response(
         "DkimAttributes": {
             "SigningEnabled": True,
             "Status": state.dkim,
-            "Tokens": tokens_for(domain),
-            "SigningAttributesOrigin": "AWS_SES",
+            "Tokens": tokens_for(domain) if state.origin == "AWS_SES" else [],
+            "SigningAttributesOrigin": state.origin,
             "SigningHostedZone": dkim_hosted_zone,
             "NextSigningKeyLength": "RSA_2048_BIT",
             "CurrentSigningKeyLength": "RSA_2048_BIT",
@@ -96,7 +101,6 @@ def build_response(
         },
         "Policies": {},
         "Tags": [{"Key": "managed-by", "Value": "ses-domains"}],
-        "ConfigurationSetName": "default",
         "VerificationStatus": state.verification_status or state.dkim,
         "VerificationInfo": {
             "LastCheckedTimestamp": T0 + timedelta(minutes=5),
@@ -107,6 +111,8 @@ def build_response(
             },
         },
     }
+    if configuration_set is not None:
+        response["ConfigurationSetName"] = configuration_set
     if verified:
         response["VerificationInfo"]["LastSuccessTimestamp"] = T0 + timedelta(minutes=5)
     if state.error_type is not None:
@@ -236,12 +242,12 @@ class VirtualClock:
         with self._cond:
             return self._now
 
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0, f"negative sleep {seconds}"
+    def sleep(self, delay: float) -> None:
+        assert delay >= 0, f"negative sleep {delay}"
         give_up = time.monotonic() + self._real_timeout
         with self._cond:
-            self.sleeps.append(seconds)
-            wake = self._now + seconds
+            self.sleeps.append(delay)
+            wake = self._now + delay
             self._wakeups.append(wake)
             try:
                 while self._now < wake:

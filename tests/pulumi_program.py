@@ -26,6 +26,7 @@ import yaml
 from moto import mock_aws
 from pulumi.runtime import settings as pulumi_settings
 
+from ses_domains.records.regions import partition_of
 from tests import fake_aws_provider, fake_inbound, fake_route53_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
             domain = args.inputs["emailIdentity"]
             region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
-            state["arn"] = f"arn:aws:ses:{region}:123456789012:identity/{domain}"
+            state["arn"] = f"arn:{partition_of(region)}:ses:{region}:123456789012:identity/{domain}"
             attributes = args.inputs.get("dkimSigningAttributes", {})
             if pulumi.runtime.rpc.is_rpc_secret(attributes):
                 attributes = pulumi.runtime.rpc.unwrap_rpc_secret(attributes)
@@ -96,10 +97,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append((args.token, dict(args.args)))
+        # As AWS answers: the partition of the provider's region.
+        partition = partition_of(pulumi.Config("aws").get("region") or "eu-west-1")
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/test", "userId": "x"}
+            return {"accountId": "123456789012", "arn": f"arn:{partition}:iam::123456789012:user/test", "userId": "x"}
         if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+            return {"partition": partition, "dnsSuffix": "amazonaws.com"}
         if args.token in fake_aws_provider.TOKENS:
             if self.route53 is None:
                 self.route53 = moto_route53()
@@ -113,30 +116,44 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
-    """Also keeps each resource's explicit dependencies (URNs), which the mocks do not see."""
+    """Also keeps each resource's explicit dependencies (URNs), which the mocks do not see, and the
+    raw requests (registrations, reads, invokes) for tests/resource_graph.py."""
 
     def __init__(self, mocks: RecordingMocks):
         super().__init__(mocks)
         self.dependencies: dict[str, list[str]] = {}
         self.typed_dependencies: dict[tuple[str, str], list[str]] = {}
         """By (type, name): a component and its identity may share a name."""
+        self.registrations: list[Any] = []
+        self.reads: list[Any] = []
+        self.invokes: list[Any] = []
 
     def RegisterResource(self, request):
         self.dependencies[request.name] = list(request.dependencies)
         self.typed_dependencies[(request.type, request.name)] = list(request.dependencies)
+        self.registrations.append(request)
         return super().RegisterResource(request)
+
+    def ReadResource(self, request):
+        self.reads.append(request)
+        return super().ReadResource(request)
+
+    def Invoke(self, request):
+        self.invokes.append(request)
+        return super().Invoke(request)
 
 
 def _arn_state(args: pulumi.runtime.MockResourceArgs) -> dict:
     """The ARN (and name) AWS gives a configuration set, SNS topic or IAM role; the stack's region."""
     region = pulumi.Config("aws").get("region") or "eu-west-1"
+    partition = partition_of(region)
     if args.typ == "aws:sesv2/configurationSet:ConfigurationSet":
         name = args.inputs["configurationSetName"]
-        return {"arn": f"arn:aws:ses:{region}:123456789012:configuration-set/{name}"}
+        return {"arn": f"arn:{partition}:ses:{region}:123456789012:configuration-set/{name}"}
     if args.typ == "aws:sns/topic:Topic":
-        return {"arn": f"arn:aws:sns:{region}:123456789012:{args.inputs['name']}"}
+        return {"arn": f"arn:{partition}:sns:{region}:123456789012:{args.inputs['name']}"}
     if args.typ == "aws:iam/role:Role":
-        return {"arn": f"arn:aws:iam::123456789012:role/{args.name}-id", "name": f"{args.name}-id"}
+        return {"arn": f"arn:{partition}:iam::123456789012:role/{args.name}-id", "name": f"{args.name}-id"}
     return {}
 
 
@@ -149,6 +166,7 @@ class ProgramRun:
     dependencies: dict[str, list[str]] = field(default_factory=dict)
     typed_dependencies: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     zone_ids: dict[str, str] = field(default_factory=dict)
+    monitor: Optional[RecordingMonitor] = None
 
     def of_type(self, type_token: str) -> list[Declared]:
         return [r for r in self.mocks.resources if r.type == type_token]
@@ -221,6 +239,7 @@ def run_program(
     zones: tuple[str, ...] = DEFAULT_ZONES,
     private_zones: tuple[str, ...] = (),
     prepare: Optional[Callable[[Any, dict[str, str]], None]] = None,
+    project: str = PROJECT,
 ) -> ProgramRun:
     """Run ``__main__.py`` with this config (``{"aws:region": ..., "ses-domains:domains": [...]}``)
     against Route 53 zones in moto; ``prepare(route53, zone_ids)`` puts records in them first."""
@@ -228,7 +247,7 @@ def run_program(
         zone_ids = create_zones(zones, private_zones)
         if prepare is not None:
             prepare(moto_route53(), zone_ids)
-        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack)
+        run = _run_under_mocks(_with_zone_ids(config, zone_ids), mocks or RecordingMocks(), stack, project=project)
     run.zone_ids = zone_ids
     return run
 
@@ -246,7 +265,8 @@ def refused_at_preview(config: dict[str, Any], mocks: Optional[RecordingMocks] =
 
 
 def _run_under_mocks(
-    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM, *, ordered: bool = True
+    config: dict[str, Any], mocks: RecordingMocks, stack: str, program: Path = PROGRAM, *, ordered: bool = True,
+    project: str = PROJECT,
 ) -> ProgramRun:
     """``ordered``: registrations reach the mocks from one thread, in one order every run (tests);
     without it, from Pulumi's default thread pool, as in a real run (the benchmark)."""
@@ -268,7 +288,7 @@ def _run_under_mocks(
     logger.propagate = False
     logger.setLevel(logging.INFO)
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, organization="organization", preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, organization="organization", preview=False, logger=logger, monitor=monitor)
     captured: dict[str, Any] = {}
 
     @pulumi.runtime.test
@@ -281,4 +301,5 @@ def _run_under_mocks(
     run()
     urns = list(pulumi_settings.SETTINGS.monitor.resources)
     return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns,
-                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies)
+                      dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies,
+                      monitor=monitor)

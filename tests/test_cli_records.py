@@ -52,9 +52,23 @@ def test_records_table_with_tokens_from_ses(capsys, project, ses):
     assert "bounce.example.com" in out and "10 feedback-smtp.eu-west-1.amazonses.com" in out
     assert "v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com" in " ".join(out.split())  # wrapped
     assert "news.example.org  (zone example.org)" in out
+    assert "example.com  (the closest enclosing public hosted zone)" in out
     assert "from-ses" not in out
     assert "\x1b[" not in out  # not a terminal: no colours
     assert sorted(ses.requests) == ["example.com", "news.example.org"]
+
+
+def test_records_of_a_byodkim_domain_need_no_tokens_from_ses(capsys, tmp_path, aws_env, ses):
+    from tests.cli_dns import BYODKIM, domain_entry
+
+    write_stack(tmp_path, "dev", {"aws:region": "eu-west-1", "ses-domains:domains": [domain_entry(BYODKIM)]})
+    ses.script(BYODKIM, SesState(dkim="SUCCESS", origin="EXTERNAL"))
+    code, out, err = run(capsys, "records", "--stack", "dev", "-C", str(tmp_path), "--format", "json")
+    assert code == 0, err
+    [domain] = json.loads(out)["domains"]
+    assert domain["dkim_tokens_from_ses"] and not any(r["placeholder"] for r in domain["records"])
+    assert (domain["records"][0]["name"], domain["records"][0]["type"]) == (f"s2026a._domainkey.{BYODKIM}", "TXT")
+    assert "no DKIM tokens" not in out + err
 
 
 def test_records_json_with_tokens_from_ses(capsys, project, ses):
@@ -65,7 +79,9 @@ def test_records_json_with_tokens_from_ses(capsys, project, ses):
     document = json.loads(out)
     assert document["stack"] == "dev" and document["region"] == "eu-west-1"
     first = document["domains"][0]
-    assert first["domain"] == "example.com" and first["zone"] == "example.com" and first["dkim_tokens_from_ses"]
+    assert first["domain"] == "example.com" and first["dkim_tokens_from_ses"]
+    assert first["zone"] is None  # none given: the program takes the closest enclosing public hosted zone
+    assert document["domains"][1]["zone"] == "example.org"
     names = [(r["name"], r["type"]) for r in first["records"]]
     assert names == [(f"{t}._domainkey.example.com", "CNAME") for t in tokens_for("example.com")] + [
         ("bounce.example.com", "MX"), ("bounce.example.com", "TXT"), ("_dmarc.example.com", "TXT")]
@@ -96,6 +112,8 @@ def test_records_without_credentials_show_placeholders_and_say_why(capsys, proje
     assert ses.requests == []
     assert "note: DKIM tokens of example.com, news.example.org shown as dkim-token-N-from-ses" in err
     assert "no AWS credentials found" in err
+    assert "; example.com: in the closest enclosing public hosted zone\n" in out  # not the domain itself
+    assert "; news.example.org: in zone example.org\n" in out
     assert "; dkim-token-1-from-ses._domainkey.example.com. 1800 IN CNAME dkim-token-1-from-ses.dkim.amazonses.com." in out
     zone = dns.zone.from_text(out, origin=".", relativize=False, check_origin=False)
     assert {str(name) for name in zone.nodes} == {"bounce.example.com.", "_dmarc.example.com."}
@@ -138,7 +156,7 @@ def test_an_unknown_stack_lists_the_stacks_there(capsys, project):
 
 
 def test_secure_values_the_config_does_not_read_are_left_alone(capsys, tmp_path, aws_env, ses):
-    config = dict(CONFIG, **{"aws:accessKey": {"secure": "v1:AAAA"}, "ses-domains:apiToken": {"secure": "v1:BBBB"}})
+    config = dict(CONFIG, **{"aws:accessKey": {"secure": "v1:AAAA"}, "datadog:apiKey": {"secure": "v1:BBBB"}})
     config["ses-domains:domains"] = CONFIG["ses-domains:domains"][:1]
     write_stack(tmp_path, "dev", config)
     ses.script("example.com", SesState())
@@ -162,9 +180,6 @@ def test_invalid_yaml_is_a_message_not_a_traceback(capsys, tmp_path, aws_env):
     assert code == 2 and "Pulumi.dev.yaml is not valid YAML" in err and "line 2" in err
 
 
-def test_a_missing_stack_option_is_a_usage_error(capsys):
-    code, _, err = run(capsys, "records")
-    assert code == 2 and "the following arguments are required: --stack/-s" in err
 
 
 def test_records_list_the_receiving_mx(capsys, tmp_path, aws_env, ses):

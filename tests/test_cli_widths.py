@@ -79,7 +79,7 @@ def _zones(projects: list[tuple[Path, str]]) -> dict[str, str]:
         spec = load_stack(directory, stack).spec
         for entry in stack_records(spec, {d.domain: _reading(d.domain) for d in spec.domains}):
             for record in entry.records:
-                lines.setdefault(entry.zone, []).extend(zone_lines(record))
+                lines.setdefault(entry.zone or entry.domain, []).extend(zone_lines(record))
     zones = cli_dns._zones(())
     zones.update({zone: zone_text(zone, "\n".join(dict.fromkeys(body)) + "\n") for zone, body in lines.items()})
     return zones

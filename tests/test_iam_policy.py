@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
 import socket
@@ -312,6 +313,9 @@ class _Arns:
             return [f"arn:aws:cloudwatch:{region or self.region}:{ACCOUNT}:alarm:{values['name']}"]
         if scope in (Scope.BUCKET, Scope.POLICY_BUCKET):
             return [f"arn:aws:s3:::{values['bucket']}"]
+        if scope is Scope.SERVICE_LINKED_ROLE:
+            # What SES asks IAM for on the first CreateMultiRegionEndpoint.
+            return [f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/ses.amazonaws.com/AWSServiceRoleForAmazonSES"]
         raise AssertionError(f"no ARN for {scope}")
 
 
@@ -331,8 +335,11 @@ def _unallowed(document: dict, run: ProgramRun, region: str) -> list[str]:
         for action in sorted(row.actions()):
             if action == "route53:ChangeResourceRecordSets":
                 continue  # checked with its conditions, request by request
+            # The request context IAM sees: SES asks for its own service-linked role.
+            context = ({"iam:AWSServiceName": ["ses.amazonaws.com"]}
+                       if action == "iam:CreateServiceLinkedRole" else None)
             for arn in arns.of(SCOPE_OF_ACTION[action], token, values):
-                if not allows(document, action, arn):
+                if not allows(document, action, arn, context):
                     missing.append(f"{token} {name}: {action} on {arn}")
     return missing
 
@@ -402,6 +409,28 @@ def test_the_firehose_roles_are_passed_only_to_ses(every_option_run):
         assert allows(document, "iam:PassRole", arn, {"iam:PassedToService": ["ses.amazonaws.com"]})
         assert not allows(document, "iam:PassRole", arn, {"iam:PassedToService": ["lambda.amazonaws.com"]})
     assert not allows(document, "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin", {"iam:PassedToService": ["ses.amazonaws.com"]})
+
+
+def test_the_global_endpoint_may_create_only_the_ses_service_linked_role(every_option_run):
+    run, config = every_option_run
+    spec = spec_of(config)
+    assert spec.global_endpoint is not None
+    document = deployer_policy(spec, _domain_zone_ids(spec, run.zone_ids), ACCOUNT, stack_name="test").document()
+    ses_role = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/ses.amazonaws.com/AWSServiceRoleForAmazonSES"
+
+    assert allows(document, "iam:CreateServiceLinkedRole", ses_role, {"iam:AWSServiceName": ["ses.amazonaws.com"]})
+    assert not allows(document, "iam:CreateServiceLinkedRole", ses_role,
+                      {"iam:AWSServiceName": ["elasticloadbalancing.amazonaws.com"]})
+    other = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+    assert not allows(document, "iam:CreateServiceLinkedRole", other, {"iam:AWSServiceName": ["ses.amazonaws.com"]})
+
+
+def test_without_a_global_endpoint_no_service_linked_role_is_allowed(every_option_run):
+    run, config = every_option_run
+    spec = dataclasses.replace(spec_of(config), global_endpoint=None)
+    document = deployer_policy(spec, _domain_zone_ids(spec, run.zone_ids), ACCOUNT, stack_name="test").document()
+
+    assert "iam:CreateServiceLinkedRole" not in json.dumps(document)
 
 
 def test_a_type_without_a_row_fails_naming_it():

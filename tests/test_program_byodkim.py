@@ -208,11 +208,13 @@ def test_keylength_beside_a_private_key_is_refused_without_echoing_it():
 
 
 @pytest.mark.parametrize("selector, expected", [
-    ("s_2026", "is not a DKIM selector"),
-    ("-s1", "is not a DKIM selector"),
-    ("s1.", "is not a DKIM selector"),
-    ("a" * 64, "is not a DKIM selector"),
-    ("sel ector", "is not a DKIM selector"),
+    ("s_2026", "is not a selector SES takes"),
+    ("-s1", "is not a selector SES takes"),
+    ("s1.", "is not a selector SES takes"),
+    ("a" * 64, "is not a selector SES takes"),
+    ("sel ector", "is not a selector SES takes"),
+    ("mail.s2026", "'mail.s2026' is not a selector SES takes: use 1 to 63 letters, digits and inner hyphens, "
+                   "in one label with no dots"),
     (2026.5, "must be a DKIM selector such as s2026a"),
 ])
 def test_bad_selectors_are_refused_at_preview(selector, expected):
@@ -222,6 +224,17 @@ def test_bad_selectors_are_refused_at_preview(selector, expected):
 
     assert f"{D}[0].dkim.selector: " in message and expected in message, message
     assert key_body(pem)[:40] not in message
+
+
+def test_the_selector_rule_is_the_one_in_the_sesv2_model():
+    import botocore.session
+    from ses_domains.config.dkim import SES_SELECTOR_PATTERN
+
+    model = botocore.session.get_session().get_service_model("sesv2")
+    for operation in ("CreateEmailIdentity", "PutEmailIdentityDkimSigningAttributes"):
+        members = model.operation_model(operation).input_shape.members
+        attributes = members.get("DkimSigningAttributes") or members["SigningAttributes"]
+        assert attributes.members["DomainSigningSelector"].metadata["pattern"] == SES_SELECTOR_PATTERN
 
 
 def test_selector_and_key_come_together_and_previous_needs_its_own_selector():

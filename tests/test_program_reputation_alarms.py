@@ -174,7 +174,10 @@ CASES = {
                                              "arn:aws:sns:eu-west-1:123456789012:ses-alarms"),
     "an SQS ARN": ({"snsTopicArn": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:alarms"}, None,
                    f"{R}.snsTopicArn: must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ses-alarms, "
-                   f"got 'arn:aws:sqs:eu-west-1:{ACCOUNT}:alarms' (that is an ARN of sqs)"),
+                   f"got 'arn:aws:sqs:eu-west-1:{ACCOUNT}:alarms', which is an ARN of sqs"),
+    "an 11-digit account": ({"snsTopicArn": "arn:aws:sns:eu-west-1:12345678901:alarms"}, None,
+                            f"{R}.snsTopicArn: must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ses-alarms, "
+                            "got 'arn:aws:sns:eu-west-1:12345678901:alarms', whose account id has 11 digits instead of 12"),
     "a topic name": ({"snsTopicArn": "ses-alarms"}, None, f"{R}.snsTopicArn: must be an SNS topic ARN"),
     "topic in another region": ({"snsTopicArn": f"arn:aws:sns:us-east-1:{ACCOUNT}:alarms"}, None,
                                 f"{R}.snsTopicArn: the topic is in us-east-1, but the alarms are in eu-west-1 (aws:region): "

@@ -123,12 +123,25 @@ BAD = [
     ({"name": "w", "subject": "s", "text": "x" * (500 * 1024)},
      f"{T}[0]: is 512,001 bytes (subject, text and html together): SES takes at most 512,000"),
     ({"name": "w", "subject": "s", "text": "t", "colour": "red"}, f"{T}[0].colour: unknown key"),
+    ({"name": "w", "subject": "s", "html": '{{#* inline "row"}}<td>{{sku}}</td>{{/inline}}{{> footer}}'},
+     f"{T}[0].html: {{{{> footer}}}} calls the partial 'footer', which this part does not define"),
 ]
 
 
 @pytest.mark.parametrize("template, expected", BAD, ids=[expected.split(": ", 1)[-1][:40] for _, expected in BAD])
 def test_a_bad_template_is_refused_under_its_key_before_anything_is_declared(template, expected):
     assert expected in refused_at_preview(stack(template))
+
+
+def test_a_template_with_an_inline_partial_is_declared_as_written():
+    html = ('{{#* inline "row"}}<tr><td>{{sku}}</td><td>{{qty}}</td></tr>{{/inline}}'
+            "<table>{{#each items}}{{> row}}{{/each}}</table>")
+    mocks = RecordingMocks()
+    run_program(stack({"name": "order", "subject": "Your order", "html": html,
+                       "testData": {"items": [{"sku": "tea", "qty": 2}]}}), mocks=mocks)
+    [template] = [r for r in mocks.resources if r.type == TEMPLATE]
+    assert template.inputs["html"] == html
+    check_resources(mocks.resources)
 
 
 def test_a_placeholder_missing_from_a_template_file_names_the_file_key():
@@ -150,3 +163,49 @@ def test_two_templates_of_one_name_and_a_list_that_is_no_list_are_refused():
     with pytest.raises(pulumi.RunError) as raised:
         run_program({"aws:region": "eu-west-1", "ses-domains:domains": [{"domain": "example.com"}], T: {"name": "w"}})
     assert f"{T}: must be a list of templates" in str(raised.value)
+
+
+@pytest.fixture
+def project_beside_a_secret(tmp_path, monkeypatch):
+    """A project directory (the program's working directory), a file beside it and a link to that file."""
+    project = tmp_path / "project"
+    (project / "mail").mkdir(parents=True)
+    (tmp_path / "outside.html").write_text("<p>not part of the project</p>", encoding="utf-8")
+    (project / "mail" / "link.html").symlink_to(tmp_path / "outside.html")
+    (project / "mail" / "inside.html").write_text("<p>hello</p>", encoding="utf-8")
+    monkeypatch.chdir(project)
+    return project
+
+
+OUTSIDE = [
+    ("/etc/hostname", "/etc/hostname is an absolute path; give a path relative to the project directory {project}"),
+    ("../outside.html", "../outside.html is outside the project directory {project} (it leads to {tmp}/outside.html); "
+                        "a template file must be inside it"),
+    ("mail/../../outside.html", "mail/../../outside.html is outside the project directory {project}"),
+    ("mail/link.html", "mail/link.html is outside the project directory {project} (it leads to {tmp}/outside.html)"),
+]
+
+
+@pytest.mark.parametrize("path, expected", OUTSIDE)
+def test_a_template_file_outside_the_project_is_refused_at_preview(project_beside_a_secret, path, expected):
+    project = project_beside_a_secret
+    message = refused_at_preview(stack({"name": "w", "subject": "s", "htmlFile": path}))
+    assert f"{T}[0].htmlFile: " + expected.format(project=project, tmp=project.parent) in message
+    assert "not part of the project" not in message
+
+
+def test_a_template_file_inside_the_project_is_read(project_beside_a_secret):
+    run = run_program(stack({"name": "w", "subject": "s", "htmlFile": "mail/inside.html"}))
+    (template,) = run.of_type(TEMPLATE)
+    assert template.inputs["html"] == "<p>hello</p>"
+
+
+@pytest.mark.parametrize("path, expected", OUTSIDE)
+def test_the_command_refuses_a_template_file_outside_the_project(capsys, project_beside_a_secret, path, expected):
+    from tests.cli_fixtures import run_command, write_stack
+
+    project = project_beside_a_secret
+    write_stack(project, "dev", stack({"name": "w", "subject": "s", "htmlFile": path}))
+    code, out, err = run_command(capsys, "iam-policy", "--stack", "dev", "--account-id", "123456789012")
+    assert code == 2 and out == ""
+    assert f"{T}[0].htmlFile: " + expected.format(project=project, tmp=project.parent) in err

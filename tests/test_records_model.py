@@ -69,3 +69,14 @@ def test_easy_dkim_points_at_the_dkim_domain_of_the_identity_region(region, host
 def test_ses_endpoints_follow_the_identity_region():
     assert mail_from_mx_value("ap-southeast-2") == "10 feedback-smtp.ap-southeast-2.amazonses.com"
     assert tracking_endpoint("eu-west-1") == "r.eu-west-1.awstrack.me"
+
+
+def test_the_record_of_a_secret_dkim_key_is_held_only_by_a_published_key():
+    from ses_domains.records.dkim import PublishedSelector
+
+    record = PublishedSelector("s1", None).record("example.com", 300)
+    assert record.values == ("v=DKIM1; k=rsa; p=<public key of the secret privateKey>",)
+    assert record.satisfied_by(["google-site-verification=abc", "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOC"])
+    assert not record.satisfied_by(["v=DKIM1; k=rsa; p="])  # a revoked key
+    assert not record.satisfied_by(["google-site-verification=abc"])
+    assert not record.satisfied_by([])

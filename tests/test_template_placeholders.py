@@ -57,7 +57,15 @@ def test_else_if_chains_read_in_the_blocks_context_and_lines_are_counted():
     ("{{#if x}}open", "{{#if}} is never closed by {{/if}} (line 1)"),
     ("{{/each}}", "{{/each}} closes no open block"),
     ("{{#each a}}\n{{/if}}", "{{/if}} closes {{#each}} of line 1: close it with {{/each}} (line 2)"),
-    ("{{> footer}}", "partials are not available in SES templates"),
+    ("{{> footer}}", "calls the partial 'footer', which this part does not define"),
+    ('{{#* inline "a"}}x{{/inline}}{{> b}}', "calls the partial 'b', which this part does not define "
+                                              "(SES templates call only inline partials"),
+    ('{{#* inline "a"}}x', "the inline partial 'a' is never closed by {{/inline}}"),
+    ('{{#* inline "a"}}{{/inline}}{{#* inline "a"}}{{/inline}}', "the inline partial 'a' is defined twice"),
+    ('{{#* inline "a"}}{{#if x}}{{/inline}}{{> a}}', "{{#if}} in the inline partial 'a' is never closed"),
+    ('{{#if x}}{{#* inline "a"}}{{/if}}{{/inline}}{{> a}}{{/if}}', "closes a block the partial did not open"),
+    ("{{#> layout}}x{{/layout}}", "partial blocks are not supported"),
+    ('{{#* decorate "a"}}', "the only decorator SES templates know is {{#* inline \"name\"}}"),
     ("{{format date}}", "calls the helper 'format'"),
     ("{{#loop xs}}{{/loop}}", "'loop' is not a block SES templates know (#if, #unless, #each, #with)"),
     ("Hi {{name", "is never closed by }}"),
@@ -73,6 +81,29 @@ def test_what_ses_cannot_render_is_refused_with_the_line(text, expected):
     with pytest.raises(TemplateSyntaxError) as raised:
         parse_placeholders(text, "text")
     assert expected in str(raised.value)
+
+
+def test_an_inline_partial_reads_its_placeholders_where_it_is_called():
+    text = ('{{#* inline "line"}}{{sku}}: {{qty}} {{../currency}}{{/inline}}\n'
+            "{{#each items}}{{> line}}{{/each}}{{> \"line\" total}}")
+    found = parse_placeholders(text, "html")
+    assert [p.path for p in found] == [
+        ("items",), ("items", ITEM, "sku"), ("items", ITEM, "qty"), ("currency",),
+        ("total",), ("total", "sku"), ("total", "qty"), ("currency",),
+    ]
+    assert [p.line for p in found][:2] == [2, 1]  # the call's line, then the body's own lines
+    assert messages(text, {"items": [{"sku": "A", "qty": 1}], "currency": "EUR", "total": {"sku": "all", "qty": 1}}) == []
+    assert messages(text, {"items": [{"sku": "A"}], "currency": "EUR", "total": {"sku": "all", "qty": 1}}) == [
+        "the placeholder {{qty}} in html (line 1) has no value in testData: testData.items[] has no key 'qty'",
+    ]
+
+
+def test_a_partial_that_is_defined_but_never_called_reads_nothing_and_a_recursive_one_ends():
+    assert paths('{{#* inline "unused"}}{{ghost}}{{/inline}}{{name}}') == [("name",)]
+    text = '{{#* inline "tree"}}{{label}}{{#each children}}{{> tree}}{{/each}}{{/inline}}{{> tree}}'
+    assert paths(text) == [("label",), ("children",), ("children", ITEM, "label"), ("children", ITEM, "children"),
+                           ("children", ITEM, "children", ITEM)]
+    assert messages(text, {"label": "root", "children": [{"label": "leaf", "children": [{"label": "deeper"}]}]}) == []
 
 
 def test_every_placeholder_with_a_value_and_every_key_read_means_no_problem():

@@ -10,53 +10,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from dataclasses import dataclass
-from typing import Optional
 
 from ses_domains.cli.console import Console
+from ses_domains.cli.domain_check import DomainCheck, overall
 from ses_domains.cli.domain_plans import DomainPlan, plan_stack
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.render_check import check_json, check_table
 from ses_domains.cli.stack_records import is_placeholder
-from ses_domains.engine.audit import AuditError, AuditTarget, AuditVerdict, DomainAudit, audit
+from ses_domains.engine.audit import AuditError, AuditTarget, AuditVerdict, audit
 from ses_domains.engine.email_auth import NameserverSetupError, ResolverSettings
-from ses_domains.engine.ses.status import Verdict, judge
-
-
-@dataclass(frozen=True)
-class DomainCheck:
-    """One domain's plan, its audit (``None`` when it could not be asked at all), and the gaps."""
-
-    plan: DomainPlan
-    audit: Optional[DomainAudit]
-    gaps: tuple[str, ...]
-    """Why part of the domain could not be checked (beyond what the audit itself reports)."""
-
-    @property
-    def ses_failure(self) -> Optional[str]:
-        """SES's own verdict when it is FAILED: SES has stopped looking, whatever DNS serves now."""
-        status = self.plan.identity.status
-        if status is None:
-            return None
-        judgement = judge(status, mail_from_required=self.plan.spec.mail_from is not None)
-        return judgement.failure_message if judgement.verdict is Verdict.FAILED else None
-
-    @property
-    def verdict(self) -> AuditVerdict:
-        if self.ses_failure:
-            return AuditVerdict.PROBLEMS
-        audited = self.audit.verdict if self.audit is not None else AuditVerdict.COULD_NOT_CHECK
-        if audited is AuditVerdict.OK and self.gaps:
-            return AuditVerdict.COULD_NOT_CHECK
-        return audited
-
-
-def overall(checks: list[DomainCheck]) -> AuditVerdict:
-    verdicts = {c.verdict for c in checks}
-    for verdict in (AuditVerdict.PROBLEMS, AuditVerdict.COULD_NOT_CHECK):
-        if verdict in verdicts:
-            return verdict
-    return AuditVerdict.OK
 
 
 EXIT_CODES = {AuditVerdict.OK: ExitCode.OK, AuditVerdict.PROBLEMS: ExitCode.PROBLEMS,

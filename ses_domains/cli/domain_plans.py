@@ -17,7 +17,7 @@ from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError
 from ses_domains.cli.ses_identities import IdentityReading, read_identities
 from ses_domains.cli.stack_file import LoadedStack, load_stack
-from ses_domains.cli.stack_records import PLACEHOLDERS, DomainRecords, domain_records
+from ses_domains.cli.stack_records import PLACEHOLDERS, DomainRecords, domain_records, named_zone
 from ses_domains.cli.zone_nameservers import ZoneLookupError, zone_nameservers
 from ses_domains.config.domains import DomainSpec
 from ses_domains.config.stack import StackSpec
@@ -54,10 +54,10 @@ class DomainPlan:
 def replica_domain_records(spec: DomainSpec, region: str, reading: IdentityReading) -> DomainRecords:
     """The records the identity in replica ``region`` needs, with placeholders where SES could not tell."""
     tokens = reading.dkim_tokens
-    if tokens:
-        return DomainRecords(spec.domain, str(spec.zone), replica_records(spec, region, tokens), True)
+    if tokens or spec.byodkim is not None:
+        return DomainRecords(spec.domain, named_zone(spec), replica_records(spec, region, tokens), True)
     why = reading.problem or f"SES in {region} returned no DKIM tokens for {spec.domain}"
-    return DomainRecords(spec.domain, str(spec.zone), replica_records(spec, region, PLACEHOLDERS), False, why)
+    return DomainRecords(spec.domain, named_zone(spec), replica_records(spec, region, PLACEHOLDERS), False, why)
 
 
 def plan_domains(

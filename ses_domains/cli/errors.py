@@ -12,6 +12,8 @@ class ExitCode(IntEnum):
     """``check`` found a problem; ``wait`` reached its deadline or SES failed for good."""
     CANNOT_RUN = 2
     """The command could not do its job: bad arguments, a config problem, no credentials, no answer."""
+    INTERRUPTED = 130
+    """Ctrl-C (SIGINT): the shell's 128 + the signal's number."""
 
 
 class CommandError(Exception):

@@ -18,6 +18,7 @@ from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.stack_file import LoadedStack, load_stack
 from ses_domains.cli.zone_nameservers import ZoneLookupError, zone_id
 from ses_domains.permissions.stack_policy import deployer_policy
+from ses_domains.records.regions import partition_of
 
 INLINE_ROLE_POLICY_LIMIT = 10240
 """IAM: the inline policies of one role hold at most 10,240 characters (whitespace not counted);
@@ -28,7 +29,8 @@ def run_iam_policy(args: argparse.Namespace, console: Console) -> ExitCode:
     loaded = load_stack(args.cwd, args.stack)
     zone_ids = resolve_zone_ids(loaded)
     account = args.account_id or caller_account(loaded)
-    policy = deployer_policy(loaded.spec, zone_ids, account, stack_name=loaded.name)
+    policy = deployer_policy(loaded.spec, zone_ids, account, stack_name=loaded.name,
+                             partition=partition_of(loaded.spec.region))
     document = policy.document()
     size = len(json.dumps(document, separators=(",", ":")))
     if size > INLINE_ROLE_POLICY_LIMIT:

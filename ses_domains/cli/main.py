@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from ses_domains.cli import arguments
+from ses_domains.cli import arguments, interrupt
 from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.output import add_output_option
@@ -21,13 +21,14 @@ from ses_domains.cli.version import package_version
 DESCRIPTION = """\
 Work with the SES sending domains and account that a ses-domains stack declares: check, list and
 wait for their DNS records and SES verification, send a test message, print the deployer's IAM
-policy, and show the account's sending health. Reads Pulumi.<stack>.yaml in the current directory
-(or --cwd) and talks to AWS with boto3's standard credential chain, using the stack's aws:region
+policy, and show the account's sending health. Reads Pulumi.<stack>.yaml of the project (the closest
+Pulumi.yaml from the current directory or --cwd upwards) and talks to AWS with boto3's standard credential chain, using the stack's aws:region
 and aws:profile.
 
 exit codes: 0 all good, 1 problems found (check, status) or not verified in time (wait),
             2 the command could not do its job (bad arguments or config, no credentials, no answer;
-              send-test: the message was not sent)
+              send-test: the message was not sent),
+            130 interrupted (Ctrl-C): the command ends at once, whatever it was waiting for
 """
 
 SEND_TEST_DESCRIPTION = """\
@@ -54,10 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--stack", "-s", required=True, metavar="NAME", help="the stack: reads Pulumi.NAME.yaml")
+    common.add_argument(
+        "--stack", "-s", metavar="NAME",
+        help="the stack (NAME or ORG/PROJECT/NAME): reads Pulumi.NAME.yaml (default: PULUMI_STACK, else the "
+        "stack selected with pulumi stack select)",
+    )
     common.add_argument(
         "--cwd", "-C", type=Path, default=Path("."), metavar="DIR",
-        help="the Pulumi project directory (default: the current directory)",
+        help="run in this folder: the project is the closest Pulumi.yaml here or above (default: the current "
+        "directory)",
     )
     nameservers = argparse.ArgumentParser(add_help=False)
     nameservers.add_argument(
@@ -169,13 +175,14 @@ def main(argv: Optional[Sequence[str]] = None, console: Optional[Console] = None
     except SystemExit as stop:
         return int(stop.code or 0)
     try:
-        return int(args.run(args, console))
+        with interrupt.ends_at_once():
+            return int(args.run(args, console))
     except CommandError as error:
         console.error(str(error))
         return int(error.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # only where the handler could not be installed (not the main thread)
         console.error("interrupted")
-        return 130
+        return int(ExitCode.INTERRUPTED)
 
 
 if __name__ == "__main__":

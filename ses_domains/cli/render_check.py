@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from ses_domains.cli.colours import Palette
+from ses_domains.cli.domain_check import DomainCheck
 from ses_domains.cli.table import WIDTH, Text, format_table, shorten, wrap_lines
 from ses_domains.engine.audit import AuditVerdict, RecordAudit, RecordStatus, ServerState
 from ses_domains.engine.email_auth import EmailAuthJudgment, JudgmentStatus
-
-if TYPE_CHECKING:
-    from ses_domains.cli.check_command import DomainCheck
 
 _SENTENCE_END = re.compile(r"(?<=[.)])\s+(?=[A-Z])")
 
@@ -31,7 +29,7 @@ def _paint_status(text: str, palette: Palette) -> str:
     return palette.bad(text)
 
 
-def check_table(stack: str, region: str, checks: Sequence["DomainCheck"], verdict: AuditVerdict,
+def check_table(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict,
                 palette: Palette) -> str:
     """Every line within ``table.WIDTH`` columns: long names shortened in the middle, long text wrapped."""
     lines = wrap_lines(f"Check of stack {stack} (SES region {region})")
@@ -57,13 +55,13 @@ def _note(label: str, text: str, indent: str = "  ") -> list[str]:
     return lines
 
 
-def _domain_lines(check: "DomainCheck", palette: Palette) -> list[str]:
+def _domain_lines(check: DomainCheck, palette: Palette) -> list[str]:
     plan = check.plan
     verdict = check.verdict
     servers = ", ".join(plan.nameservers) or "unknown"
     name = shorten(plan.key, WIDTH - len("could not check") - 2)
     lines = [f"{palette.bold(name)}  {_paint_status('ok' if verdict is AuditVerdict.OK else verdict.value, palette)}"]
-    lines.extend(wrap_lines(f"zone {plan.records.zone}; nameservers from {plan.nameserver_source}: {servers}",
+    lines.extend(wrap_lines(f"{plan.records.zone_words}; nameservers from {plan.nameserver_source}: {servers}",
                             indent="  ", hanging="    "))
     status = plan.identity.status
     if status is not None:
@@ -137,7 +135,7 @@ def _email_auth_lines(judgment: EmailAuthJudgment, palette: Palette) -> list[str
     return lines
 
 
-def check_json(stack: str, region: str, checks: Sequence["DomainCheck"], verdict: AuditVerdict) -> str:
+def check_json(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict) -> str:
     document = {
         "stack": stack,
         "region": region,
@@ -147,7 +145,7 @@ def check_json(stack: str, region: str, checks: Sequence["DomainCheck"], verdict
     return json.dumps(document, indent=2) + "\n"
 
 
-def _domain_json(check: "DomainCheck") -> dict:
+def _domain_json(check: DomainCheck) -> dict:
     plan = check.plan
     audit = check.audit.as_json() if check.audit is not None else {"records": [], "email_auth": None}
     status = plan.identity.status

@@ -19,7 +19,7 @@ def records_table(stack: str, region: str, domains: Sequence[DomainRecords], tra
     for entry in domains:
         lines.append("")
         source = "" if entry.dkim_from_ses else "  " + palette.warn("DKIM tokens unknown: placeholders shown")
-        lines.extend(wrap_lines(f"{palette.bold(shorten(entry.domain, WIDTH // 2))}  (zone {entry.zone}){source}"))
+        lines.extend(wrap_lines(f"{palette.bold(shorten(entry.domain, WIDTH // 2))}  ({entry.zone_words}){source}"))
         lines.extend(format_table(header, [_row(r, palette) for r in entry.records], shrink=(0, 3)))
     if tracking:
         lines.append("")
@@ -68,7 +68,7 @@ def records_zone(stack: str, region: str, domains: Sequence[DomainRecords], trac
     Records that need values from SES are commented out, with the reason."""
     lines = [f"; ses-domains: records of stack {stack} (SES region {region})"]
     for entry in domains:
-        lines.append(f"; {entry.domain}: in zone {entry.zone}")
+        lines.append(f"; {entry.domain}: in {entry.zone_words}")
         if not entry.dkim_from_ses:
             lines.append(f"; the DKIM records below need the identity's tokens from SES: {entry.why_placeholders}")
         for record in entry.records:

@@ -4,16 +4,14 @@ rate on a terminal, numbers only when piped), or as JSON (the shape is in the RE
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from ses_domains.cli.colours import Palette
 from ses_domains.cli.sparkline import LEGEND, sparkline
+from ses_domains.cli.status_report import IdentityCheck, ReputationCheck, StatusReport
 from ses_domains.cli.table import format_table, wrap_lines
 from ses_domains.engine.ses.account import AccountStatus
 from ses_domains.engine.ses.reputation import STATISTIC, RateJudgement, RateSeries, ReputationWindow
-
-if TYPE_CHECKING:
-    from ses_domains.cli.status_command import IdentityCheck, ReputationCheck, StatusReport
 
 _GOOD = {"verified", "ok", "HEALTHY"}
 _QUIET = {"no data", "-"}
@@ -55,7 +53,7 @@ def days_text(window: ReputationWindow) -> str:
     return "day" if days == 1 else f"{days} days"
 
 
-def status_text(report: "StatusReport", palette: Palette, *, chart: bool) -> str:
+def status_text(report: StatusReport, palette: Palette, *, chart: bool) -> str:
     lines = [f"Status of stack {report.stack} (SES region {report.region})", ""]
     lines.extend(_account_lines(report, palette))
     lines.append("")
@@ -73,7 +71,7 @@ def status_text(report: "StatusReport", palette: Palette, *, chart: bool) -> str
     return "\n".join(lines) + "\n"
 
 
-def _account_lines(report: "StatusReport", palette: Palette) -> list[str]:
+def _account_lines(report: StatusReport, palette: Palette) -> list[str]:
     account = report.account.account
     if account is None:
         return wrap_lines(f"{palette.bold('Account')} in {report.region}: {_paint('could not check', palette)}: "
@@ -125,7 +123,7 @@ def _identity_lines(checks: "tuple[IdentityCheck, ...]", palette: Palette) -> li
     return lines
 
 
-def _reputation_lines(reputation: "ReputationCheck", palette: Palette, chart: bool) -> list[str]:
+def _reputation_lines(reputation: ReputationCheck, palette: Palette, chart: bool) -> list[str]:
     window = reputation.window
     title = (f"{palette.bold('Reputation')} over the last {days_text(window)} "
              f"(highest reading per {period_text(window)})")
@@ -151,7 +149,7 @@ def _reputation_lines(reputation: "ReputationCheck", palette: Palette, chart: bo
     return lines
 
 
-def status_json(report: "StatusReport") -> str:
+def status_json(report: StatusReport) -> str:
     account = report.account.account
     document = {
         "stack": report.stack,
@@ -183,7 +181,7 @@ def _account_json(account: AccountStatus) -> dict[str, Any]:
     }
 
 
-def _identity_json(check: "IdentityCheck", stack_region: str) -> dict[str, Any]:
+def _identity_json(check: IdentityCheck, stack_region: str) -> dict[str, Any]:
     status = check.reading.status
     return {
         "identity": check.identity.name,
@@ -199,7 +197,7 @@ def _identity_json(check: "IdentityCheck", stack_region: str) -> dict[str, Any]:
     }
 
 
-def _reputation_json(reputation: "ReputationCheck") -> dict[str, Any]:
+def _reputation_json(reputation: ReputationCheck) -> dict[str, Any]:
     window = reputation.window
     reading = reputation.reading
     return {

@@ -20,7 +20,7 @@ def outcome_line(outcome: DomainResult, plan: DomainPlan, palette: Palette) -> s
         ses = f", SES {outcome.ses_seconds or 0:.1f}s" if outcome.ses_seconds is not None else ""
         return "\n".join(wrap_lines(f"{palette.good('verified')}      {outcome.key}: DNS {dns}{ses}",
                                      hanging="              "))
-    stopped = "stopped at DNS after" if outcome.stage is Stage.DNS else "stopped at SES; DNS took"
+    stopped = "stopped at DNS after" if outcome.stage is Stage.DNS else "stopped at SES, once DNS was ready after"
     lines = wrap_lines(f"{palette.bad('not verified')}  {outcome.key}: {stopped} {dns}", hanging="              ")
     for detail in (outcome.error or "").splitlines():
         lines.extend(wrap_lines(detail.strip(), indent="    " + " " * (len(detail) - len(detail.lstrip())),

@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import time
 from datetime import datetime, timezone
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ses_domains.cli import interrupt
 from ses_domains.cli.aws_clients import make_client
 from ses_domains.cli.console import Console
 from ses_domains.cli.errors import CommandError, ExitCode
@@ -26,7 +28,8 @@ from ses_domains.config.handlebars import check_test_data
 from ses_domains.engine.ses.account import AccountStatus, SesAccountUnavailable, read_account
 from ses_domains.engine.ses.client import SesReader
 from ses_domains.engine.deadline import DeadlinePassed, call_within
-from ses_domains.engine.ses.errors import AwsSettingsError
+from ses_domains.engine.ses.errors import AwsSettingsError, SesThrottled
+from ses_domains.engine.ses.pacing import retry_throttling
 from ses_domains.engine.ses.raw_message import RawMessageError, check_raw_message
 from ses_domains.engine.ses.sandbox import (
     SIMULATOR_DOMAIN,
@@ -54,6 +57,36 @@ def bare(address: str) -> str:
 
 
 def run_send_test(args: argparse.Namespace, console: Console) -> ExitCode:
+    with interrupt.saying("nothing was sent"):
+        client, outgoing, region = _prepare(args, console)
+    try:
+        with interrupt.saying("SendEmail had been called, so the message may or may not have been sent"):
+            message_id = send_email(client, outgoing, timeout_s=args.timeout)
+    except SendUnanswered as error:
+        raise CommandError(str(error)) from None
+    except SendError as error:
+        raise CommandError(f"not sent: {error}") from None
+    if args.output == "json":
+        console.out.write(json.dumps({
+            "message_id": message_id, "from": args.from_address, "to": list(outgoing.to), "region": region,
+            "configuration_set": args.configuration_set, "message": _kind(outgoing.message),
+            "sent_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        }, indent=2) + "\n")
+    else:
+        console.out.write(message_id + "\n")
+    console.out.flush()
+    through = f", configuration set {args.configuration_set}" if args.configuration_set else ""
+    console.err.write(
+        f"sent {_kind(outgoing.message)} from {args.from_address} to {', '.join(outgoing.to)} through SES in "
+        f"{region}{through}: message id {message_id}\n"
+    )
+    console.err.flush()
+    return ExitCode.OK
+
+
+def _prepare(args: argparse.Namespace, console: Console) -> tuple[object, Outgoing, str]:
+    """The SES client, the message and the account's region, once all that can refuse the message
+    before ``SendEmail`` has had its say."""
     loaded = load_stack(args.cwd, args.stack)
     recipients = tuple(args.to)
     sent_at = datetime.now(timezone.utc).replace(microsecond=0)
@@ -66,28 +99,7 @@ def run_send_test(args: argparse.Namespace, console: Console) -> ExitCode:
             f"the SES account is in the sandbox in {account.region} ({_quota(account)}); a verified identity "
             "covers every recipient"
         )
-    outgoing = Outgoing(args.from_address, recipients, message, args.configuration_set)
-    try:
-        message_id = send_email(client, outgoing, timeout_s=args.timeout)
-    except SendUnanswered as error:
-        raise CommandError(str(error)) from None
-    except SendError as error:
-        raise CommandError(f"not sent: {error}") from None
-    if args.output == "json":
-        console.out.write(json.dumps({
-            "message_id": message_id, "from": args.from_address, "to": list(recipients), "region": account.region,
-            "configuration_set": args.configuration_set, "message": _kind(message), "sent_at": sent_at.isoformat(),
-        }, indent=2) + "\n")
-    else:
-        console.out.write(message_id + "\n")
-    console.out.flush()
-    through = f", configuration set {args.configuration_set}" if args.configuration_set else ""
-    console.err.write(
-        f"sent {_kind(message)} from {args.from_address} to {', '.join(recipients)} through SES in "
-        f"{account.region}{through}: message id {message_id}\n"
-    )
-    console.err.flush()
-    return ExitCode.OK
+    return client, Outgoing(args.from_address, recipients, message, args.configuration_set), account.region
 
 
 def _message(args: argparse.Namespace, loaded: LoadedStack, sent_at: datetime, console: Console) -> Message:
@@ -183,14 +195,16 @@ def _simple_message(
 
 
 def _read_account(client: object, timeout_s: float) -> AccountStatus:
+    deadline = time.monotonic() + timeout_s
     try:
-        return call_within(lambda: read_account(client), timeout_s, "GetAccount")
+        return call_within(lambda: retry_throttling(lambda _left: read_account(client), what="GetAccount",
+                                                    deadline=deadline), timeout_s, "GetAccount")
     except DeadlinePassed:
         endpoint = getattr(getattr(client, "meta", None), "endpoint_url", "SES")
         raise CommandError(
             f"SES at {endpoint} did not answer GetAccount within {timeout_s:g}s; nothing was sent"
         ) from None
-    except SesAccountUnavailable as error:
+    except (SesAccountUnavailable, SesThrottled) as error:
         raise CommandError(f"{error}; nothing was sent") from None
 
 
@@ -203,7 +217,7 @@ def _refuse_sandbox_recipients(
         reader = SesReader.from_settings(loaded.aws_settings)
     except AwsSettingsError as error:
         raise CommandError(str(error)) from None
-    readings = read_identities_with(reader, names, timeout_s)
+    readings = read_identities_with(reader, names, timeout_s, deadline_s=timeout_s)
     known = {name: r.status for name, r in readings.items() if r.status is not None or r.not_created}
     unknown = {name: r.problem for name, r in readings.items() if name not in known}
     refused = refused_recipients(account, recipients, known)

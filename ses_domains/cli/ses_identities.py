@@ -7,6 +7,7 @@ an exception here: its reading carries the reason, and each subcommand decides w
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -14,6 +15,7 @@ from typing import Optional, Sequence
 from ses_domains.cli.aws_clients import CALL_TIMEOUT_S, NO_CREDENTIALS, has_credentials
 from ses_domains.engine.ses.client import AwsSettings, SesReader
 from ses_domains.engine.ses.errors import AwsSettingsError, SesError, SesIdentityNotFound
+from ses_domains.engine.ses.pacing import retry_throttling
 from ses_domains.engine.ses.status import IdentityStatus
 
 
@@ -31,6 +33,12 @@ class IdentityReading:
         return self.status.dkim_tokens if self.status is not None else ()
 
 
+READS_DEADLINE_S = 60.0
+READS_DEADLINE_PER_IDENTITY_S = 0.05
+"""A command's identity reads end within the larger of ``READS_DEADLINE_S`` and this much per
+identity (throttling retried until then): 10,000 identities at a pace SES allows need minutes."""
+
+
 def read_identities(settings: AwsSettings, domains: Sequence[str]) -> dict[str, IdentityReading]:
     try:
         reader = SesReader.from_settings(settings)
@@ -42,19 +50,26 @@ def read_identities(settings: AwsSettings, domains: Sequence[str]) -> dict[str, 
     return read_identities_with(reader, domains)
 
 
-def read_identities_with(reader: SesReader, domains: Sequence[str],
-                         timeout_s: float = CALL_TIMEOUT_S) -> dict[str, IdentityReading]:
-    """One ``GetEmailIdentity`` per domain, all at once, each within ``timeout_s``."""
+def read_identities_with(reader: SesReader, domains: Sequence[str], timeout_s: float = CALL_TIMEOUT_S, *,
+                         deadline_s: Optional[float] = None) -> dict[str, IdentityReading]:
+    """One ``GetEmailIdentity`` per domain, 16 at a time, each call within ``timeout_s``; a
+    throttled call is tried again (paced by the reader's bucket, with backoff) until ``deadline_s``
+    from now (default: :data:`READS_DEADLINE_S`, more for many domains)."""
     if not domains:
         return {}
+    if deadline_s is None:
+        deadline_s = max(READS_DEADLINE_S, READS_DEADLINE_PER_IDENTITY_S * len(domains))
+    deadline = time.monotonic() + deadline_s
     with ThreadPoolExecutor(max_workers=min(16, len(domains))) as pool:
-        readings = list(pool.map(lambda domain: _read_one(reader, domain, timeout_s), domains))
+        readings = list(pool.map(lambda domain: _read_one(reader, domain, timeout_s, deadline), domains))
     return {reading.domain: reading for reading in readings}
 
 
-def _read_one(reader: SesReader, domain: str, timeout_s: float) -> IdentityReading:
+def _read_one(reader: SesReader, domain: str, timeout_s: float, deadline: float) -> IdentityReading:
     try:
-        return IdentityReading(domain, status=reader.read_identity(domain, timeout_s=timeout_s))
+        status = retry_throttling(lambda left: reader.read_identity(domain, timeout_s=min(timeout_s, left)),
+                                  what=f"GetEmailIdentity({domain})", deadline=deadline)
+        return IdentityReading(domain, status=status)
     except SesIdentityNotFound as error:
         return IdentityReading(domain, problem=str(error), not_created=True)
     except SesError as error:

@@ -1,30 +1,26 @@
 """``Pulumi.<stack>.yaml`` read the way the Pulumi program reads its config, without Pulumi.
 
-The values are already structured in YAML, so they go raw to ``read_stack_config``. A value
-written as ``{secure: v1:...}`` is encrypted with the stack's secrets provider, which this
-command cannot open: it becomes an ``EncryptedValue`` and is mentioned only when the config
-needs it (a problem reported under its key).
+The values are already structured in YAML, so they go raw to ``read_stack_config``, in the
+namespace of the project's name and with the same rule for unknown top-level keys as the program.
+A value written as ``{secure: v1:...}`` is encrypted with the stack's secrets provider, which this
+command cannot open: it becomes an ``EncryptedValue``, left alone unless the config needs it (a
+problem reported under its key).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
 from ses_domains.cli.errors import CommandError
+from ses_domains.cli.stack_selection import Project, find_project, select_stack
 from ses_domains.config.errors import ConfigError
+from ses_domains.config.secrets import EncryptedValue
 from ses_domains.engine.ses.client import AwsSettings
-from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
-
-
-class EncryptedValue:
-    """A ``secure:`` config value: unknown to the command."""
-
-    def __repr__(self) -> str:
-        return "an encrypted (secure:) value"
+from ses_domains.config.stack import StackSpec, read_stack_config
 
 
 @dataclass(frozen=True)
@@ -39,23 +35,29 @@ class LoadedStack:
         return AwsSettings(self.spec.region, self.spec.profile)
 
 
-def load_stack(directory: Path, stack: str) -> LoadedStack:
-    """The stack's spec; ``CommandError`` (exit 2) for a missing or unreadable file and for every
-    config problem, worded by the config layer."""
-    path = directory / f"Pulumi.{stack}.yaml"
-    config = _read_config(path, directory, stack)
-    project = _project_name(directory)
+def load_stack(directory: Path, stack: Optional[str]) -> LoadedStack:
+    """The stack's spec (``stack``: ``--stack``, ``None`` for the selected stack); ``CommandError``
+    (exit 2) for a missing or unreadable file and for every config problem, worded by the config layer."""
+    project = find_project(Path(directory))
+    stack = select_stack(project, stack)
+    path = project.stack_file(stack)
+    config = _read_config(path, project, stack)
     encrypted: list[str] = []
     values = {key: _decode(value, key, encrypted) for key, value in config.items()}
 
     def namespaced(namespace: str):
         return lambda key: values.get(f"{namespace}:{key}")
 
+    prefix = f"{project.name}:"
     try:
-        spec = read_stack_config(namespaced(project), namespaced("aws"), project_dir=directory)
+        spec = read_stack_config(
+            namespaced(project.name), namespaced("aws"),
+            project_keys=[key[len(prefix):] for key in values if key.startswith(prefix)],
+            project_dir=project.directory, namespace=project.name,
+        )
     except ConfigError as error:
         message = f"{path.name}: {error}"
-        involved = [key for key in encrypted if any(_same_value(problem.key, key, project) for problem in error.problems)]
+        involved = [key for key in encrypted if any(_same_value(problem.key, key) for problem in error.problems)]
         if involved:
             message += (
                 f"\n{', '.join(involved)} {'is' if len(involved) == 1 else 'are'} encrypted in {path.name} (secure:): "
@@ -65,18 +67,14 @@ def load_stack(directory: Path, stack: str) -> LoadedStack:
     return LoadedStack(stack, path, spec)
 
 
-def available_stacks(directory: Path) -> list[str]:
-    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in directory.glob("Pulumi.*.yaml"))
-
-
-def _read_config(path: Path, directory: Path, stack: str) -> dict[str, Any]:
+def _read_config(path: Path, project: Project, stack: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        stacks = available_stacks(directory)
+        stacks = project.stacks()
         known = f"stacks here: {', '.join(stacks)}" if stacks else "there is no Pulumi.<stack>.yaml here"
         raise CommandError(
-            f"no stack file {path.name} in {directory.resolve()} ({known}); run in the project directory "
+            f"no stack file {path.name} in {project.stack_directory} ({known}); run in the project's folder "
             "or give it with --cwd DIR"
         ) from None
     except OSError as error:
@@ -84,7 +82,7 @@ def _read_config(path: Path, directory: Path, stack: str) -> dict[str, Any]:
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise CommandError(f"{path.name} is not valid YAML: {error}") from None
+        raise CommandError(f"{path} is not valid YAML: {_yaml_problem(error)}") from None
     if document is None:
         document = {}
     if not isinstance(document, dict):
@@ -95,14 +93,20 @@ def _read_config(path: Path, directory: Path, stack: str) -> dict[str, Any]:
     return config
 
 
-def _project_name(directory: Path) -> str:
-    """Config keys are namespaced by the project's name (``Pulumi.yaml``), ``ses-domains`` by default."""
-    try:
-        document = yaml.safe_load((directory / "Pulumi.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return PROJECT
-    name = document.get("name") if isinstance(document, dict) else None
-    return name if isinstance(name, str) and name else PROJECT
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's problem and where it is (line and column), without its ``"<unicode string>"`` name."""
+    problem = getattr(error, "problem", None)
+    if not problem:
+        return str(error).replace('in "<unicode string>", ', "")
+    where = _at(getattr(error, "problem_mark", None))
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark is not None:
+        return f"{problem}{where} ({context} that starts{_at(context_mark)})"
+    return f"{problem}{where}"
+
+
+def _at(mark: Any) -> str:
+    return f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
 
 
 def _decode(value: Any, key: str, encrypted: list[str]) -> Any:
@@ -116,8 +120,6 @@ def _decode(value: Any, key: str, encrypted: list[str]) -> Any:
     return value
 
 
-def _same_value(problem_key: str, encrypted_key: str, project: str) -> bool:
-    """Whether a problem's key (always named ``ses-domains:...``) is the encrypted value or inside it."""
-    if project != PROJECT and encrypted_key.startswith(f"{project}:"):
-        encrypted_key = PROJECT + encrypted_key[len(project):]
+def _same_value(problem_key: str, encrypted_key: str) -> bool:
+    """Whether a problem's key is the encrypted value or inside it."""
     return problem_key == encrypted_key or problem_key.startswith((encrypted_key + ".", encrypted_key + "["))

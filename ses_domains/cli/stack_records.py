@@ -27,22 +27,34 @@ class DomainRecords:
     """One domain: the zone its records go to and the records, DKIM first."""
 
     domain: str
-    zone: str
+    zone: Optional[str]
+    """The zone the stack names (by name or id); ``None`` when it names none and the program takes
+    the closest enclosing public hosted zone, which only Route 53 knows."""
     records: tuple[DnsRecord, ...]
     dkim_from_ses: bool
     why_placeholders: Optional[str] = None
     """Why SES could not give the DKIM tokens (set exactly when ``dkim_from_ses`` is false)."""
+
+    @property
+    def zone_words(self) -> str:
+        """``zone example.com``, or what the program does when the stack names no zone."""
+        return f"zone {self.zone}" if self.zone else "the closest enclosing public hosted zone"
+
+
+def named_zone(spec: DomainSpec) -> Optional[str]:
+    return str(spec.zone) if spec.zone.given else None
 
 
 def domain_records(spec: DomainSpec, region: str, reading: IdentityReading) -> DomainRecords:
     """The records SES verifies, then the receiving MX (``receive``), which SES does not verify."""
     receiving = (inbound_mx(spec.domain, region, spec.ttl),) if spec.receive is not None else ()
     tokens = reading.dkim_tokens
-    if tokens:
-        return DomainRecords(spec.domain, str(spec.zone), planned_records(spec, region, tokens) + receiving, True)
+    if tokens or spec.byodkim is not None:
+        # BYODKIM's record is the selector and key from the config: SES's Tokens may well be [].
+        return DomainRecords(spec.domain, named_zone(spec), planned_records(spec, region, tokens) + receiving, True)
     why = reading.problem or f"SES returned no DKIM tokens for {spec.domain}"
     return DomainRecords(
-        spec.domain, str(spec.zone), planned_records(spec, region, PLACEHOLDERS) + receiving, False, why
+        spec.domain, named_zone(spec), planned_records(spec, region, PLACEHOLDERS) + receiving, False, why
     )
 
 

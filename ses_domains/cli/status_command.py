@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
-from enum import Enum
 from typing import Callable, Optional, TypeVar
 
 from ses_domains.cli.aws_clients import CALL_TIMEOUT_S, NO_CREDENTIALS, has_credentials, make_client
@@ -28,48 +27,26 @@ from ses_domains.cli.errors import CommandError, ExitCode
 from ses_domains.cli.render_status import status_json, status_text
 from ses_domains.cli.ses_identities import IdentityReading, read_identities_with
 from ses_domains.cli.stack_file import load_stack
+from ses_domains.cli.status_report import (
+    AccountCheck,
+    IdentityCheck,
+    IdentityKind,
+    ReputationCheck,
+    StatusIdentity,
+    StatusReport,
+    StatusVerdict,
+)
 from ses_domains.config.stack import StackSpec
 from ses_domains.engine.deadline import Background, DeadlinePassed
 from ses_domains.engine.job import identity_key
-from ses_domains.engine.ses.account import AccountStatus, SesAccountUnavailable, read_account
-from ses_domains.engine.ses.client import AwsSettings, SesReader
-from ses_domains.engine.ses.errors import AwsSettingsError
-from ses_domains.engine.ses.reputation import (
-    RateJudgement,
-    RateVerdict,
-    ReputationLevels,
-    ReputationReading,
-    ReputationUnavailable,
-    ReputationWindow,
-    judge_rate,
-    read_reputation,
-    window_for,
-)
-from ses_domains.engine.ses.status import Verdict, judge, judge_address
+from ses_domains.engine.ses.account import SesAccountUnavailable, read_account
+from ses_domains.engine.ses.client import AwsSettings, SesReader, ses_read_bucket
+from ses_domains.engine.ses.errors import AwsSettingsError, SesThrottled
+from ses_domains.engine.ses.pacing import retry_throttling
+from ses_domains.engine.ses.reputation import ReputationLevels, ReputationUnavailable, read_reputation, window_for
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class IdentityKind(str, Enum):
-    DOMAIN = "domain"
-    EMAIL_ADDRESS = "email address"
-
-
-@dataclass(frozen=True)
-class StatusIdentity:
-    """An SES identity the stack declares, and what "healthy" asks of it."""
-
-    name: str
-    kind: IdentityKind
-    region: Optional[str] = None
-    """The replica region it lives in; ``None``: the stack's region."""
-    mail_from_required: bool = False
-    """The stack declares a MAIL FROM domain for it, so MAIL FROM must be SUCCESS too."""
-
-    @property
-    def key(self) -> str:
-        return identity_key(self.name, self.region)
 
 
 def stack_identities(spec: StackSpec) -> tuple[StatusIdentity, ...]:
@@ -92,115 +69,8 @@ def reputation_levels(spec: StackSpec) -> ReputationLevels:
     return ReputationLevels(bounce_rate=alarms.bounce_rate, complaint_rate=alarms.complaint_rate)
 
 
-class IdentityHealth(str, Enum):
-    VERIFIED = "verified"
-    PENDING = "pending"
-    FAILED = "failed"
-    NOT_CREATED = "not created"
-    UNKNOWN = "could not check"
-
-
-@dataclass(frozen=True)
-class IdentityCheck:
-    identity: StatusIdentity
-    reading: IdentityReading
-
-    @property
-    def health(self) -> IdentityHealth:
-        status = self.reading.status
-        if status is None:
-            return IdentityHealth.NOT_CREATED if self.reading.not_created else IdentityHealth.UNKNOWN
-        judgement = (judge(status, mail_from_required=self.identity.mail_from_required)
-                     if self.identity.kind is IdentityKind.DOMAIN else judge_address(status))
-        return {Verdict.VERIFIED: IdentityHealth.VERIFIED, Verdict.WAITING: IdentityHealth.PENDING,
-                Verdict.FAILED: IdentityHealth.FAILED}[judgement.verdict]
-
-
-@dataclass(frozen=True)
-class AccountCheck:
-    account: Optional[AccountStatus]
-    problem: Optional[str] = None
-    """Why the account could not be read (``account`` is then ``None``)."""
-
-    @property
-    def unhealthy(self) -> tuple[str, ...]:
-        """What about the account stops or threatens sending."""
-        account = self.account
-        if account is None:
-            return ()
-        found = []
-        if not account.sending_enabled:
-            found.append(f"sending is disabled for the account in {account.region}")
-        if account.enforcement_status != "HEALTHY":
-            found.append(f"the account's enforcement status in {account.region} is {account.enforcement_status}")
-        return tuple(found)
-
-
-@dataclass(frozen=True)
-class ReputationCheck:
-    window: ReputationWindow
-    levels: ReputationLevels
-    reading: Optional[ReputationReading]
-    problem: Optional[str] = None
-    """Why the rates could not be read (``reading`` is then ``None``)."""
-
-    @property
-    def bounce_rate(self) -> Optional[RateJudgement]:
-        return judge_rate(self.reading.bounce_rate, self.levels.bounce_rate) if self.reading else None
-
-    @property
-    def complaint_rate(self) -> Optional[RateJudgement]:
-        return judge_rate(self.reading.complaint_rate, self.levels.complaint_rate) if self.reading else None
-
-
-class StatusVerdict(str, Enum):
-    OK = "ok"
-    PROBLEMS = "problems"
-    COULD_NOT_CHECK = "could not check"
-
-
 EXIT_CODES = {StatusVerdict.OK: ExitCode.OK, StatusVerdict.PROBLEMS: ExitCode.PROBLEMS,
               StatusVerdict.COULD_NOT_CHECK: ExitCode.CANNOT_RUN}
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    stack: str
-    region: str
-    account: AccountCheck
-    identities: tuple[IdentityCheck, ...]
-    reputation: ReputationCheck
-
-    def problems(self) -> list[str]:
-        """Each thing that is wrong, one sentence each."""
-        found = list(self.account.unhealthy)
-        for check in self.identities:
-            if check.health in (IdentityHealth.PENDING, IdentityHealth.FAILED, IdentityHealth.NOT_CREATED):
-                found.append(f"{check.identity.key} is {check.health.value}")
-        for name, judgement in (("bounce rate", self.reputation.bounce_rate),
-                                ("complaint rate", self.reputation.complaint_rate)):
-            if judgement is not None and judgement.verdict is RateVerdict.PAST_LEVEL:
-                found.append(f"the {name} is at or past its level")
-        return found
-
-    def gaps(self) -> list[str]:
-        """What could not be checked, and why."""
-        found = []
-        if self.account.problem:
-            found.append(f"account: {self.account.problem}")
-        found.extend(f"{c.identity.key}: {c.reading.problem}" for c in self.identities
-                     if c.health is IdentityHealth.UNKNOWN)
-        if self.reputation.problem:
-            found.append(f"reputation: {self.reputation.problem}")
-        return found
-
-    @property
-    def verdict(self) -> StatusVerdict:
-        if self.problems():
-            return StatusVerdict.PROBLEMS
-        if self.gaps():
-            return StatusVerdict.COULD_NOT_CHECK
-        return StatusVerdict.OK
 
 
 def run_status(args: argparse.Namespace, console: Console) -> ExitCode:
@@ -234,10 +104,17 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     readers = {region: SesReader.from_settings(replace(settings, region=region or settings.region))
                for region in dict.fromkeys(identity.region for identity in identities)}
 
-    account = Background(lambda: read_account(ses_client), "ses-account")
-    reputation = Background(lambda: read_reputation(cloudwatch_client, window), "cloudwatch-reputation")
+    # Throttling is retried until the deadline; SES reads share the account's bucket with the readers.
+    deadline = started + timeout_s
+    account = Background(lambda: retry_throttling(
+        lambda _left: read_account(ses_client), what=f"GetAccount in {spec.region}", deadline=deadline,
+        bucket=ses_read_bucket(settings)), "ses-account")
+    reputation = Background(lambda: retry_throttling(
+        lambda _left: read_reputation(cloudwatch_client, window), what="CloudWatch GetMetricData",
+        deadline=deadline), "cloudwatch-reputation")
     by_region = {
-        region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s),
+        region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s,
+                                          deadline),
                            f"ses-identities {region or spec.region}")
         for region, reader in readers.items()
     }
@@ -247,11 +124,11 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
 
     no_answer = f"no answer within {timeout_s:g}s"
     account_check = _outcome(account, remaining(), no_answer, lambda a: AccountCheck(a),
-                                    lambda why: AccountCheck(None, why), SesAccountUnavailable)
+                                    lambda why: AccountCheck(None, why), (SesAccountUnavailable, SesThrottled))
     reputation_check = _outcome(reputation, remaining(), no_answer,
                                           lambda r: ReputationCheck(window, levels, r),
                                           lambda why: ReputationCheck(window, levels, None, why),
-                                          ReputationUnavailable)
+                                          (ReputationUnavailable, SesThrottled))
     readings: dict[str, IdentityReading] = {}
     for region, read in by_region.items():
         names = [i.name for i in identities if i.region == region]
@@ -262,18 +139,19 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     return StatusReport(stack, spec.region, account_check, checks, reputation_check)
 
 
-def _identity_read(reader: SesReader, names: list[str], timeout_s: float) -> Callable[[], dict[str, IdentityReading]]:
-    return lambda: read_identities_with(reader, names, timeout_s)
+def _identity_read(reader: SesReader, names: list[str], timeout_s: float,
+                   deadline: float) -> Callable[[], dict[str, IdentityReading]]:
+    return lambda: read_identities_with(reader, names, timeout_s, deadline_s=deadline - time.monotonic())
 
 
 def _outcome(read: Background[T], wait_s: float, no_answer: str, done: Callable[[T], R], failed: Callable[[str], R],
-             expected: type[BaseException] = CommandError) -> R:
+             expected: type[BaseException] | tuple[type[BaseException], ...] = CommandError) -> R:
     """``done(value)``; ``failed(why)`` when the read raised ``expected`` (or ``CommandError``) or
     did not end within ``wait_s``."""
     try:
         value = read.result(wait_s)
     except DeadlinePassed:
         return failed(no_answer)
-    except (expected, CommandError) as error:
+    except (*(expected if isinstance(expected, tuple) else (expected,)), CommandError) as error:
         return failed(str(error))
     return done(value)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ses_domains.config.arns import arn_problem
 from ses_domains.config.domain_names import InvalidDomainName, normalize_domain
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import Section, first_of_each_name, as_text, describe, one_of
@@ -391,7 +392,7 @@ def _sns(section: Section, name: str) -> Optional[Sink]:
             return None
         return SnsSink(topic_name=topic)
     if sns.has("topicArn"):
-        arn = _arn(sns, "topicArn", _SNS_ARN, "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ses-events")
+        arn = _arn(sns, "topicArn", *SINK_ARNS["topicArn"])
         return SnsSink(topic_arn=arn) if arn else None
     sns.problems.add(sns.key, "needs topic (a topic the stack creates) or topicArn (an existing topic)")
     return None
@@ -460,41 +461,46 @@ def _firehose(section: Section, name: str) -> Optional[Sink]:
     firehose = _sink_section(section, name, FIREHOSE_KEYS)
     if firehose is None:
         return None
-    stream = _arn(
-        firehose,
-        "deliveryStreamArn",
-        _FIREHOSE_ARN,
-        "a Firehose stream ARN such as arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events",
-        required=True,
-    )
+    stream = _arn(firehose, "deliveryStreamArn", *SINK_ARNS["deliveryStreamArn"], required=True)
     role = None
     if firehose.has("roleArn"):
-        role = _arn(firehose, "roleArn", _ROLE_ARN, "an IAM role ARN such as arn:aws:iam::123456789012:role/ses-firehose")
+        role = _arn(firehose, "roleArn", *SINK_ARNS["roleArn"])
         if role is None:
             return None
     return FirehoseSink(delivery_stream_arn=stream, role_arn=role) if stream else None
 
 
-def _arn(section: Section, key: str, pattern: re.Pattern, expected: str, *, required: bool = False) -> Optional[str]:
+SINK_ARNS = {
+    "topicArn": (_SNS_ARN, "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ses-events", "sns"),
+    "deliveryStreamArn": (_FIREHOSE_ARN, "a Firehose stream ARN such as "
+                                         "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events", "firehose"),
+    "roleArn": (_ROLE_ARN, "an IAM role ARN such as arn:aws:iam::123456789012:role/ses-firehose", "iam"),
+}
+"""The ARNs a destination names, by key: what each must match, how a message says what is expected,
+and the service it belongs to."""
+
+
+def sink_arn_problem(key: str, value: Any) -> Optional[str]:
+    """What is wrong with ``value`` as the destination's ``key`` (one of :data:`SINK_ARNS`), in the
+    words the config read uses; ``None`` when it is fine. For an ARN known only later."""
+    problems = Problems()
+    _arn(Section({key: value}, "", problems, (key,)), key, *SINK_ARNS[key])
+    return problems.found[0].message if problems.found else None
+
+
+def _arn(
+    section: Section, key: str, pattern: re.Pattern, expected: str, service: str, *, required: bool = False
+) -> Optional[str]:
     raw = section.raw.get(key)
     if raw is None:
         if required:
             section.problem(key, f"is required: {expected}")
         return None
     if not isinstance(raw, str) or not pattern.match(raw):
-        service = _service_of(raw)
-        got = f" (that is an ARN of {service})" if service else ""
-        section.problem(key, f"must be {expected}, got {describe(raw)}{got}")
+        reason = arn_problem(raw, service, regional=service != "iam")
+        section.problem(key, f"must be {expected}, got {describe(raw)}{', ' + reason if reason else ''}")
         return None
     return raw
-
-
-def _service_of(raw: Any) -> Optional[str]:
-    if isinstance(raw, str) and raw.startswith("arn:"):
-        parts = raw.split(":")
-        if len(parts) > 2 and parts[2]:
-            return parts[2]
-    return None
 
 
 _SINK_READERS = {"sns": _sns, "cloudwatch": _cloudwatch, "eventBridge": _event_bridge, "firehose": _firehose}

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, first_of_each_name, as_text, describe
+from ses_domains.config.fields import Section, first_of_each_name, as_text, describe, top_level_key
 
 DEDICATED_IP_POOL_KEYS = ("name", "scalingMode")
 SCALING_MODES = ("STANDARD", "MANAGED")
@@ -85,13 +85,13 @@ def check_sending_pools(
             continue
         key = f"{spec.key}.sendingPool"
         if pool != pool.lower():
-            hint = "a pool of ses-domains:dedicatedIpPools" if pool.lower() in declared else "the pool's name"
+            hint = f"a pool of {top_level_key(spec.key, 'dedicatedIpPools')}" if pool.lower() in declared else "the pool's name"
             problems.add(key, f"{pool} cannot name an SES dedicated IP pool: pool names are lower case; "
                               f"write {pool.lower()} ({hint})")
             continue
         close = difflib.get_close_matches(pool, declared, n=1, cutoff=0.8)
         if close:
             warnings.append(
-                f"{key}: {pool} is not declared in ses-domains:dedicatedIpPools, so it must already exist in the "
+                f"{key}: {pool} is not declared in {top_level_key(spec.key, 'dedicatedIpPools')}, so it must already exist in the "
                 f"account; did you mean {close[0]}?"
             )

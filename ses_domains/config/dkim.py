@@ -9,7 +9,10 @@ dkim:                                                 # BYODKIM
 ```
 
 A private key is a secret: no message written here contains any part of it (the generic
-``Section`` accessors quote the value they refuse, so the key fields are read by hand).
+``Section`` accessors quote the value they refuse, so the key fields are read by hand). The
+command reads the stack file without decrypting its secrets: a ``secure:`` private key reaches it
+as an ``EncryptedValue`` and is left alone (the key is then ``None``: none of the command's jobs
+signs mail; the selector is plain and the public key is whatever DNS publishes at it).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ses_domains.config.fields import Section, describe
+from ses_domains.config.secrets import EncryptedValue
 from ses_domains.records.dkim import Byodkim, PublishedSelector
 from ses_domains.records.dkim_keys import DkimKeyError, DkimPrivateKey, read_private_key, read_public_key
 from ses_domains.records.ses import dkim_selector_host
@@ -29,20 +33,23 @@ KEY_LENGTHS = ("RSA_2048_BIT", "RSA_1024_BIT")
 MAX_SELECTOR = 63
 """terraform-provider-aws ``domain_signing_selector``: 1 to 63 characters."""
 MAX_DNS_NAME = 253
-_SELECTOR = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
-"""RFC 6376 3.1: a selector is a sub-domain (labels of letters, digits and inner hyphens, dot-separated)."""
+SES_SELECTOR_PATTERN = r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9]))$"
+"""SESv2's model (shape ``Selector`` of CreateEmailIdentity and PutEmailIdentityDkimSigningAttributes):
+one DNS label. RFC 6376 allows dotted selectors; SES does not."""
+_SELECTOR = re.compile(SES_SELECTOR_PATTERN)
 
 
 @dataclass(frozen=True)
 class ByodkimSpec:
     selector: str
-    key: DkimPrivateKey
-    """The key SES signs with (its private half is shown nowhere)."""
+    key: Optional[DkimPrivateKey]
+    """The key SES signs with (its private half is shown nowhere); ``None``: a stack secret this
+    reader cannot open (the command, which never needs it)."""
     previous: Optional[PublishedSelector] = None
     """The selector SES signed with before a rotation: its record stays published."""
 
     def strategy(self) -> Byodkim:
-        return Byodkim(PublishedSelector(self.selector, self.key.public), self.previous)
+        return Byodkim(PublishedSelector(self.selector, self.key.public if self.key else None), self.previous)
 
 
 def read_dkim(
@@ -75,7 +82,8 @@ def read_dkim(
         return key_length, None
 
     selector = _read_selector(section, domain)
-    private_key = _read_private_key(section)
+    secret = isinstance(section.raw.get("privateKey"), EncryptedValue)
+    private_key = None if secret else _read_private_key(section)
     if section.has("selector") and not section.has("privateKey"):
         section.problem("privateKey", "is required with selector: the RSA private key SES signs with, in PEM "
                                       "(pulumi config set --secret --path '...dkim.privateKey' < key.pem)")
@@ -83,8 +91,10 @@ def read_dkim(
         section.problem("selector", "is required with privateKey: the name the public key is published under, "
                                     "such as s2026a (<selector>._domainkey.<domain>)")
     previous = _read_previous(section, domain, selector)
-    if selector is None or private_key is None:
+    if selector is None or (private_key is None and not secret):
         return key_length, None
+    if private_key is None:
+        return key_length, ByodkimSpec(selector, None, previous)
     if previous is not None and previous.public_key == private_key.public:
         warnings.append(
             f"{section.path('previous')}: the previous selector publishes the same public key as {selector}; "
@@ -116,8 +126,8 @@ def _read_selector(section: Section, domain: Optional[str]) -> Optional[str]:
     if len(selector) > MAX_SELECTOR or not _SELECTOR.match(selector) or any(len(l) > 63 for l in selector.split(".")):
         section.problem(
             "selector",
-            f"{describe(raw)} is not a DKIM selector: use 1 to {MAX_SELECTOR} letters, digits and inner hyphens, "
-            "in dot-separated labels (such as s2026a); SES and DNS refuse anything else",
+            f"{describe(raw)} is not a selector SES takes: use 1 to {MAX_SELECTOR} letters, digits and inner hyphens, "
+            "in one label with no dots (such as s2026a)",
         )
         return None
     if domain is not None:
@@ -170,6 +180,8 @@ def _read_previous(section: Section, domain: Optional[str], current: Optional[st
         )
         return None
     public = None
+    if given == ["privateKey"] and isinstance(previous.raw["privateKey"], EncryptedValue):
+        return PublishedSelector(selector, None) if selector is not None else None
     if given == ["privateKey"]:
         private = _read_private_key(previous)
         public = private.public if private else None

@@ -28,7 +28,12 @@ def normalize_report_uri(raw: object) -> tuple[str, str]:
     if not isinstance(raw, str) or not raw:
         raise InvalidReportAddress("must be an address such as mailto:dmarc@example.com")
     address = raw[len("mailto:"):] if raw.lower().startswith("mailto:") else raw
-    address, _, size = address.partition("!")
+    address, bang, size = address.partition("!")
+    if bang and not size:
+        raise InvalidReportAddress(
+            f"{raw!r} ends in '!' without a size limit: RFC 7489 writes a limit as !10m (a number, then k, m, g "
+            "or t); add one or remove the '!'"
+        )
     if size and not _SIZE_LIMIT.match(size):
         raise InvalidReportAddress(f"{raw!r} has a size limit {size!r}; write it as !10m (k, m, g or t)")
     local, at, domain = address.rpartition("@")
@@ -41,8 +46,9 @@ def normalize_report_uri(raw: object) -> tuple[str, str]:
     return f"mailto:{local}@{domain}" + (f"!{size.lower()}" if size else ""), domain
 
 
-def read_dmarc(section: Section) -> tuple[Optional[DmarcPolicy], list[str]]:
-    """The policy (``None`` when the block is wrong) and the report domains its addresses use."""
+def read_dmarc(section: Section, warnings: list[str]) -> tuple[Optional[DmarcPolicy], list[str]]:
+    """The policy (``None`` when the block is wrong) and the report domains its addresses use.
+    An address or a failure option given twice is written once, with a warning."""
     policy = section.choice("policy", POLICIES, required=True)
     report_domains: list[str] = []
     uris: dict[str, tuple[str, ...]] = {}
@@ -53,6 +59,9 @@ def read_dmarc(section: Section) -> tuple[Optional[DmarcPolicy], list[str]]:
                 uri, domain = normalize_report_uri(item)
             except InvalidReportAddress as error:
                 section.problems.add(key, str(error))
+                continue
+            if uri in collected:
+                warnings.append(f"{key}: {uri} is listed twice; the record names it once")
                 continue
             collected.append(uri)
             report_domains.append(domain)
@@ -66,6 +75,12 @@ def read_dmarc(section: Section) -> tuple[Optional[DmarcPolicy], list[str]]:
             "failureOptions", f"must be 0, 1, d or s, joined by ':' (such as 1:d), got {describe(failure_options)}"
         )
         failure_options = None
+    if failure_options is not None:
+        options = list(dict.fromkeys(failure_options.split(":")))
+        if len(options) != len(failure_options.split(":")):
+            warnings.append(f"{section.path('failureOptions')}: {failure_options} repeats an option; the record has "
+                            f"fo={':'.join(options)}")
+        failure_options = ":".join(options)
     result = DmarcPolicy(
         policy=policy or "none",
         subdomain_policy=section.choice("subdomainPolicy", POLICIES),

@@ -104,7 +104,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     dmarc = None
     dmarc_section = section.section("dmarc", DMARC_KEYS)
     if dmarc_section is not None:
-        dmarc, report_domains = read_dmarc(dmarc_section)
+        dmarc, report_domains = read_dmarc(dmarc_section, warnings)
         if dmarc and dmarc.pct is not None:
             warnings.append(
                 f"{dmarc_section.path('pct')}: pct is dropped by the current DMARC draft (DMARCbis) and "
@@ -208,14 +208,18 @@ def _read_name(section: Section, name: str, *, required: bool = False) -> Option
         return None
 
 
+def zone_id_of(raw: Any) -> Optional[str]:
+    """The Route 53 zone id in ``raw`` (``Z...`` or ``/hostedzone/Z...``), or ``None`` when it is none."""
+    match = _ZONE_ID.match(raw) if isinstance(raw, str) else None
+    return match.group(1) if match else None
+
+
 def _read_zone(section: Section, domain: Optional[str]) -> ZoneRef:
     raw = section.raw.get("zone")
     if raw is None:
         return ZoneRef(name=domain, given=False)
-    if isinstance(raw, str):
-        match = _ZONE_ID.match(raw)
-        if match:
-            return ZoneRef(zone_id=match.group(1))
+    if zone_id_of(raw):
+        return ZoneRef(zone_id=zone_id_of(raw))
     zone = _read_name(section, "zone")
     if zone and domain and not is_within(domain, zone):
         section.problem(
@@ -232,6 +236,7 @@ def _read_mail_from(section: Section, domain: Optional[str]) -> Optional[str]:
     if raw is None or domain is None:
         return None
     allowed = f"a label such as bounce, or a full name under {domain} such as bounce.{domain}"
+    raw = as_text(raw)  # YAML reads mailFrom: 2024 as a number; it is the label 2024
     if isinstance(raw, str) and raw and "." not in raw.rstrip("."):
         raw = f"{raw.rstrip('.')}.{domain}"
     try:

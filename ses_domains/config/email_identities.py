@@ -21,7 +21,7 @@ from ses_domains.config.configuration_sets import ConfigurationSets
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.domains import DomainSpec
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, as_text, describe
+from ses_domains.config.fields import Section, as_text, describe, top_level_key
 from ses_domains.config.verification import DEFAULT_TIMEOUT_S
 
 EMAIL_IDENTITY_KEYS = ("address", "wait", "timeout", "configurationSet")
@@ -150,7 +150,7 @@ def _read_entry(item: Any, key: str, problems: Problems) -> Optional[EmailIdenti
     if section.has("configurationSet"):
         configuration_set = as_text(section.raw["configurationSet"])
         if not isinstance(configuration_set, str) or not configuration_set.strip():
-            section.problem("configurationSet", f"must name a configuration set of ses-domains:configurationSets, "
+            section.problem("configurationSet", f"must name a configuration set of {top_level_key(key, 'configurationSets')}, "
                                                 f"got {describe(configuration_set)}")
             configuration_set = None
     if len(problems.found) != before or address is None:
@@ -167,7 +167,7 @@ def _check_configuration_set(spec: EmailIdentitySpec, sets: ConfigurationSets, p
     if name not in declared:
         problems.add(
             f"{spec.key}.configurationSet",
-            f"there is no configuration set {name} in ses-domains:configurationSets "
+            f"there is no configuration set {name} in {top_level_key(spec.key, 'configurationSets')} "
             f"({', '.join(declared) or 'none is declared'})",
         )
 

@@ -33,6 +33,12 @@ def as_text(value: Any) -> Any:
     return value
 
 
+def top_level_key(key: str, name: str) -> str:
+    """The key ``name`` of the namespace ``key`` is in: ``top_level_key("app:domains[0]", "templates")``
+    is ``app:templates`` (the namespace is the project's name)."""
+    return f"{key.split(':', 1)[0]}:{name}"
+
+
 def one_of(allowed: Iterable[str]) -> str:
     return "one of " + ", ".join(allowed)
 
@@ -56,7 +62,7 @@ class Section:
             if name not in self.known:
                 close = difflib.get_close_matches(str(name), self.known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.add(self.path(str(name)), f"unknown key{hint} (known keys: {', '.join(self.known)})")
+                problems.add(self.path(str(name)), self._unknown_key_message(hint))
 
     def path(self, name: str) -> str:
         return f"{self.key}.{name}"
@@ -91,6 +97,8 @@ class Section:
         value = self.raw.get(name)
         if value is None:
             return default
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # YAML's 1800.0, or JSON's
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(name, f"must be a whole number from {minimum} to {maximum}, got {describe(value)}")
             return default
@@ -135,6 +143,12 @@ class Section:
             else:
                 chosen.append(item)
         return tuple(chosen)
+
+    def _unknown_key_message(self, hint: str) -> str:
+        if not self.known:
+            owner = self.key.rsplit(".", 1)[-1]
+            return f"unknown key: {owner} takes no keys, so write it as {owner}: {{}}"
+        return f"unknown key{hint} (known keys: {', '.join(self.known)})"
 
     def section(self, name: str, known: Iterable[str]) -> Optional["Section"]:
         if name not in self.raw or self.raw[name] is None:

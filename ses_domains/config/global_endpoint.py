@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import Section, describe
+from ses_domains.config.regions import partition_problem
 from ses_domains.config.replicas import REPLICA_KEY, ses_region_problem
 
 if TYPE_CHECKING:
@@ -75,7 +76,12 @@ def read_global_endpoint(raw: Any, key: str, problems: Problems) -> Optional[Glo
 
 def check_served_domains(endpoint: GlobalEndpointSpec, domains: "list[DomainSpec]", stack_region: str,
                          problems: Problems) -> None:
-    """Every domain of the stack sends through the endpoint: each needs an identity in both regions."""
+    """Every domain of the stack sends through the endpoint: each needs an identity in both regions;
+    both regions are in the stack region's partition."""
+    for index, region in enumerate(endpoint.regions):
+        problem = partition_problem(region, stack_region)
+        if problem:
+            problems.add(f"{endpoint.key}.regions[{index}]", problem)
     for spec in domains:
         present = {stack_region, *spec.replica_regions}
         missing = [region for region in endpoint.regions if region not in present]

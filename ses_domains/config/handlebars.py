@@ -4,7 +4,10 @@ SES renders templates with Handlebars: ``{{name}}``, ``{{user.first}}``, ``{{{ra
 ``{{#if x}}...{{else}}...{{/if}}``, ``{{#unless x}}``, ``{{#each items}}...{{/each}}`` (inside,
 names are looked up in the current item, ``{{this}}`` is the item itself, ``../name`` the
 enclosing context, ``@index``/``@key``/``@first``/``@last`` come from the loop) and
-``{{#with obj}}``; ``{{! comments }}``; ``~`` trims white space; ``\\{{`` is a literal.
+``{{#with obj}}``; ``{{! comments }}``; ``~`` trims white space; ``\\{{`` is a literal; inline
+partials ``{{#* inline "name"}}...{{/inline}}``, called with ``{{> name}}`` (or ``{{> name obj}}``,
+in the context ``obj``), read their placeholders where they are called (SES guide, "Advanced email
+personalization").
 
 Pure: :func:`parse_placeholders` reads one part of a template (its subject, text or HTML) into
 ``Placeholder`` values whose ``path`` is resolved from the root of the data (``("items", "[]",
@@ -51,7 +54,8 @@ class Placeholder:
     """``subject``, ``text`` or ``html``."""
     line: int
     helper: Optional[str] = None
-    """The block helper that reads it (``each``, ``if``...), ``None`` for a value written out."""
+    """The block helper that reads it (``each``, ``if``...; ``>`` for a partial's context),
+    ``None`` for a value written out."""
 
     @property
     def dotted(self) -> str:
@@ -59,7 +63,7 @@ class Placeholder:
         return ".".join(self.path).replace(f".{ITEM}", ITEM)
 
     def __str__(self) -> str:
-        opening = f"{{{{#{self.helper} " if self.helper else "{{"
+        opening = ("{{> partial " if self.helper == ">" else f"{{{{#{self.helper} ") if self.helper else "{{"
         return f"{opening}{self.written}}}}} in {self.part} (line {self.line})"
 
 
@@ -85,15 +89,34 @@ class _Scope:
     """Inside ``#each``: the loop variables exist."""
 
 
+_Mustache = tuple[str, int]
+"""The inside of one ``{{...}}`` and its line."""
+
+
+@dataclass
+class _Reading:
+    """One part being read: what it found so far, and its inline partials by name."""
+
+    part: str
+    found: list[Placeholder]
+    partials: dict[str, list[_Mustache]]
+    calling: list[str]
+    """The partials being expanded, outermost first: a partial that calls itself is read twice
+    (its own level and one below it), then no deeper."""
+
+
 def parse_placeholders(text: str, part: str) -> tuple[Placeholder, ...]:
     """Every placeholder of ``text``, in order; ``TemplateSyntaxError`` for what SES cannot
-    render (an unclosed ``{{``, a block closed by another name, ``{{else}}`` outside a block) and
-    for what this check cannot follow (partials, sub-expressions, block parameters)."""
-    found: list[Placeholder] = []
+    render (an unclosed ``{{``, a block closed by another name, ``{{else}}`` outside a block, a
+    call of a partial the part does not define) and for what this check cannot follow
+    (sub-expressions, block parameters, partial blocks)."""
+    body, partials = _inline_partials(list(_mustaches(text)))
+    reading = _Reading(part, [], partials, [])
     # The root context, then one per open block; each/with change the data context.
     blocks: list[_Scope] = [_Scope((), None, 1, context=True)]
-    for inner, line in _mustaches(text):
-        _read_mustache(inner, line, part, blocks, found)
+    for inner, line in body:
+        _read_mustache(inner, line, reading, blocks)
+    found = reading.found
     if len(blocks) > 1:
         open_block = blocks[-1]
         raise TemplateSyntaxError(f"{{{{#{open_block.helper}}}}} is never closed by {{{{/{open_block.helper}}}}}",
@@ -143,11 +166,87 @@ def _mustaches(text: str) -> Iterator[tuple[str, int]]:
         yield inner, line
 
 
-def _read_mustache(inner: str, line: int, part: str, blocks: list[_Scope], found: list[Placeholder]) -> None:
+_INLINE = re.compile(r'^#\*\s*inline\s+(?:"([^"]+)"|\'([^\']+)\')\s*$')
+
+
+def _inline_partials(mustaches: list[_Mustache]) -> tuple[list[_Mustache], dict[str, list[_Mustache]]]:
+    """The part without its ``{{#* inline}}`` definitions, and each definition's body by name."""
+    body: list[_Mustache] = []
+    partials: dict[str, list[_Mustache]] = {}
+    defining: Optional[tuple[str, int]] = None
+    for inner, line in mustaches:
+        if inner.startswith("#*"):
+            match = _INLINE.match(inner)
+            if match is None:
+                raise TemplateSyntaxError(
+                    f"{{{{{inner}}}}}: the only decorator SES templates know is {{{{#* inline \"name\"}}}}", line)
+            if defining is not None:
+                raise TemplateSyntaxError(
+                    f"{{{{{inner}}}}} inside the inline partial {defining[0]!r} of line {defining[1]}: "
+                    "close that one with {{/inline}} first", line)
+            name = match.group(1) or match.group(2)
+            if name in partials:
+                raise TemplateSyntaxError(f"the inline partial {name!r} is defined twice", line)
+            defining = (name, line)
+            partials[name] = []
+        elif defining is not None and inner.replace(" ", "") == "/inline":
+            defining = None
+        elif defining is not None:
+            partials[defining[0]].append((inner, line))
+        else:
+            body.append((inner, line))
+    if defining is not None:
+        raise TemplateSyntaxError(f"the inline partial {defining[0]!r} is never closed by {{{{/inline}}}}", defining[1])
+    return body, partials
+
+
+def _call_partial(inner: str, line: int, reading: _Reading, blocks: list[_Scope]) -> None:
+    """``{{> name}}`` or ``{{> name obj}}``: the partial's placeholders, read in the caller's context."""
+    words = _tokens(inner[1:].strip(), line)
+    if not words:
+        raise TemplateSyntaxError("{{>}} names no partial", line)
+    name, arguments = words[0].strip("\"'"), words[1:]
+    if name not in reading.partials:
+        defined = ", ".join(repr(n) for n in reading.partials) or "none"
+        raise TemplateSyntaxError(
+            f"{{{{{inner}}}}} calls the partial {name!r}, which this part does not define "
+            f"(SES templates call only inline partials, {{{{#* inline \"{name}\"}}}}...{{{{/inline}}}}; defined: {defined})",
+            line)
+    if any("=" in word for word in arguments) or len(arguments) > 1:
+        raise TemplateSyntaxError(f"{{{{{inner}}}}}: a partial takes at most one context value, no key=value", line)
+    if reading.calling.count(name) >= 2:
+        # Deeper levels read what this one does: everything under this context counts as read.
+        reading.found.append(Placeholder(f"> {name}", blocks[-1].path, reading.part, line))
+        return
+    depth = len(blocks)
+    if arguments:
+        placeholder = _argument(arguments[0], line, reading.part, blocks, reading.found, ">")
+        path = blocks[-1].path if placeholder is None else placeholder.path
+        blocks.append(_Scope(path, ">", line, context=True, loop=blocks[-1].loop))
+    reading.calling.append(name)
+    for body_inner, body_line in reading.partials[name]:
+        _read_mustache(body_inner, body_line, reading, blocks)
+        if len(blocks) < depth + bool(arguments):
+            raise TemplateSyntaxError(
+                f"{{{{{body_inner}}}}} in the inline partial {name!r} closes a block the partial did not open", body_line)
+    reading.calling.pop()
+    if len(blocks) > depth + bool(arguments):
+        open_block = blocks[-1]
+        raise TemplateSyntaxError(
+            f"{{{{#{open_block.helper}}}}} in the inline partial {name!r} is never closed by {{{{/{open_block.helper}}}}}",
+            open_block.line)
+    del blocks[depth:]
+
+
+def _read_mustache(inner: str, line: int, reading: _Reading, blocks: list[_Scope]) -> None:
+    part, found = reading.part, reading.found
     if not inner:
         raise TemplateSyntaxError("{{}} names nothing", line)
+    if inner.startswith("#>"):
+        raise TemplateSyntaxError(f"{{{{{inner}}}}}: partial blocks are not supported: call an inline partial with {{{{> name}}}}", line)
     if inner.startswith(">"):
-        raise TemplateSyntaxError(f"{{{{{inner}}}}}: partials are not available in SES templates", line)
+        _call_partial(inner, line, reading, blocks)
+        return
     if inner.startswith("&"):
         inner = inner[1:].strip()
     if inner.startswith("#"):

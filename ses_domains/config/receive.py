@@ -23,15 +23,12 @@ import hashlib
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import Mapping, Optional
 
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import Section, describe
 from ses_domains.records.ses import RECEIVING_REGIONS, inbound_endpoint
-
-if TYPE_CHECKING:
-    from ses_domains.config.domains import DomainSpec
 
 RECEIVE_KEYS = ("bucket", "prefix", "recipients", "bucketPolicy", "scan", "requireTls", "ruleSet")
 MAX_RECIPIENTS = 100
@@ -207,23 +204,23 @@ def _recipient(item: object) -> tuple[str, str, Optional[str]]:
     return (f".{name}" if dotted else name), name, None
 
 
-def check_receiving(domains: Iterable["DomainSpec"], region: str, problems: Problems) -> None:
-    """Receiving needs SES's receiving in the stack's region, and one rule set for the whole stack."""
-    receiving = [spec for spec in domains if spec.receive is not None]
+def check_receiving(receiving: Mapping[str, ReceiveSpec], region: str, problems: Problems) -> None:
+    """Receiving needs SES's receiving in the stack's region, and one rule set for the whole stack.
+    ``receiving``: each domain's ``receive``, by the domain's config key."""
     if receiving and region not in RECEIVING_REGIONS:
         nearby = sorted(name for name in RECEIVING_REGIONS if name.split("-")[0] == region.split("-")[0])
         offered = ", ".join(nearby or sorted(RECEIVING_REGIONS))
-        for spec in receiving:
+        for key in receiving:
             problems.add(
-                f"{spec.key}.receive",
+                f"{key}.receive",
                 f"SES does not receive mail in {region} (aws:region; AWS General Reference, SES \"Email Receiving "
                 f"endpoints\"): there is no {inbound_endpoint(region)} for an MX to name. Receiving regions: "
                 f"{offered}. Run the stack in one of them, or remove receive",
             )
-    rule_sets = {spec.receive.rule_set for spec in receiving if spec.receive is not None}
+    rule_sets = {receive.rule_set for receive in receiving.values()}
     if len(rule_sets) > 1:
         shown = ", ".join(sorted(str(name) if name else "(none: the stack's own)" for name in rule_sets))
-        for spec in receiving:
-            problems.add(f"{spec.key}.receive.ruleSet",
+        for key in receiving:
+            problems.add(f"{key}.receive.ruleSet",
                          f"every domain with receive must use the same rule set (SES applies one active rule set "
                          f"per region); the domains give {shown}")

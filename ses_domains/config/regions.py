@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ses_domains.records.regions import partition_of, region_facts
+
 SES_ENDPOINT_PREFIX = "email"
 _REGION_SHAPE = re.compile(r"^[a-z]{2,}(?:-[a-z]+)+-\d+$")
 """What any AWS region name looks like (``eu-west-1``, ``us-gov-east-1``, ``eusc-de-east-1``)."""
@@ -74,3 +76,23 @@ def _version(package: Path) -> str:
     text = (package / "__init__.py").read_text(encoding="utf-8", errors="replace")
     match = re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", text, re.MULTILINE)
     return match.group(1) if match else "(unknown version)"
+
+
+def region_facts_problem(region: str) -> Optional[str]:
+    """Why this version cannot deploy SES in ``region`` (an SES region), or ``None``."""
+    facts = region_facts(region)
+    if facts is None:
+        return (f"SES is offered in {region}, but this version of ses-domains has no facts for it "
+                "(its Easy DKIM domain, receiving): upgrade ses-domains")
+    if facts.unknown:
+        return f"{region} cannot be deployed to by this version: {facts.unknown}"
+    return None
+
+
+def partition_problem(region: str, stack_region: str) -> Optional[str]:
+    """Why ``region`` cannot sit beside the stack's region (another partition), or ``None``."""
+    here, there = partition_of(stack_region), partition_of(region)
+    if here == there:
+        return None
+    return (f"{region} is in the {there} partition and the stack's region {stack_region} in {here}: "
+            "one AWS provider (one set of credentials) reaches only its own partition")

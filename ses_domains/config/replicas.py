@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import Section, describe
-from ses_domains.config.regions import looks_like_region, ses_regions
+from ses_domains.config.regions import looks_like_region, partition_problem, region_facts_problem, ses_regions
 from ses_domains.records.replicas import replica_mail_from
 
 REPLICA_KEY = "replicaRegions"
@@ -30,7 +30,7 @@ def ses_region_problem(value: Any) -> Optional[str]:
         return f"must be an AWS region such as us-east-1, got {describe(value)}"
     regions = ses_regions()
     if regions is None or value in regions.ses:
-        return None
+        return region_facts_problem(value)
     if value in regions.known:
         return f"{value} is an AWS region, but SES is not offered there ({regions.source})"
     close = difflib.get_close_matches(value, sorted(regions.ses), n=1, cutoff=0.75)
@@ -61,6 +61,10 @@ def check_replicas(domain_key: str, replica_regions: tuple[str, ...], mail_from:
         if region == stack_region:
             problems.add(key, f"{region} is the stack's own region (aws:region), where the identity is created "
                               "anyway; list only the other regions")
+            continue
+        problem = partition_problem(region, stack_region)
+        if problem:
+            problems.add(key, problem)
             continue
         name = replica_mail_from(mail_from, region)
         if name is not None and len(name) > MAX_DNS_NAME:

@@ -18,7 +18,8 @@ from typing import Any, Optional
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec, ConfigurationSets
 from ses_domains.config.errors import Problems
-from ses_domains.config.fields import Section, as_text, describe
+from ses_domains.config.arns import arn_problem
+from ses_domains.config.fields import Section, as_text, describe, top_level_key
 from ses_domains.records.ses import BOUNCE_RATE_REVIEW_LEVEL, COMPLAINT_RATE_REVIEW_LEVEL
 
 REPUTATION_ALARM_KEYS = ("snsTopicArn", "bounceRate", "complaintRate", "notifyOk", "configurationSets")
@@ -90,7 +91,7 @@ def check_reputation_alarms(
         configuration_set = by_name.get(name)
         if configuration_set is None:
             declared = ", ".join(sorted(by_name)) or "none is declared"
-            problems.add(item_key, f"there is no configuration set {name} in ses-domains:configurationSets ({declared})")
+            problems.add(item_key, f"there is no configuration set {name} in {top_level_key(spec.key, 'configurationSets')} ({declared})")
         elif not configuration_set.reputation_metrics:
             problems.add(
                 item_key,
@@ -107,9 +108,8 @@ def _topic_arn(section: Section) -> Optional[str]:
         section.problem("snsTopicArn", f"is required: {expected}, the topic the alarms notify")
         return None
     if not isinstance(raw, str) or not _TOPIC_ARN.match(raw):
-        service = raw.split(":")[2] if isinstance(raw, str) and raw.startswith("arn:") and raw.count(":") >= 2 else None
-        got = f" (that is an ARN of {service})" if service and service != "sns" else ""
-        section.problem("snsTopicArn", f"must be {expected}, got {describe(raw)}{got}")
+        reason = arn_problem(raw, "sns")
+        section.problem("snsTopicArn", f"must be {expected}, got {describe(raw)}{', ' + reason if reason else ''}")
         return None
     return raw
 

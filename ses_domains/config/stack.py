@@ -27,7 +27,7 @@ from ses_domains.config.receive import check_receiving
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.replicas import check_replicas
 from ses_domains.config.reputation_alarms import ReputationAlarmsSpec, check_reputation_alarms, read_reputation_alarms
-from ses_domains.config.regions import looks_like_region, ses_regions
+from ses_domains.config.regions import looks_like_region, region_facts_problem, ses_regions
 from ses_domains.config.templates import TemplateSpec, read_templates
 
 PROJECT = "ses-domains"
@@ -60,6 +60,7 @@ def read_stack_config(
     project_keys: Optional[Iterable[str]] = None,
     *,
     project_dir: Optional[Path] = None,
+    namespace: str = PROJECT,
 ) -> StackSpec:
     """Read and check the stack config; raise ``ConfigError`` listing every problem found.
 
@@ -70,14 +71,16 @@ def read_stack_config(
     (without it): any key this program does not read is reported, with the closest known key.
     ``project_dir`` is where files named by the config (a template's ``htmlFile``) are read from:
     the Pulumi project directory (default: the current directory, where the program runs).
+    ``namespace`` is the project's name (``name:`` of ``Pulumi.yaml``): Pulumi namespaces the
+    project's config keys with it, and every problem is reported under it.
     """
     problems = Problems()
     warnings: list[str] = []
-    _check_project_keys(project_keys, problems)
+    _check_project_keys(project_keys, namespace, problems)
 
     region = _read_region(get_aws_value("region"), problems)
     raw_domains = get_project_value("domains")
-    domains_key = f"{PROJECT}:domains"
+    domains_key = f"{namespace}:domains"
     domains: list[DomainSpec] = []
     others = [key for key in PROJECT_KEYS if key != "domains" and get_project_value(key) not in (None, [], {}, "")]
     if raw_domains is None and others:
@@ -86,7 +89,7 @@ def read_stack_config(
         problems.add(
             domains_key,
             "is required: a list of domains, each at least {domain: example.com} (or, for a stack without "
-            f"domains, one of {', '.join(f'{PROJECT}:{key}' for key in PROJECT_KEYS if key != 'domains')})",
+            f"domains, one of {', '.join(f'{namespace}:{key}' for key in PROJECT_KEYS if key != 'domains')})",
         )
     elif not isinstance(raw_domains, list) or not raw_domains:
         problems.add(domains_key, "must be a non-empty list of domains, each at least {domain: example.com}")
@@ -97,31 +100,31 @@ def read_stack_config(
                 domains.append(spec)
     _check_unique_domains(domains, problems)
     read_sets = read_configuration_sets(
-        get_project_value("configurationSets"), f"{PROJECT}:configurationSets", problems, warnings
+        get_project_value("configurationSets"), f"{namespace}:configurationSets", problems, warnings
     )
     configuration_sets = list(read_sets.specs)
-    _check_configuration_set_references(domains, read_sets, problems)
+    _check_configuration_set_references(domains, read_sets, problems, namespace)
     _check_created_topics(configuration_sets, problems)
     _check_mail_from_names(domains, problems)
     _check_shared_tracking_domains(configuration_sets, problems)
     email_identities = read_email_identities(
-        get_project_value("emailIdentities"), f"{PROJECT}:emailIdentities", problems, warnings, domains, read_sets
+        get_project_value("emailIdentities"), f"{namespace}:emailIdentities", problems, warnings, domains, read_sets
     )
     templates = read_templates(
-        get_project_value("templates"), f"{PROJECT}:templates", problems, Path(project_dir or Path.cwd())
+        get_project_value("templates"), f"{namespace}:templates", problems, Path(project_dir or Path.cwd())
     )
     global_endpoint = read_global_endpoint(
-        get_project_value("globalEndpoint"), f"{PROJECT}:globalEndpoint", problems
+        get_project_value("globalEndpoint"), f"{namespace}:globalEndpoint", problems
     )
-    account = read_account(get_project_value("account"), f"{PROJECT}:account", problems, warnings, region)
+    account = read_account(get_project_value("account"), f"{namespace}:account", problems, warnings, region)
     warnings.extend(vdm_off_warnings(account, read_sets.specs))
-    contact_lists = read_contact_lists(get_project_value("contactLists"), f"{PROJECT}:contactLists", problems)
+    contact_lists = read_contact_lists(get_project_value("contactLists"), f"{namespace}:contactLists", problems)
     dedicated_ip_pools = read_dedicated_ip_pools(
-        get_project_value("dedicatedIpPools"), f"{PROJECT}:dedicatedIpPools", problems
+        get_project_value("dedicatedIpPools"), f"{namespace}:dedicatedIpPools", problems
     )
     check_sending_pools(configuration_sets, dedicated_ip_pools, problems, warnings)
     reputation_alarms = read_reputation_alarms(
-        get_project_value("reputationAlarms"), f"{PROJECT}:reputationAlarms", problems, warnings
+        get_project_value("reputationAlarms"), f"{namespace}:reputationAlarms", problems, warnings
     )
     if region:
         for spec in domains:
@@ -131,7 +134,7 @@ def read_stack_config(
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
         check_reputation_alarms(reputation_alarms, read_sets, region, problems)
-        check_receiving(domains, region, problems)
+        check_receiving({spec.key: spec.receive for spec in domains if spec.receive is not None}, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
@@ -153,7 +156,7 @@ def read_stack_config(
     )
 
 
-def _check_project_keys(project_keys: Optional[Iterable[str]], problems: Problems) -> None:
+def _check_project_keys(project_keys: Optional[Iterable[str]], namespace: str, problems: Problems) -> None:
     for name in sorted(set(project_keys or ()) - set(PROJECT_KEYS)):
         close = difflib.get_close_matches(name, PROJECT_KEYS, n=1) or difflib.get_close_matches(
             name.lower(), [key.lower() for key in PROJECT_KEYS], n=1
@@ -162,8 +165,8 @@ def _check_project_keys(project_keys: Optional[Iterable[str]], problems: Problem
         if close:
             hint = f"; did you mean '{next(key for key in PROJECT_KEYS if key.lower() == close[0].lower())}'?"
         problems.add(
-            f"{PROJECT}:{name}",
-            f"unknown key{hint} (this program reads {', '.join(f'{PROJECT}:{key}' for key in PROJECT_KEYS)})",
+            f"{namespace}:{name}",
+            f"unknown key{hint} (this program reads {', '.join(f'{namespace}:{key}' for key in PROJECT_KEYS)})",
         )
 
 
@@ -177,6 +180,10 @@ def _read_region(raw: Any, problems: Problems) -> Optional[str]:
         return None
     regions = ses_regions()
     if regions is None or region in regions.ses:
+        problem = region_facts_problem(region)
+        if problem:
+            problems.add("aws:region", problem)
+            return None
         return region
     offered = sorted(regions.ses)
     if region in regions.known:
@@ -223,7 +230,7 @@ def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: 
 
 
 def _check_configuration_set_references(
-    domains: list[DomainSpec], configuration_sets: ConfigurationSets, problems: Problems
+    domains: list[DomainSpec], configuration_sets: ConfigurationSets, problems: Problems, namespace: str
 ) -> None:
     """A domain's configurationSet must be declared; turning SES's feedback emails off needs another ear.
 
@@ -238,7 +245,7 @@ def _check_configuration_set_references(
             declared = ", ".join(sorted(by_name)) or "none is declared"
             problems.add(
                 f"{spec.key}.configurationSet",
-                f"there is no configuration set {spec.configuration_set} in {PROJECT}:configurationSets ({declared})",
+                f"there is no configuration set {spec.configuration_set} in {namespace}:configurationSets ({declared})",
             )
             continue
         if spec.feedback_forwarding is not False:

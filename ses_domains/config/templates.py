@@ -117,7 +117,9 @@ def _body(section: Section, inline: str, from_file: str, project_dir: Path) -> O
     if not isinstance(path, str) or not path.strip():
         section.problem(from_file, f"must be a path relative to the project directory, got {describe(path)}")
         return None
-    where = project_dir / path
+    where = _inside_project(section, from_file, path, project_dir)
+    if where is None:
+        return None
     try:
         content = where.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -133,6 +135,21 @@ def _body(section: Section, inline: str, from_file: str, project_dir: Path) -> O
         section.problem(from_file, f"{path} is empty")
         return None
     return content
+
+
+def _inside_project(section: Section, from_file: str, path: str, project_dir: Path) -> Optional[Path]:
+    """The file, if it is inside the project directory once every link is followed: a stack file
+    must not make the program upload, as a template, a file from elsewhere on the machine."""
+    root = project_dir.resolve()
+    if Path(path).is_absolute():
+        section.problem(from_file, f"{path} is an absolute path; give a path relative to the project directory {root}")
+        return None
+    where = (root / path).resolve()
+    if root not in where.parents:
+        section.problem(from_file, f"{path} is outside the project directory {root} (it leads to {where}); a "
+                                   "template file must be inside it")
+        return None
+    return where
 
 
 def _test_data(section: Section) -> dict:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
+from ses_domains.records.regions import partition_of
+
 SES_PRINCIPAL = "ses.amazonaws.com"
 
 
@@ -31,7 +33,7 @@ class ReceiveGrant:
 
 
 def receipt_rule_arn(region: str, account_id: str, rule_set: str, rule: str) -> str:
-    return f"arn:aws:ses:{region}:{account_id}:receipt-rule-set/{rule_set}:receipt-rule/{rule}"
+    return f"arn:{partition_of(region)}:ses:{region}:{account_id}:receipt-rule-set/{rule_set}:receipt-rule/{rule}"
 
 
 def statement_id_prefix(stack: str) -> str:
@@ -45,7 +47,8 @@ def receive_statement(grant: ReceiveGrant, sid: str) -> dict:
         "Effect": "Allow",
         "Principal": {"Service": SES_PRINCIPAL},
         "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{grant.bucket}/{grant.prefix}*",
+        # The bucket is in the partition of the rule that writes to it.
+        "Resource": f"arn:{grant.rule_arn.split(':')[1]}:s3:::{grant.bucket}/{grant.prefix}*",
         "Condition": {"StringEquals": {"aws:SourceAccount": grant.account_id, "aws:SourceArn": grant.rule_arn}},
     }
 

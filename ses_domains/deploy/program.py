@@ -13,10 +13,10 @@ from typing import Any, Callable
 import pulumi
 
 from ses_domains.config.errors import ConfigError
-from ses_domains.config.stack import PROJECT, StackSpec, read_stack_config
+from ses_domains.config.stack import StackSpec, read_stack_config
 from ses_domains.deploy.account_settings import declare_account_settings
 from ses_domains.deploy.aws_profile import check_aws_profile
-from ses_domains.deploy.configuration_set import declare_configuration_sets, declare_tracking_options
+from ses_domains.deploy.configuration_set import declare_configuration_sets
 from ses_domains.deploy.contact_lists import declare_contact_lists
 from ses_domains.deploy.dedicated_ip_pools import declare_dedicated_ip_pools
 from ses_domains.deploy.email_identity import declare_email_addresses, email_addresses_summary
@@ -24,8 +24,11 @@ from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint
 from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
-from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
+from ses_domains.deploy.sending_domain import SendingDomain
+from ses_domains.deploy.sending_domain_args import SendingDomainArgs
+from ses_domains.deploy.sending_domain_arguments import domain_args
 from ses_domains.deploy.templates import declare_templates, templates_summary
+from ses_domains.deploy.tracking_options import declare_tracking_options
 from ses_domains.deploy.verification import declare_verification
 from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
 from ses_domains.deploy.zones import lookup_zones
@@ -34,8 +37,11 @@ from ses_domains.deploy.zones import lookup_zones
 def main() -> None:
     try:
         # aws: values are plain strings to the AWS provider (a profile named "null" stays "null").
+        # Pulumi namespaces the project's config keys with the project's name (Pulumi.yaml).
+        project = pulumi.get_project()
         stack = read_stack_config(
-            config_getter(PROJECT), pulumi.Config("aws").get, project_keys=_namespace_keys(PROJECT)
+            config_getter(project), pulumi.Config("aws").get, project_keys=_namespace_keys(project),
+            namespace=project,
         )
         check_aws_profile(stack.region, stack.profile)
         zones = lookup_zones(stack)
@@ -61,16 +67,12 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
     pools = declare_dedicated_ip_pools(stack)
     configuration_sets = declare_configuration_sets(stack, zones, pools)
     sending_domains = {
-        spec.domain: SendingDomain(
+        spec.domain: SendingDomain.in_stack(
             spec.domain,
-            SendingDomainArgs(
-                spec=spec,
-                zone=zones[spec.domain],
-                region=stack.region,
-                configuration_set=configuration_sets.get(spec.configuration_set or ""),
-                existing=existing,
-                profile=stack.profile,
-            ),
+            SendingDomainArgs(**domain_args(spec, zones[spec.domain].zone_id, stack.region,
+                                            configuration_sets.get(spec.configuration_set or ""))),
+            zone=zones[spec.domain],
+            existing=existing,
         )
         for spec in stack.domains
     }

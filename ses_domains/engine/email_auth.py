@@ -11,10 +11,13 @@ Per domain:
 
 Every lookup checkdmarc makes goes through one :class:`dns.resolver.Resolver` built here: to the
 given ``host[:port]`` nameservers (so a check runs offline against a loopback server on a high
-port) or, without any, to the system's resolvers. Each lookup is bounded (``attempt_timeout_s``
-per try, ``lifetime_s`` per lookup), and a server that stopped answering is skipped for the rest of
-the run after :data:`DEAD_AFTER_TIMEOUTS` timeouts in a row, so a dead server costs a couple of
-timeouts per run rather than one per lookup.
+port) or, without any, to the system's resolvers. A given server is asked as the engine's record
+check asks it: its timeout adapts to its measured round trip (the engine's RFC 6298 timer, shared
+by the worker threads), a retransmission waits the backed-off timeout on the same socket and an
+answer to either try counts, so a server 800 ms away is judged, not written off. A query that got
+no answer from a server silent since it was sent marks the server as stopped: it is skipped at
+once for the rest of the run, so a dead server costs one query's timeouts per run, not one per
+lookup. Each lookup is bounded, and the whole judgment by ``deadline_s``.
 
 checkdmarc is sequential and blocking: domains are judged concurrently in a bounded thread pool.
 It also keeps a process-wide answer cache keyed by name and type only (not by nameserver); a
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
@@ -35,13 +39,16 @@ import checkdmarc.dmarc as cd_dmarc
 import checkdmarc.spf as cd_spf
 import checkdmarc.utils as cd_utils
 import dns.exception
+import dns.message
 import dns.nameserver
+import dns.query
 import dns.resolver
 
+from ses_domains.engine.dns.round_trip import RoundTripTimer, RtoLimits
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
 SPF_LOOKUP_LIMIT = 10
-DEAD_AFTER_TIMEOUTS = 2
+TCP_TIMEOUT_S = 2.0
 DEFAULT_WORKERS = 128
 
 _RUN_LOCK = threading.Lock()
@@ -198,67 +205,127 @@ def feedback_mx(region: str) -> str:
 # ---------------------------------------------------------------- the resolver
 
 
+class _ServerHealth:
+    """One nameserver during one run, shared by the worker threads: its round-trip estimate
+    (the engine's RFC 6298 timer, so a server 800 ms away gets timeouts that cover 800 ms), when
+    it last answered, and whether it stopped answering."""
+
+    def __init__(self, label: str, limits: RtoLimits) -> None:
+        self.label = label
+        self.timer = RoundTripTimer(limits)
+        self.last_answer_at = float("-inf")
+        self.stopped = False
+
+    def answered(self, now: float, rtt_s: float | None) -> None:
+        self.last_answer_at = now
+        if rtt_s is not None:
+            self.timer.sample(rtt_s)
+
+    def silent_since(self, moment: float) -> bool:
+        return self.last_answer_at < moment
+
+
 class _RunHealth:
-    """Timeouts in a row per server during one run, shared by the worker threads."""
+    """Every nameserver's health during one run, and the run's deadline."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._timeouts: dict[str, int] = {}
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self._servers: dict[str, _ServerHealth] = {}
 
-    def is_dead(self, key: str) -> bool:
-        return self._timeouts.get(key, 0) >= DEAD_AFTER_TIMEOUTS
-
-    def answered(self, key: str) -> None:
-        if self._timeouts.get(key):
-            with self._lock:
-                self._timeouts[key] = 0
-
-    def timed_out(self, key: str) -> None:
-        with self._lock:
-            self._timeouts[key] = self._timeouts.get(key, 0) + 1
+    def server(self, label: str, limits: RtoLimits) -> _ServerHealth:
+        return self._servers.setdefault(label, _ServerHealth(label, limits))
 
     def dead_servers(self) -> tuple[str, ...]:
-        return tuple(k for k in self._timeouts if self.is_dead(k))
+        return tuple(label for label, server in self._servers.items() if server.stopped)
 
 
 class ServerStoppedAnswering(OSError):
-    """Raised instead of sending to a server that stopped answering during this run.
+    """Raised instead of sending to a server that stopped answering during this run (or once the
+    run's deadline has passed).
 
     An OSError, because dnspython's resolver then drops the server for the lookup (a timeout
     would be retried until the lookup's lifetime ends)."""
 
 
-class _GuardedNameserver(dns.nameserver.Do53Nameserver):
-    """A plain DNS server at an address and port, skipped (at once) after it stopped
-    answering during this run."""
+class _AdaptiveNameserver(dns.nameserver.Do53Nameserver):
+    """A plain DNS server at an address and port, asked the way the engine's transport asks:
+    the timeout is the server's current RTO; one retransmission with the backed-off RTO on the
+    same socket, so an answer to either try counts (a server slower than the RTO still gets its
+    answer through). A query that got no answer, from a server that answered nothing else since it
+    was sent, marks the server as stopped: it is skipped at once for the rest of the run."""
 
-    def __init__(self, address: str, port: int, label: str, health: _RunHealth) -> None:
+    def __init__(self, address: str, port: int, health: _ServerHealth, run: _RunHealth,
+                 settings: "ResolverSettings") -> None:
         super().__init__(address, port)
-        self.label = label
+        self.label = health.label
         self._health = health
+        self._run = run
+        self._retries = settings.retries
 
     def query(self, request, timeout, source, source_port, max_size, one_rr_per_rrset=False,
               ignore_trailing=False):
-        if self._health.is_dead(self.label):
+        health = self._health
+        if health.stopped:
             raise ServerStoppedAnswering(f"{self.label} stopped answering during this check")
-        try:
-            response = super().query(request, timeout, source, source_port, max_size,
-                                     one_rr_per_rrset=one_rr_per_rrset, ignore_trailing=ignore_trailing)
-        except dns.exception.Timeout:
-            self._health.timed_out(self.label)
-            raise
-        self._health.answered(self.label)
-        return response
+        now = time.monotonic()
+        budget = min(timeout, self._run.deadline - now)
+        if budget <= 0:
+            raise ServerStoppedAnswering(f"the check's time ran out before {self.label} was asked")
+        if max_size:  # TCP, after a truncated answer: connect and ask, at least two round trips
+            return super().query(request, min(budget, max(TCP_TIMEOUT_S, 3 * health.timer.rto_s)), source,
+                                 source_port, max_size, one_rr_per_rrset, ignore_trailing)
+        return self._ask_over_udp(request, now + budget, source, source_port, one_rr_per_rrset, ignore_trailing)
+
+    def _ask_over_udp(self, request, expiration, source, source_port, one_rr_per_rrset, ignore_trailing):
+        health = self._health
+        family = socket.AF_INET6 if ":" in self.address else socket.AF_INET
+        first_sent = time.monotonic()
+        with socket.socket(family, socket.SOCK_DGRAM) as sock:
+            sock.setblocking(False)
+            if source or source_port:
+                sock.bind((source or ("::" if family == socket.AF_INET6 else "0.0.0.0"), source_port))
+            for attempt in range(1 + self._retries):
+                sent = time.monotonic()
+                rto = health.timer.rto_s
+                wait = min(rto, expiration - sent)
+                if wait <= 0:
+                    break
+                try:
+                    response = dns.query.udp(
+                        request, self.address, timeout=wait, port=self.port, sock=sock,
+                        raise_on_truncation=True, one_rr_per_rrset=one_rr_per_rrset,
+                        ignore_trailing=ignore_trailing, ignore_errors=True, ignore_unexpected=True)
+                except dns.exception.Timeout:
+                    health.timer.timed_out(rto)
+                    continue
+                except dns.message.Truncated:
+                    health.answered(time.monotonic(), None)
+                    raise
+                answered = time.monotonic()
+                health.answered(answered, answered - sent if attempt == 0 else None)  # Karn
+                return response
+        if health.silent_since(first_sent):
+            health.stopped = True
+        raise dns.exception.Timeout(timeout=time.monotonic() - first_sent)
 
 
 @dataclass(frozen=True)
 class ResolverSettings:
     """Where and how long the judgment's lookups go. ``nameservers``: ``host[:port]`` strings;
-    empty means the system's resolvers."""
+    empty means the system's resolvers, asked with ``attempt_timeout_s`` per try and
+    ``lifetime_s`` per lookup (a recursive resolver's time varies with its cache: no adaptation).
+
+    Given nameservers are each asked with their own adaptive timeout (``rto``: the engine's
+    RFC 6298 limits) and ``retries`` retransmissions; ``server_lifetime_s`` bounds one lookup and
+    ``deadline_s`` the whole judgment (past it, what is left is "could not check")."""
 
     nameservers: tuple[str, ...] = ()
     attempt_timeout_s: float = 0.5
     lifetime_s: float = 1.5
+    server_lifetime_s: float = 10.0
+    deadline_s: float = 30.0
+    retries: int = 1
+    rto: RtoLimits = RtoLimits()
 
 
 def _server_endpoints(nameservers: Sequence[str]) -> list[tuple[str, str, int]]:
@@ -281,15 +348,17 @@ def _server_endpoints(nameservers: Sequence[str]) -> list[tuple[str, str, int]]:
     return endpoints
 
 
-def _make_resolver(settings: ResolverSettings, endpoints, health: _RunHealth) -> dns.resolver.Resolver:
+def _make_resolver(settings: ResolverSettings, endpoints, run: _RunHealth) -> dns.resolver.Resolver:
     if endpoints:
         resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = [_GuardedNameserver(a, p, label, health) for label, a, p in endpoints]
+        resolver.nameservers = [_AdaptiveNameserver(a, p, run.server(label, settings.rto), run, settings)
+                                for label, a, p in endpoints]
+        resolver.timeout = resolver.lifetime = settings.server_lifetime_s  # each server's own timeouts decide
     else:
         resolver = dns.resolver.Resolver()
+        resolver.timeout = settings.attempt_timeout_s
+        resolver.lifetime = settings.lifetime_s
     resolver.cache = None
-    resolver.timeout = settings.attempt_timeout_s
-    resolver.lifetime = settings.lifetime_s
     return resolver
 
 
@@ -492,7 +561,7 @@ def judge_email_auth(
     endpoints = _server_endpoints(settings.nameservers)
     if not targets:
         return ()
-    health = _RunHealth()
+    health = _RunHealth(time.monotonic() + settings.deadline_s)
     resolver = _make_resolver(settings, endpoints, health)
     with _RUN_LOCK:
         cd_utils.DNS_CACHE.clear()

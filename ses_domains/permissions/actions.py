@@ -40,6 +40,7 @@ class Scope(Enum):
     TOPIC = "an SNS topic the stack creates"
     ROLE = "an IAM role the stack creates"
     ALARM = "a CloudWatch alarm"
+    SERVICE_LINKED_ROLE = "SES's service-linked role (made by the first multi-region endpoint), for SES only"
     BUCKET = "an S3 bucket the stack's receiving stores mail in (read at preview)"
     POLICY_BUCKET = "an S3 bucket whose policy the stack writes (receive.bucketPolicy true)"
     SES_RESOURCE = "any SES resource the stack declares (tags)"
@@ -112,12 +113,14 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
         "(GetConfigurationSetEventDestinations of the set, then the one by name); no tags",
     ),
     "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint": TypePermissions(
-        create=("ses:CreateMultiRegionEndpoint",),
+        create=("ses:CreateMultiRegionEndpoint", "iam:CreateServiceLinkedRole"),
         read=("ses:GetMultiRegionEndpoint", "ses:ListTagsForResource"),
         update=(),
         delete=("ses:DeleteMultiRegionEndpoint",),
         source="sesv2/multi_region_endpoint.go multiRegionEndpointResource Create/Read/Delete (WithNoUpdate), "
-        "waitMultiRegionEndpointCreated/Deleted, findMultiRegionEndpointByName; @Tags(identifierAttribute=arn)",
+        "waitMultiRegionEndpointCreated/Deleted, findMultiRegionEndpointByName; @Tags(identifierAttribute=arn). "
+        "SES guide, \"Using Global endpoints\": CreateMultiRegionEndpoint makes SES's service-linked role "
+        "(AWSServiceRoleForAmazonSES) on first use, which needs iam:CreateServiceLinkedRole for ses.amazonaws.com",
     ),
     "aws:sesv2/contactList:ContactList": TypePermissions(
         create=("ses:CreateContactList",),
@@ -408,6 +411,7 @@ SCOPE_OF_ACTION: dict[str, Scope] = {
         "cloudwatch:PutMetricAlarm", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource",
         "cloudwatch:UntagResource", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms",
     )},
+    "iam:CreateServiceLinkedRole": Scope.SERVICE_LINKED_ROLE,
     **{action: Scope.POLICY_BUCKET for action in ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy")},
     **{action: Scope.BUCKET for action in ("s3:GetBucketPolicy", "s3:ListBucket")},
 }

@@ -212,6 +212,8 @@ def _arns(stack: StackSpec, zone_ids: Mapping[str, str], account_id: str, partit
                              for s in stack.configuration_sets for topic in s.created_topics),
         Scope.ROLE: _unique(f"arn:{partition}:iam::{account_id}:role/{role}"
                             for s in stack.configuration_sets for role in _created_firehose_roles(s)),
+        Scope.SERVICE_LINKED_ROLE: ((f"arn:{partition}:iam::{account_id}:role/aws-service-role/{SES_SERVICE}/"
+                                     "AWSServiceRoleForAmazonSES",) if stack.global_endpoint is not None else ()),
         Scope.ALARM: (f"arn:{partition}:cloudwatch:{stack.region}:{account_id}:alarm:{PROJECT}-{stack_name}-*",),
         Scope.BUCKET: _unique(f"arn:{partition}:s3:::{d.receive.bucket}" for d in stack.domains if d.receive),
         Scope.POLICY_BUCKET: _unique(f"arn:{partition}:s3:::{d.receive.bucket}"
@@ -238,11 +240,15 @@ _STATEMENT_IDS = {
     Scope.TOPIC: "SnsTopics",
     Scope.ROLE: "IamFirehoseRoles",
     Scope.ALARM: "CloudWatchAlarms",
+    Scope.SERVICE_LINKED_ROLE: "IamSesServiceLinkedRole",
     Scope.BUCKET: "S3InboundBucketsRead",
     Scope.POLICY_BUCKET: "S3InboundBucketPolicy",
     Scope.ANY: "NoResourceType",
 }
 CHANGE_ACTION = "route53:ChangeResourceRecordSets"
+_CONDITIONS = {
+    Scope.SERVICE_LINKED_ROLE: (Condition("StringEquals", "iam:AWSServiceName", (SES_SERVICE,)),),
+}
 
 
 def needed_actions(stack: StackSpec) -> frozenset[str]:
@@ -262,7 +268,7 @@ def deployer_policy(
         if action != CHANGE_ACTION:
             by_scope.setdefault(SCOPE_OF_ACTION[action], set()).add(action)
     statements = [
-        Statement(_STATEMENT_IDS[scope], tuple(sorted(actions)), arns.of(scope))
+        Statement(_STATEMENT_IDS[scope], tuple(sorted(actions)), arns.of(scope), _CONDITIONS.get(scope, ()))
         for scope, actions in sorted(by_scope.items(), key=lambda item: list(Scope).index(item[0]))
         if arns.of(scope)
     ]

@@ -18,6 +18,7 @@ from typing import Optional, Sequence
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.dkim_keys import DkimPublicKey
 from ses_domains.records.ses import dkim_selector_host, easy_dkim_host, easy_dkim_target
+from ses_domains.records.values import SECRET_DKIM_KEY
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,11 @@ class EasyDkim:
         return tuple(self.record(domain, token, ttl) for token in tokens)
 
 
-def dkim_txt_value(public_key: DkimPublicKey) -> str:
-    """RFC 6376 3.6.1 key record: version, key type, public key (``Txt`` splits it into strings of 255)."""
+def dkim_txt_value(public_key: Optional[DkimPublicKey]) -> str:
+    """RFC 6376 3.6.1 key record: version, key type, public key (``Txt`` splits it into strings of 255).
+    ``None``: a key kept secret from this reader, whatever key the selector publishes."""
+    if public_key is None:
+        return SECRET_DKIM_KEY
     return f"v=DKIM1; k=rsa; p={public_key.public_key}"
 
 
@@ -50,7 +54,8 @@ class PublishedSelector:
     """A selector and the public key its TXT record publishes."""
 
     selector: str
-    public_key: DkimPublicKey
+    public_key: Optional[DkimPublicKey]
+    """``None``: the key is a stack secret this reader cannot open (the command)."""
 
     def record(self, domain: str, ttl: int) -> DnsRecord:
         return DnsRecord(

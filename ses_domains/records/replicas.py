@@ -12,15 +12,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import Any, Optional, Protocol, Sequence
 
 from ses_domains.records.inbound import inbound_mx
 from ses_domains.records.mail_from import mail_from_mx, mail_from_spf
 from ses_domains.records.model import DnsRecord
-from ses_domains.records.plan import dkim_strategy, static_records
+from ses_domains.records.plan import DomainRecordsSpec, dkim_strategy, static_records
 
-if TYPE_CHECKING:
-    from ses_domains.config.domains import DomainSpec
+
+class ReplicatedDomainRecordsSpec(DomainRecordsSpec, Protocol):
+    """A domain's spec with its replica regions and receiving (``config.domains.DomainSpec`` is one)."""
+
+    @property
+    def replica_regions(self) -> tuple[str, ...]: ...
+    @property
+    def receive(self) -> Optional[Any]: ...
 
 
 def replica_mail_from(mail_from: Optional[str], region: str) -> Optional[str]:
@@ -28,7 +34,7 @@ def replica_mail_from(mail_from: Optional[str], region: str) -> Optional[str]:
     return f"{region}.{mail_from}" if mail_from else None
 
 
-def replica_static_records(spec: "DomainSpec", region: str) -> dict[str, DnsRecord]:
+def replica_static_records(spec: DomainRecordsSpec, region: str) -> dict[str, DnsRecord]:
     """The replica's records known before SES answers, keyed by role (``mail-from-mx``, ``mail-from-spf``)."""
     name = replica_mail_from(spec.mail_from, region)
     if name is None:
@@ -36,24 +42,24 @@ def replica_static_records(spec: "DomainSpec", region: str) -> dict[str, DnsReco
     return {"mail-from-mx": mail_from_mx(name, region, spec.ttl), "mail-from-spf": mail_from_spf(name, spec.ttl)}
 
 
-def replica_dkim_records(spec: "DomainSpec", region: str, dkim_tokens: Sequence[str]) -> tuple[DnsRecord, ...]:
+def replica_dkim_records(spec: DomainRecordsSpec, region: str, dkim_tokens: Sequence[str]) -> tuple[DnsRecord, ...]:
     """Easy DKIM: the replica's own three CNAMEs; BYODKIM: the key's TXT records (the same as the
     stack region's: they are checked again for this identity, never written twice)."""
     return dkim_strategy(spec, region).records(spec.domain, dkim_tokens, spec.ttl)
 
 
-def replica_records(spec: "DomainSpec", region: str, dkim_tokens: Sequence[str]) -> tuple[DnsRecord, ...]:
+def replica_records(spec: DomainRecordsSpec, region: str, dkim_tokens: Sequence[str]) -> tuple[DnsRecord, ...]:
     """What the identity in ``region`` needs served: its DKIM records, then its MAIL FROM ones."""
     return replica_dkim_records(spec, region, dkim_tokens) + tuple(replica_static_records(spec, region).values())
 
 
-def replica_written_records(spec: "DomainSpec", region: str, dkim_tokens: Sequence[str]) -> tuple[DnsRecord, ...]:
+def replica_written_records(spec: DomainRecordsSpec, region: str, dkim_tokens: Sequence[str]) -> tuple[DnsRecord, ...]:
     """The record sets the replica adds to the zone: Easy DKIM's own CNAMEs and its MAIL FROM records."""
     dkim = replica_dkim_records(spec, region, dkim_tokens) if spec.byodkim is None else ()
     return dkim + tuple(replica_static_records(spec, region).values())
 
 
-def every_static_record(spec: "DomainSpec", stack_region: str) -> list[DnsRecord]:
+def every_static_record(spec: ReplicatedDomainRecordsSpec, stack_region: str) -> list[DnsRecord]:
     """Every record the domain writes that is known from the config: the stack region's static
     records, then each replica's MAIL FROM records, then the receiving MX (for checks that one
     record set has one writer)."""

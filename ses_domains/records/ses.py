@@ -1,17 +1,13 @@
 """Every name and value SES defines for a sending domain, in one place.
 
-AWS General Reference, Amazon SES, "DKIM domains": most regions publish Easy DKIM keys under
-``dkim.amazonses.com``; the regions below have their own DKIM domain,
-``dkim.<region>.amazonses.com``. ``GetEmailIdentity`` reports the one an identity uses as
-``DkimAttributes.SigningHostedZone``.
+The facts that differ by region (the Easy DKIM domain, where receiving runs) are rows of
+:mod:`ses_domains.records.regions`, each with its source.
 """
 
 from __future__ import annotations
 
-REGIONAL_DKIM_DOMAIN_REGIONS = frozenset({
-    "af-south-1", "ap-northeast-3", "ap-south-2", "ap-southeast-3", "ap-southeast-5",
-    "ca-west-1", "eu-central-2", "eu-south-1", "il-central-1", "us-gov-east-1",
-})
+from ses_domains.records.regions import DEFAULT_DKIM_DOMAIN, REGION_FACTS
+
 SPF_INCLUDE = "amazonses.com"
 """The SPF include that authorizes SES's sending addresses."""
 MAIL_FROM_MX_PREFERENCE = 10
@@ -19,9 +15,8 @@ MAIL_FROM_MX_PREFERENCE = 10
 
 def dkim_domain(region: str) -> str:
     """Where SES publishes the Easy DKIM keys of identities in ``region``."""
-    if region in REGIONAL_DKIM_DOMAIN_REGIONS:
-        return f"dkim.{region}.amazonses.com"
-    return "dkim.amazonses.com"
+    facts = REGION_FACTS.get(region)
+    return facts.dkim_domain if facts is not None else DEFAULT_DKIM_DOMAIN
 
 
 def easy_dkim_host(token: str, domain: str) -> str:
@@ -67,22 +62,10 @@ COMPLAINT_RATE_REVIEW_LEVEL = 0.001
 """SES places an account under review at a complaint rate of 0.1 % (and may pause sending at 0.5 %)."""
 
 
-RECEIVING_REGIONS = frozenset({
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-    "ca-central-1",
-    "eu-west-1", "eu-west-2", "eu-central-1",
-    "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-})
-"""Regions where SES receives mail (an ``inbound-smtp.<region>.amazonaws.com`` endpoint).
-
-Source: AWS General Reference, "Amazon Simple Email Service endpoints and quotas", table "Email
-Receiving endpoints" (docs.aws.amazon.com/general/latest/gr/ses.html), and the SES Developer Guide,
-"Regions and Amazon SES", section "Email receiving". botocore's endpoint data lists the API
-endpoints only, not where receiving runs, so the list is kept here. The table as of 2024 held
-us-east-1, us-east-2, us-west-2, ap-southeast-3, ap-southeast-1, ap-southeast-2, ap-northeast-1,
-ca-central-1, eu-central-1, eu-west-1 and eu-west-2 (the first three since 2015, seven added in
-September 2023, Jakarta after); us-west-1 and ap-northeast-2 were added later. A region missing
-here is refused at preview: add it once the General Reference lists its endpoint."""
+RECEIVING_REGIONS = frozenset(row.region for row in REGION_FACTS.values() if row.receiving)
+"""Regions where SES receives mail (an ``inbound-smtp.<region>.amazonaws.com`` endpoint); a region
+missing here is refused at preview: add it to :mod:`ses_domains.records.regions` once the General
+Reference lists its endpoint."""
 INBOUND_MX_PREFERENCE = 10
 
 

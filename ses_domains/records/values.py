@@ -9,11 +9,23 @@ a trailing dot, TXT values exactly (DNS keeps their case), MX by preference and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Union
 
 TXT_STRING_LIMIT = 255
 """A DNS character-string holds at most 255 octets: longer TXT values are split into several."""
+
+
+SECRET_DKIM_KEY = "v=DKIM1; k=rsa; p=<public key of the secret privateKey>"
+"""The DKIM record of a key this reader cannot see (a stack secret the command does not decrypt):
+any RSA key record served at the selector holds it, and SES's DKIM status says whether it is the right key."""
+_DKIM_KEY_RECORD = re.compile(r"^v=DKIM1;(?:.*;)?\s*p=[A-Za-z0-9+/]+={0,2}\s*$")
+
+
+def is_dkim_key_record(text: str) -> bool:
+    """A DKIM key record (RFC 6376 3.6.1) publishing a key (a revoked key has an empty ``p=``)."""
+    return bool(_DKIM_KEY_RECORD.match(text.strip()))
 
 
 class RecordValueError(ValueError):

@@ -84,7 +84,7 @@ def judge_result(record: DnsRecord, result: QueryResult) -> AnswerVerdict:
     """Judge a transport result: errors map to "could not check" states, answers to :func:`judge_answer`."""
     if result.response is None:
         state = _ERROR_STATES.get(result.error, PairState.ERROR)
-        return AnswerVerdict(state, detail=f"{result.error.value if result.error else 'error'}: {result.detail}".rstrip(": "))
+        return AnswerVerdict(state, detail=result.detail or (result.error.value if result.error else "error"))
     return judge_answer(record, result.response)
 
 

@@ -22,7 +22,12 @@ of a query is accepted, so a server slower than the current RTO still gets its a
 through, and the next queries wait long enough.
 
 A server not heard from yet gets one query (a probe) until it answers; then its window
-opens. A query whose every attempt timed out with no answer at all from its server
+opens. While a server is silent (not heard from yet, or its breaker open), its probe is sent
+again every ``resend_every_s`` within the probe's own timeout, each copy with its own id: the
+timeout still grows with the server's measured (or backed-off) round trip, and an answer to any
+copy counts, so a slow server is waited for as long as before while a server that comes back
+after a silence is heard within ``resend_every_s`` (a timeout of 3 s would leave it unheard for
+up to 3 s). A query whose every attempt timed out with no answer at all from its server
 meanwhile opens the server's breaker: every query waiting for that server fails at once
 with ``NO_ANSWER``, and from then on one probe at a time is sent (no retries), every
 other query failing at once, until an answer closes the breaker. So a dead server costs
@@ -73,7 +78,7 @@ class QueryResult:
     rdtype: str
     response: WireAnswer | None
     error: QueryError | None = None
-    detail: str = ""
+    detail: str = ""  # why there is no usable answer, as a plain sentence
     via_tcp: bool = False
     attempts: int = 1
 
@@ -88,6 +93,7 @@ class TransportStats:
     truncated: int = 0  # UDP answers with TC set (each caused one TCP query)
     timeouts: int = 0  # attempts that timed out
     retries: int = 0
+    resends: int = 0  # copies of a probe sent to a silent server while its timeout runs
     answers: int = 0
     fast_failed: int = 0  # queries failed without sending because a breaker was open
     stray_answers: int = 0  # datagrams matching no query in flight (late or spoofed)
@@ -104,7 +110,7 @@ def _render_template(name: str, rdtype: str) -> tuple[bytes, bytes]:
 
 
 class _Query:
-    __slots__ = ("future", "name", "rdtype", "template", "question", "attempt", "ids", "timer",
+    __slots__ = ("future", "name", "rdtype", "template", "question", "attempt", "sends", "ids", "timer",
                  "sent_at", "first_sent_at", "rto", "in_flight")
 
     def __init__(self, future: asyncio.Future, name: str, rdtype: str) -> None:
@@ -112,7 +118,8 @@ class _Query:
         self.name = name
         self.rdtype = rdtype
         self.template, self.question = _render_template(name, rdtype)
-        self.attempt = 0
+        self.attempt = 0  # attempts, each with its own timeout (retries after a timeout)
+        self.sends = 0  # datagrams put on the wire: attempts and the resends within them
         self.ids: list[tuple[_UdpSocket, int]] = []  # every attempt's (socket, id): any may be answered
         self.timer: asyncio.TimerHandle | None = None
         self.sent_at = 0.0  # when the last attempt was sent
@@ -164,6 +171,15 @@ class _UdpSocket:
             self.sock.close()
 
 
+def _why(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _silence(sends: int, seconds: float) -> str:
+    return f"nothing came back to {sends} {'query' if sends == 1 else 'queries'} in {seconds:.1f}s"
+
+
 @dataclass(frozen=True)
 class ServerTiming:
     """What the transport has measured of one server's round trip (seconds)."""
@@ -204,6 +220,11 @@ class _ServerChannel:
         self.backlog.append(query)
         self.pump()
 
+    @property
+    def silent(self) -> bool:
+        """Not heard from since the channel opened, or stopped answering (breaker open)."""
+        return not self.alive or self.breaker_open
+
     def pump(self) -> None:
         window = self.owner.max_in_flight_per_server if self.alive and not self.breaker_open else 1
         while self.backlog and self.in_flight < window:
@@ -221,38 +242,62 @@ class _ServerChannel:
             self._forget(query)
             if not query.future.done():
                 self.owner.stats.fast_failed += 1
-                self._finish(query, None, QueryError.NO_ANSWER, "server stopped answering")
+                self._finish(query, None, QueryError.NO_ANSWER, "not asked, as the server had stopped answering")
 
     def _send(self, query: _Query) -> None:
-        proto = self.sockets[self.next_socket]
-        self.next_socket = (self.next_socket + 1) % len(self.sockets)
-        if not proto.open:
-            self._forget(query)
-            self._finish(query, None, QueryError.NETWORK, "socket closed")
-            return
-        qid = random.getrandbits(16)
-        while qid in proto.waiting:
-            qid = random.getrandbits(16)
-        proto.waiting[qid] = query
-        query.ids.append((proto, qid))
         query.attempt += 1
         now = self.loop.time()
         if query.attempt == 1:
             query.first_sent_at = now
         query.sent_at, query.rto, query.in_flight = now, self.rto, True
         self.in_flight += 1
-        stats = self.owner.stats
-        stats.queries_sent += 1
-        stats.udp_sent += 1
-        try:
-            proto.send(struct.pack("!H", qid) + query.template)
-        except OSError as exc:
-            query.in_flight = False
-            self.in_flight -= 1
-            self._forget(query)
-            self._finish(query, None, QueryError.NETWORK, str(exc))
+        if self._put_on_wire(query):
+            self._arm(query)
+
+    def _put_on_wire(self, query: _Query) -> bool:
+        """One datagram of ``query`` with a fresh id; False (and the query finished) if it could not be sent."""
+        proto = self.sockets[self.next_socket]
+        self.next_socket = (self.next_socket + 1) % len(self.sockets)
+        if proto.open:
+            qid = random.getrandbits(16)
+            while qid in proto.waiting:
+                qid = random.getrandbits(16)
+            proto.waiting[qid] = query
+            query.ids.append((proto, qid))
+            query.sends += 1
+            stats = self.owner.stats
+            stats.queries_sent += 1
+            stats.udp_sent += 1
+            try:
+                proto.send(struct.pack("!H", qid) + query.template)
+                return True
+            except OSError as exc:
+                problem = f"the query could not be sent: {exc.strerror or exc}"
+        else:
+            problem = "the socket was closed"
+        query.in_flight = False
+        self.in_flight -= 1
+        self._forget(query)
+        self._finish(query, None, QueryError.NETWORK, problem)
+        return False
+
+    def _arm(self, query: _Query) -> None:
+        """The query's next timer: its attempt's timeout, or sooner a resend if the server is silent."""
+        expires = query.sent_at + query.rto
+        resend_at = self.loop.time() + self.owner.resend_every_s
+        if self.silent and resend_at < expires:
+            query.timer = self.loop.call_at(resend_at, self._on_resend, query)
+        else:
+            query.timer = self.loop.call_at(expires, self._on_timeout, query)
+
+    def _on_resend(self, query: _Query) -> None:
+        if query.future.done() or not query.in_flight:
             return
-        query.timer = self.loop.call_later(query.rto, self._on_timeout, query)
+        self.owner.stats.resends += 1
+        if self._put_on_wire(query):
+            self._arm(query)
+        else:
+            self.pump()
 
     def _forget(self, query: _Query) -> None:
         """Stop matching answers to any attempt of ``query``."""
@@ -285,7 +330,7 @@ class _ServerChannel:
                 self._finish_wire(query, data, via_tcp=False)
         except Exception as exc:  # a bug or a datagram nobody foresaw: the query still ends
             if query is not None:
-                self._finish(query, None, QueryError.MALFORMED, f"{type(exc).__name__}: {exc}")
+                self._finish(query, None, QueryError.MALFORMED, f"the answer could not be read: {_why(exc)}")
         finally:
             if query is not None:
                 self.pump()
@@ -327,7 +372,7 @@ class _ServerChannel:
             self.backlog.appendleft(query)  # earlier attempts stay matchable: a late answer counts
         else:
             self._forget(query)
-            self._finish(query, None, QueryError.TIMEOUT, f"no answer after {query.attempt} tries")
+            self._finish(query, None, QueryError.TIMEOUT, _silence(query.sends, self.loop.time() - query.first_sent_at))
             if self.last_answer_at < query.first_sent_at:  # silent through every attempt
                 self.breaker_open = True
                 self._fail_backlog()
@@ -351,16 +396,17 @@ class _ServerChannel:
                 (length,) = struct.unpack("!H", await reader.readexactly(2))
                 data = await reader.readexactly(length)
         except asyncio.CancelledError:
-            self._finish(query, None, QueryError.NETWORK, "transport closed")
+            self._finish(query, None, QueryError.NETWORK, "the check ended before an answer came")
             raise
         except Exception as exc:  # OSError, timeout, short read, or anything else: the query ends
-            self._finish(query, None, QueryError.TCP_FAILED, f"{type(exc).__name__}: {exc}")
+            self._finish(query, None, QueryError.TCP_FAILED,
+                         f"the answer was too long for UDP, and asking over TCP failed: {_why(exc)}")
             return
         finally:
             if writer is not None:
                 writer.close()
         if data[:2] != wire[:2] or data[12 : 12 + len(query.question)].lower() != query.question:
-            self._finish(query, None, QueryError.MALFORMED, "TCP answer does not match the question")
+            self._finish(query, None, QueryError.MALFORMED, "the answer over TCP does not match the question")
             return
         self._finish_wire(query, data, via_tcp=True)
 
@@ -368,7 +414,8 @@ class _ServerChannel:
         try:
             message = parse_answer(data)
         except Exception as exc:  # parse_answer raises WireFormatError only; belt and braces
-            self._finish(query, None, QueryError.MALFORMED, f"{type(exc).__name__}: {exc}", via_tcp=via_tcp)
+            self._finish(query, None, QueryError.MALFORMED, f"the answer could not be read: {_why(exc)}",
+                         via_tcp=via_tcp)
             return
         self._finish(query, message, None, "", via_tcp=via_tcp)
 
@@ -376,7 +423,7 @@ class _ServerChannel:
         if not query.future.done():
             query.future.set_result(
                 QueryResult(self.server, query.name, query.rdtype, message, error, detail,
-                            via_tcp, max(query.attempt, 1))
+                            via_tcp, max(query.sends, 1))
             )
 
     def close(self) -> None:
@@ -388,7 +435,7 @@ class _ServerChannel:
         for query in pending:
             if query.timer is not None:
                 query.timer.cancel()
-            self._finish(query, None, QueryError.NETWORK, "transport closed")
+            self._finish(query, None, QueryError.NETWORK, "the check ended before an answer came")
 
 
 @dataclass
@@ -403,6 +450,7 @@ class DnsTransport:
     min_rto_s: float = 0.2
     max_rto_s: float = 3.0
     retries: int = 1
+    resend_every_s: float = 0.4  # how often a silent server's probe is sent again while its timeout runs
     tcp_timeout_s: float = 2.0
     sockets_per_server: int = 2
     max_in_flight_per_server: int = 128

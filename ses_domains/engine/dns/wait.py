@@ -5,6 +5,10 @@ others. A loop asks only the questions whose records it has not confirmed yet, a
 once through the shared :class:`~.dns_query.DnsTransport`, then sleeps: fast at first
 (``initial_interval_s``), growing by ``backoff`` up to ``max_interval_s``. The cap bounds
 how late a record is noticed after it appears (about half the cap on average).
+A round in which the server said nothing to some question starts the next one at once (after a
+question that timed out) or after ``initial_interval_s`` (after one not asked, the server's breaker
+being open): with the transport resending a silent server's probe every ``resend_every_s``, a
+server back from a silence is heard, and its records confirmed, within about that interval.
 
 A record is confirmed on a server once, and never asked again there: authoritative
 servers of a zone do not lose records that were published.
@@ -35,7 +39,7 @@ from typing import Callable, Iterable
 from ses_domains.records.model import DnsRecord
 
 from ses_domains.engine.dns.judge import AnswerVerdict, PairState, judge_result
-from ses_domains.engine.dns.transport import DnsTransport
+from ses_domains.engine.dns.transport import DnsTransport, QueryError
 from ses_domains.engine.dns.nameservers import (
     RESOLVE_TIMEOUT_S, Nameserver, UnresolvedNameserver, parse_nameserver, resolve_each,
 )
@@ -174,6 +178,8 @@ class PollSchedule:
     misconfig_grace_s: float = 1.0
 
 
+_SILENCE = {QueryError.TIMEOUT, QueryError.NO_ANSWER}
+
 # ---------------------------------------------------------------- internal state
 
 
@@ -270,13 +276,15 @@ async def _prepare(targets: Iterable[DomainTarget], deadline: float) -> _Plan:
     return _Plan(targets, await resolve_each(specs, timeout_s=timeout))
 
 
-async def _ask(transport: DnsTransport, server: Nameserver, pairs: list[_Pair], schedule: PollSchedule) -> None:
-    """One round for one server: ask each distinct question once, judge every pair."""
+async def _ask(transport: DnsTransport, server: Nameserver, pairs: list[_Pair],
+               schedule: PollSchedule) -> set[QueryError]:
+    """One round for one server: ask each distinct question once, judge every pair; the errors met."""
     questions: dict[tuple[str, str], list[_Pair]] = {}
     for pair in pairs:
         questions.setdefault((pair.record.name, pair.record.type.upper()), []).append(pair)
     results = await transport.query_many(server, list(questions))
     now = time.monotonic()
+    errors = {result.error for result in results if result.error is not None}
     for result, group in zip(results, questions.values()):
         for pair in group:
             pair.queries += result.attempts + (1 if result.via_tcp else 0)
@@ -291,6 +299,7 @@ async def _ask(transport: DnsTransport, server: Nameserver, pairs: list[_Pair], 
                     pair.terminal = True
             else:
                 pair.misconfig_count, pair.misconfig_since = 0, None
+    return errors
 
 
 async def check_once(targets: Iterable[DomainTarget], *, transport: DnsTransport | None = None,
@@ -366,12 +375,19 @@ async def wait_for_records(
             open_pairs = [p for p in pairs if not p.done]
             if not open_pairs:
                 return
-            await _ask(transport, server, open_pairs, schedule)
+            errors = await _ask(transport, server, open_pairs, schedule)
             rounds += 1
             if on_progress is not None:
                 on_progress(plan.progress(started, transport, before))
             if all(p.done for p in open_pairs):
                 return
+            if errors & _SILENCE:
+                # The server said nothing to some question: ask again at once, and soon after, so
+                # a server back from a silence is heard within the transport's resend interval (a
+                # question timed out has already waited its timeout; one not asked has not waited).
+                interval = schedule.initial_interval_s
+                if QueryError.TIMEOUT in errors:
+                    continue
             await asyncio.sleep(min(interval, max(0.0, deadline - time.monotonic())))
             interval = min(interval * schedule.backoff, schedule.max_interval_s)
 

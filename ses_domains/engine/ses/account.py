@@ -11,12 +11,17 @@ from typing import Any, Mapping, Optional
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ses_domains.engine.ses.errors import SesError
+from ses_domains.engine.ses.errors import SesError, is_throttling
 
 
 class SesAccountUnavailable(SesError):
     """``GetAccount`` gave no usable answer (refused, denied, silent past the client's timeouts,
-    or an answer that is not SES's); the message says which and what to do."""
+    or an answer that is not SES's); the message says which and what to do. ``throttled``: SES
+    said "too many requests" (worth asking again later)."""
+
+    def __init__(self, message: str, *, throttled: bool = False):
+        super().__init__(message)
+        self.throttled = throttled
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,10 @@ def read_account(client: Any) -> AccountStatus:
             ": the credentials may not call ses:GetAccount" if code in ("AccessDeniedException", "AccessDenied")
             else ""
         )
+        status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         raise SesAccountUnavailable(
-            f"SES GetAccount in {region} failed: {code}: {error.get('Message', '')}{hint}"
+            f"SES GetAccount in {region} failed: {code}: {error.get('Message', '')}{hint}",
+            throttled=is_throttling(code, status),
         ) from None
     except BotoCoreError as err:
         raise SesAccountUnavailable(f"SES GetAccount in {region} got no usable answer: {err}") from None

@@ -41,11 +41,13 @@ from botocore.parsers import ResponseParserError
 from ses_domains.engine.deadline import Background, DeadlinePassed
 from ses_domains.engine.ses.errors import (
     AwsSettingsError,
+    is_throttling,
     SesApiError,
     SesError,
     SesIdentityNotFound,
     SesUnreachable,
 )
+from ses_domains.engine.ses.pacing import TokenBucket, shared_bucket
 from ses_domains.engine.ses.status import IdentityStatus, parse_identity
 
 
@@ -144,6 +146,10 @@ class Sesv2Clients:
         self._clients: dict[CallTimeouts, Any] = {}
         self._lock = threading.Lock()
 
+    @property
+    def region(self) -> str | None:
+        return self._session.region_name
+
     def __call__(self, timeouts: CallTimeouts) -> Any:
         with self._lock:
             client = self._clients.get(timeouts)
@@ -153,27 +159,52 @@ class Sesv2Clients:
             return client
 
 
+def ses_read_bucket(settings: AwsSettings) -> TokenBucket:
+    """The bucket pacing this process's SES reads in one account (profile) and region."""
+    return shared_bucket(("sesv2", settings.profile, settings.region))
+
+
 class SesReader:
     """Reads SES identities, each call bounded by the time it is given. Thread-safe.
 
-    Build it with ``SesReader.from_settings(AwsSettings(region, profile))``; tests give their own
-    ``client_factory``.
+    Build it with ``SesReader.from_settings(AwsSettings(region, profile))``: its calls are paced
+    by the token bucket every reader of the same account and region shares
+    (:func:`~ses_domains.engine.ses.pacing.shared_bucket`). Tests give their own
+    ``client_factory`` (and no bucket, or one on their own clock).
     """
 
-    def __init__(self, client_factory: ClientFactory):
+    def __init__(self, client_factory: ClientFactory, bucket: TokenBucket | None = None):
         self._client_for = client_factory
+        self.bucket = bucket
 
     @classmethod
     def from_settings(cls, settings: AwsSettings) -> SesReader:
         """Raises ``AwsSettingsError`` at once when the settings cannot make a session."""
-        return cls(Sesv2Clients(settings))
+        clients = Sesv2Clients(settings)
+        return cls(clients, ses_read_bucket(AwsSettings(clients.region, settings.profile)))
 
     def read_identity(self, domain: str, *, timeout_s: float) -> IdentityStatus:
         """One ``GetEmailIdentity`` call, returning within ``timeout_s`` seconds; no retry.
 
         Raises ``SesIdentityNotFound``, ``SesUnreachable`` (no usable answer in time) or
-        ``SesApiError`` (``retryable`` for throttling and transient faults).
+        ``SesApiError`` (``retryable`` for throttling and transient faults; ``throttled`` also
+        when the bucket had no token for it in time).
         """
+        started = time.monotonic()
+        bucket = self.bucket
+        if bucket is not None and not bucket.acquire(started + timeout_s):
+            raise SesApiError(domain, f"GetEmailIdentity({domain}) waited for its turn past its time: "
+                                      "SES is being asked faster than it answers", "Throttling", True,
+                              throttled=True)
+        timeout_s -= time.monotonic() - started
+        try:
+            return self._read_once(domain, timeout_s)
+        except SesApiError as error:
+            if bucket is not None and error.throttled:
+                bucket.throttled()
+            raise
+
+    def _read_once(self, domain: str, timeout_s: float) -> IdentityStatus:
         started = time.monotonic()
         client = self._client_for(CallTimeouts.within(timeout_s))
         call = Background(lambda: read_identity_status(client, domain), f"ses-read {domain}")
@@ -190,18 +221,6 @@ class SesReader:
             ) from None
 
 
-_THROTTLING_CODES = frozenset(
-    {
-        "TooManyRequestsException",
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "RequestLimitExceeded",
-        "SlowDown",
-    }
-)
 _TRANSIENT_CODES = frozenset(
     {"RequestTimeout", "RequestTimeoutException", "InternalFailure", "ServiceUnavailable"}
 )
@@ -270,8 +289,8 @@ def _translate_client_error(err: ClientError, domain: str, region: str | None) -
             "or lives in another region (identities are regional: check aws:region).",
             region,
         )
-    if code in _THROTTLING_CODES or http_status == 429:
-        return SesApiError(domain, f"SES throttled GetEmailIdentity({domain}): {code}", code, True)
+    if is_throttling(code, http_status):
+        return SesApiError(domain, f"SES throttled GetEmailIdentity({domain}): {code}", code, True, throttled=True)
     if code in _TRANSIENT_CODES or http_status >= 500:
         return SesApiError(domain, f"SES transient error for {domain}: {code} {aws_message}", code, True)
     if code in ("AccessDeniedException", "AccessDenied"):

@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from ses_domains.engine.ses.status import IdentityStatus
 
 
+THROTTLING_CODES = frozenset({
+    "TooManyRequestsException", "ThrottlingException", "Throttling", "ThrottledException", "RequestThrottled",
+    "RequestThrottledException", "RequestLimitExceeded", "SlowDown",
+})
+
+
+def is_throttling(code: str, http_status: int = 0) -> bool:
+    """Whether an AWS error answer says "too many requests"."""
+    return code in THROTTLING_CODES or http_status == 429
+
+
 class SesError(Exception):
     """Root of every error of the SES side."""
 
@@ -31,12 +42,22 @@ class SesVerificationError(SesError):
 
 
 class SesApiError(SesVerificationError):
-    """A ``GetEmailIdentity`` call failed; ``retryable`` for throttling and transient faults."""
+    """A ``GetEmailIdentity`` call failed; ``retryable`` for throttling and transient faults,
+    ``throttled`` for throttling alone."""
 
-    def __init__(self, domain: str, message: str, code: str, retryable: bool):
+    def __init__(self, domain: str, message: str, code: str, retryable: bool, *, throttled: bool = False):
         super().__init__(domain, message)
         self.code = code
         self.retryable = retryable
+        self.throttled = throttled
+
+
+class SesThrottled(SesApiError):
+    """SES throttled a call every time it was tried until the caller's deadline. ``domain``
+    names what was read (an identity, or the account)."""
+
+    def __init__(self, what: str, message: str):
+        super().__init__(what, message, code="Throttling", retryable=True, throttled=False)
 
 
 class SesIdentityNotFound(SesApiError):

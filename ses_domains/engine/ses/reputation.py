@@ -26,6 +26,7 @@ from typing import Any, Mapping, Optional
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ses_domains.engine.ses.errors import is_throttling
 from ses_domains.records.ses import (
     BOUNCE_RATE_METRIC,
     BOUNCE_RATE_REVIEW_LEVEL,
@@ -54,7 +55,12 @@ class ReputationError(Exception):
 
 class ReputationUnavailable(ReputationError):
     """CloudWatch gave no usable answer (refused, denied, silent past the client's timeouts, an
-    answer that is not CloudWatch's, or more pages than ``MAX_PAGES``); the message says which."""
+    answer that is not CloudWatch's, or more pages than ``MAX_PAGES``); the message says which.
+    ``throttled``: CloudWatch said "too many requests" (worth asking again later)."""
+
+    def __init__(self, message: str, *, throttled: bool = False):
+        super().__init__(message)
+        self.throttled = throttled
 
 
 @dataclass(frozen=True)
@@ -217,8 +223,10 @@ def _call(client: Any, request: Mapping[str, Any], region: str) -> Mapping[str, 
             ": the credentials may not call cloudwatch:GetMetricData"
             if code in ("AccessDenied", "AccessDeniedException") else ""
         )
+        status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         raise ReputationUnavailable(
-            f"CloudWatch GetMetricData in {region} failed: {code}: {error.get('Message', '')}{hint}"
+            f"CloudWatch GetMetricData in {region} failed: {code}: {error.get('Message', '')}{hint}",
+            throttled=is_throttling(code, status),
         ) from None
     except BotoCoreError as err:
         raise ReputationUnavailable(f"CloudWatch GetMetricData in {region} got no usable answer: {err}") from None
