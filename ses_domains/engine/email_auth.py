@@ -272,8 +272,10 @@ class _AdaptiveNameserver(dns.nameserver.Do53Nameserver):
         if budget <= 0:
             raise ServerStoppedAnswering(f"the check's time ran out before {self.label} was asked")
         if max_size:  # TCP, after a truncated answer: connect and ask, at least two round trips
-            return super().query(request, min(budget, max(TCP_TIMEOUT_S, 3 * health.timer.rto_s)), source,
-                                 source_port, max_size, one_rr_per_rrset, ignore_trailing)
+            response = super().query(request, min(budget, max(TCP_TIMEOUT_S, 3 * health.timer.rto_s)), source,
+                                     source_port, max_size, one_rr_per_rrset, ignore_trailing)
+            health.answered(time.monotonic(), None)
+            return response
         return self._ask_over_udp(request, now + budget, source, source_port, one_rr_per_rrset, ignore_trailing)
 
     def _ask_over_udp(self, request, expiration, source, source_port, one_rr_per_rrset, ignore_trailing):
