@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", "-t", type=arguments.duration, default=8.0, metavar="DURATION",
         help="each call to SES answers within this, e.g. 5s (default: 8s)",
     )
+    add_output_option(send_test, ("table", "json"), table_is="the message id alone")
     send_test.set_defaults(run=_lazy("ses_domains.cli.send_test_command", "run_send_test"))
     status = commands.add_parser(
         "status", parents=[common], help="the account's sending health: account, identities, reputation",
