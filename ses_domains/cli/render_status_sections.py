@@ -14,7 +14,7 @@ from ses_domains.cli.colours import Palette
 from ses_domains.cli.numbers import count, percent
 from ses_domains.cli.sparkline import BELOW_LEVEL, LEGEND, NO_DATA, sparkline
 from ses_domains.cli.status_sections import RecommendationsCheck, SetStatisticsCheck
-from ses_domains.cli.table import format_table
+from ses_domains.cli.table import format_table, wrap_lines
 from ses_domains.engine.ses.account import AccountStatus
 from ses_domains.engine.ses.recommendations import Recommendation
 from ses_domains.engine.ses.reputation import RateJudgement, RateSeries, ReputationWindow
@@ -58,11 +58,12 @@ def enforcement_lines(account: Optional[AccountStatus], palette: Palette) -> lis
     if account is None:
         return []
     text = enforcement_words(account.enforcement_status)
-    lines = [f"  enforcement: {palette.good(text) if account.enforcement_status == 'HEALTHY' else palette.bad(text)}"]
+    paint = palette.good if account.enforcement_status == "HEALTHY" else palette.bad
+    lines = wrap_lines("enforcement: " + " ".join(paint(word) for word in text.split(" ")), indent="  ")
     if account.review_status:
         case = f" (support case {account.review_case_id})" if account.review_case_id else ""
         words = REVIEW_WORDS.get(account.review_status, f"is {account.review_status}")
-        lines.append(f"  production access request {words}{case}")
+        lines.extend(wrap_lines(f"production access request {words}{case}", indent="  "))
     return lines
 
 
@@ -77,19 +78,20 @@ def recommendation_lines(check: RecommendationsCheck, identities: Sequence[str],
                          palette: Palette) -> list[str]:
     title = f"{palette.bold('SES recommendations')} (open, in {region})"
     if check.reading is None:
-        return [title, f"  {palette.warn('could not check')}: {check.problem}"]
+        return [title, *wrap_lines(f"{palette.warn('could not check')}: {check.problem}", indent="  ")]
     if not check.reading.recommendations:
         lines = [title, f"  {palette.good('none open')}"]
     else:
         lines = [title]
         for name in identities:
-            lines.extend(f"  {name}: {_recommendation_text(r, palette)}" for r in check.for_identity(name))
+            for recommendation in check.for_identity(name):
+                lines.extend(wrap_lines(f"{name}: {_recommendation_text(recommendation, palette)}", indent="  "))
         for recommendation in check.others(set(identities)):
             where = recommendation.identity or _resource(recommendation.resource_arn)
-            lines.append(f"  {where}: {_recommendation_text(recommendation, palette)}")
+            lines.extend(wrap_lines(f"{where}: {_recommendation_text(recommendation, palette)}", indent="  "))
     if not check.reading.complete:
-        lines.append(f"  {palette.warn('more not read')}: SES allows one request a second and the time ran out "
-                     f"after {check.reading.pages} pages")
+        lines.extend(wrap_lines(f"{palette.warn('more not read')}: SES allows one request a second and the time "
+                                f"ran out after {check.reading.pages} pages", indent="  "))
     return lines
 
 
@@ -119,7 +121,7 @@ def count_chart(window: ReputationWindow, series: RateSeries, palette: Palette) 
 def set_lines(check: SetStatisticsCheck, palette: Palette, chart: bool, period: str, days: str) -> list[str]:
     title = f"{palette.bold('Configuration sets')} over the last {days}"
     if check.problem:
-        return [title, f"  {palette.warn('could not check')}: {check.problem}"]
+        return [title, *wrap_lines(f"{palette.warn('could not check')}: {check.problem}", indent="  ")]
     if not check.sets and not check.notes:
         return [title, "  none in the stack"]
     lines = [title]
@@ -127,9 +129,10 @@ def set_lines(check: SetStatisticsCheck, palette: Palette, chart: bool, period: 
     for statistics in check.sets:
         lines.extend(_one_set_lines(check, statistics, palette, chart, period, notes.pop(statistics.source.name, None)))
     if chart and check.sets:
-        lines.append("    " + palette.dim(COUNT_LEGEND + "; rates: " + LEGEND))
+        lines.append("  " + palette.dim(COUNT_LEGEND))
+        lines.append("  " + palette.dim("rates: " + LEGEND))
     for name, why in notes.items():
-        lines.append(f"  {palette.bold(name)}: {palette.dim('counts not read')}: {why}")
+        lines.extend(wrap_lines(f"{palette.bold(name)}: {palette.dim('counts not read')}: {why}", indent="  "))
     return lines
 
 
@@ -137,9 +140,9 @@ def _one_set_lines(check: SetStatisticsCheck, statistics: SetStatistics, palette
                    period: str, not_counted: Optional[str]) -> list[str]:
     source = statistics.source
     split = f", summed over {', '.join(source.other_dimensions)}" if source.other_dimensions else ""
-    lines = [f"  {palette.bold(source.name)} (per {period}{split})"]
+    lines = wrap_lines(f"{palette.bold(source.name)} (per {period}{split})", indent="  ")
     if not_counted:
-        lines.append(f"    {palette.dim('counts not read')}: {not_counted}")
+        lines.extend(wrap_lines(f"{palette.dim('counts not read')}: {not_counted}", indent="    "))
     window = check.window
     rows = []
     shown = [row for row in ROWS if row[0] in statistics.counts]
@@ -156,7 +159,7 @@ def _one_set_lines(check: SetStatisticsCheck, statistics: SetStatistics, palette
         rows.append(row)
     if rows:
         header = ["EVENT", *(["OLDEST → NEWEST"] if chart else []), "TOTAL", "RATE"]
-        lines.extend(format_table(header, rows, indent="    "))
+        lines.extend(format_table(header, rows))
     rates = []
     for name, series, judgement in zip(("bounce rate", "complaint rate"),
                                        (statistics.bounce_rate, statistics.complaint_rate),
@@ -171,9 +174,9 @@ def _one_set_lines(check: SetStatisticsCheck, statistics: SetStatistics, palette
         rates.append(row)
     if rates:
         header = ["REPUTATION", *(["OLDEST → NEWEST"] if chart else []), "LATEST", "PEAK", "LEVEL", "STATUS"]
-        lines.extend(format_table(header, rates, indent="    "))
+        lines.extend(format_table(header, rates))
     elif not source.reputation_metrics:
-        lines.append(f"    {palette.dim('reputation metrics are off for this set')}")
+        lines.append(f"  {palette.dim('reputation metrics are off for this set')}")
     return lines
 
 
