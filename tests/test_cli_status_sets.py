@@ -195,7 +195,7 @@ def test_a_set_without_the_set_dimension_is_not_counted_and_says_why(tmp_path, a
     assert "marketing (per" not in out  # nothing of it is read: no reputation metrics either
     lines = out.splitlines()
     quiet = lines.index("  quiet (per 4 hours)")  # its reputation metrics are on (the default): read
-    assert lines[quiet + 1].startswith("    counts not read: it has no enabled CloudWatch event destination")
+    assert lines[quiet + 1].startswith("  counts not read: it has no enabled CloudWatch event destination")
     assert said("quiet (per 4 hours) counts not read: it has no enabled CloudWatch event destination, so SES "
                 "publishes no counts for it REPUTATION LATEST", out)
 

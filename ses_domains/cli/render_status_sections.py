@@ -128,8 +128,9 @@ def set_lines(check: SetStatisticsCheck, palette: Palette, chart: bool, period: 
     notes = {note.name: note.why for note in check.notes}
     for statistics in check.sets:
         lines.extend(_one_set_lines(check, statistics, palette, chart, period, notes.pop(statistics.source.name, None)))
-    if chart and check.sets:
+    if chart and any(statistics.counts for statistics in check.sets):
         lines.append("  " + palette.dim(COUNT_LEGEND))
+    if chart and any(statistics.bounce_rate is not None for statistics in check.sets):
         lines.append("  " + palette.dim("rates: " + LEGEND))
     for name, why in notes.items():
         lines.extend(wrap_lines(f"{palette.bold(name)}: {palette.dim('counts not read')}: {why}", indent="  "))
@@ -142,7 +143,7 @@ def _one_set_lines(check: SetStatisticsCheck, statistics: SetStatistics, palette
     split = f", summed over {', '.join(source.other_dimensions)}" if source.other_dimensions else ""
     lines = wrap_lines(f"{palette.bold(source.name)} (per {period}{split})", indent="  ")
     if not_counted:
-        lines.extend(wrap_lines(f"{palette.dim('counts not read')}: {not_counted}", indent="    "))
+        lines.extend(wrap_lines(f"{palette.dim('counts not read')}: {not_counted}", indent="  "))
     window = check.window
     rows = []
     shown = [row for row in ROWS if row[0] in statistics.counts]
