@@ -155,8 +155,8 @@ def _one_set_lines(check: SetStatisticsCheck, statistics: SetStatistics, palette
             row.append(count_chart(window, statistics.counts[event], palette))
         rate = statistics.share(event, of) if of else None
         total = statistics.total(event)
-        row += [count(total) if total is not None else "-", f"{percent(rate)} of {_RATE_NAMES[of]}" if of and rate is not None
-                else "-"]
+        row.append(count(total) if total is not None else "-")
+        row.append(f"{percent(rate)} of {_RATE_NAMES[of]}" if of and rate is not None else "-")
         rows.append(row)
     if rows:
         header = ["EVENT", *(["OLDEST → NEWEST"] if chart else []), "TOTAL", "RATE"]

@@ -150,6 +150,7 @@ def read_set_statistics(client: Any, sources: tuple[SetSource, ...],
     region = client.meta.region_name or ""
     queries = set_queries(sources, window)
     points: dict[str, dict[datetime, float]] = {query_id: {} for query_id in queries}
+    names = {query_id: what for query_id, (_, what, _) in queries.items()}
     ids = list(queries)
     for start in range(0, len(ids), MAX_QUERIES):
         request: dict[str, Any] = {
@@ -160,7 +161,7 @@ def read_set_statistics(client: Any, sources: tuple[SetSource, ...],
         }
         for _ in range(MAX_PAGES):
             response = get_metric_data_page(client, request, region)
-            collect_points(response, points, {query_id: what for query_id, (_, what, _) in queries.items()}, region)
+            collect_points(response, points, names, region)
             token = response.get("NextToken")
             if not token:
                 break
@@ -170,8 +171,8 @@ def read_set_statistics(client: Any, sources: tuple[SetSource, ...],
                 f"CloudWatch GetMetricData in {region} still had more pages after {MAX_PAGES}")
     found: list[SetStatistics] = []
     for index, source in enumerate(sources):
-        mine = {what: series_of(EVENT_METRICS.get(what, what), points[query_id]) for query_id, (owner, what, _) in queries.items()
-                if owner == index}
+        mine = {what: series_of(EVENT_METRICS.get(what, what), points[query_id])
+                for query_id, (owner, what, _) in queries.items() if owner == index}
         counts = {event: series for event, series in mine.items() if event in EVENT_METRICS}
         found.append(SetStatistics(source, counts, mine.get(BOUNCE_RATE_METRIC), mine.get(COMPLAINT_RATE_METRIC)))
     return tuple(found)
