@@ -194,22 +194,28 @@ def read_reputation(client: Any, window: ReputationWindow) -> ReputationReading:
         "ScanBy": "TimestampAscending",
     }
     points: dict[str, dict[datetime, float]] = {query_id: {} for query_id in _QUERY_IDS}
-    for _ in range(MAX_PAGES):
-        response = get_metric_data_page(client, request, region)
-        collect_points(response, points, _QUERY_IDS, region)
-        token = response.get("NextToken")
-        if not token:
-            break
-        request["NextToken"] = token
-    else:
-        raise ReputationUnavailable(
-            f"CloudWatch GetMetricData in {region} still had more pages after {MAX_PAGES}: "
-            "not the answer to a read of two metrics"
-        )
+    read_pages(client, request, points, _QUERY_IDS, region, MAX_PAGES)
     return ReputationReading(
         window,
         series_of(BOUNCE_RATE_METRIC, points["bounce"]),
         series_of(COMPLAINT_RATE_METRIC, points["complaint"]),
+    )
+
+
+def read_pages(client: Any, request: dict[str, Any], points: dict[str, dict[datetime, float]],
+               names: Mapping[str, str], region: str, max_pages: int) -> None:
+    """Every page of one ``GetMetricData`` request into ``points`` (see ``collect_points``), at most
+    ``max_pages`` calls: an answer that keeps paging past them is not the answer to this read."""
+    for _ in range(max_pages):
+        response = get_metric_data_page(client, request, region)
+        collect_points(response, points, names, region)
+        token = response.get("NextToken")
+        if not token:
+            return
+        request["NextToken"] = token
+    raise ReputationUnavailable(
+        f"CloudWatch GetMetricData in {region} still had more pages after {max_pages}: "
+        f"not the answer to a read of {len(names)} metrics"
     )
 
 

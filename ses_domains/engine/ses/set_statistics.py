@@ -25,10 +25,8 @@ from typing import Any, Mapping, Optional
 from ses_domains.engine.ses.reputation import (
     STATISTIC,
     RateSeries,
-    ReputationUnavailable,
     ReputationWindow,
-    collect_points,
-    get_metric_data_page,
+    read_pages,
     series_of,
 )
 from ses_domains.records.ses import (
@@ -159,16 +157,7 @@ def read_set_statistics(client: Any, sources: tuple[SetSource, ...],
             "EndTime": window.end,
             "ScanBy": "TimestampAscending",
         }
-        for _ in range(MAX_PAGES):
-            response = get_metric_data_page(client, request, region)
-            collect_points(response, points, names, region)
-            token = response.get("NextToken")
-            if not token:
-                break
-            request["NextToken"] = token
-        else:
-            raise ReputationUnavailable(
-                f"CloudWatch GetMetricData in {region} still had more pages after {MAX_PAGES}")
+        read_pages(client, request, points, names, region, MAX_PAGES)
     found: list[SetStatistics] = []
     for index, source in enumerate(sources):
         mine = {what: series_of(EVENT_METRICS.get(what, what), points[query_id])
