@@ -514,3 +514,25 @@ def test_an_unknown_value_reaches_the_running_pack_without_a_diagnostic(running_
     dkim = next(r for r in weak_prod_run.of_type(checks.RECORD) if r.inputs["type"] == "CNAME")
     unknown_name = Declared(dkim.type, dkim.name, {**dkim.inputs, "name": UNKNOWN_STRING_VALUE}, {})
     assert running_pack("prod").analyze(unknown_name) == []
+
+
+def test_the_stack_policies_run_in_the_running_pack_mandatory_on_production(running_pack, prod_run):
+    """The engine's AnalyzeStack call, with the production stack plus a BIMI record under a DMARC record
+    in testing: the BIMI policy reports it, mandatory on prod and advisory on dev."""
+    resources = with_dmarc(prod_run.mocks.resources, "_dmarc.example.com", "v=DMARC1; p=reject; t=y")
+    resources.append(txt_record("default._bimi.example.com", BIMI_VALUE))
+    stack = []
+    for resource in resources:
+        properties = struct_pb2.Struct()
+        properties.update(resource.inputs)
+        stack.append(proto.AnalyzerResource(
+            type=resource.type, name=resource.name, properties=properties,
+            urn=f"urn:pulumi:stack::ses-domains::{resource.type}::{resource.name}"))
+    for name, level in [("prod", proto.MANDATORY), ("dev", proto.ADVISORY)]:
+        found = list(running_pack(name).analyzer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack),
+                                                              timeout=30).diagnostics)
+        bimi = [d for d in found if d.policyName == "bimi-needs-dmarc-enforcement"]
+        assert [d.enforcementLevel for d in bimi] == [level], found
+        assert ("default._bimi.example.com: BIMI needs DMARC at enforcement, but _dmarc.example.com has t=y"
+                in bimi[0].message)
+        assert bimi[0].urn.endswith("::default._bimi.example.com-txt")
