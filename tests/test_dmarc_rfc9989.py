@@ -8,6 +8,7 @@ import pytest
 import pulumi
 
 from tests.pulumi_program import RecordingMocks, run_program
+from tests.test_config_messages import refused as refused_anyhow, run_ok, warnings
 
 D = "ses-domains:domains"
 RECORD = "aws:route53/record:Record"
@@ -15,22 +16,11 @@ LOGO = "https://brand.example.com/bimi/logo.svg"
 CERTIFICATE = "https://brand.example.com/bimi/vmc.pem"
 
 
-def run_ok(domain: dict):
-    return run_program({"aws:region": "eu-west-1", D: [{"domain": "example.com", **domain}]})
-
-
 def refused(domain: dict) -> str:
-    mocks = RecordingMocks()
-    with pytest.raises(pulumi.RunError) as raised:
-        run_program({"aws:region": "eu-west-1", D: [{"domain": "example.com", **domain}]}, mocks=mocks)
-    assert mocks.resources == [], "a resource was declared despite a config error"
-    message = str(raised.value)
+    """The config error preview stops with (no resource declared), in full and without a traceback."""
+    message = refused_anyhow(domain)
     assert message.startswith("the stack config has") and "Traceback" not in message, message
     return message
-
-
-def warnings(run) -> list[str]:
-    return [r.getMessage() for r in run.logs if r.levelname == "WARNING"]
 
 
 def txt(run, name: str) -> list[str]:
