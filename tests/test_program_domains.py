@@ -223,9 +223,9 @@ def test_full_dmarc_tags_in_stable_order_and_warnings_for_pct_and_foreign_report
     })
 
     assert run.records()[("_dmarc.example.com", "TXT")].inputs["records"] == [
-        "v=DMARC1; p=none; sp=quarantine; np=reject; adkim=s; aspf=s; pct=50; fo=1:d; "
+        "v=DMARC1; p=none; sp=quarantine; np=reject; adkim=s; aspf=s; pct=50; t=y; fo=1:d; "
         "rua=mailto:reports@dmarc-vendor.example.net; ruf=mailto:f@example.com!10m"
-    ]
+    ]  # pct below 100 writes RFC 9989's t=y too
     warnings = [r.getMessage() for r in run.logs if r.levelname == "WARNING"]
     assert any("ses-domains:domains[0].dmarc.pct" in w for w in warnings), warnings
     assert any("example.com._report._dmarc.dmarc-vendor.example.net" in w for w in warnings), warnings

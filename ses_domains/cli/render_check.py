@@ -125,6 +125,11 @@ def _email_auth_lines(judgment: EmailAuthJudgment, palette: Palette) -> list[str
         dmarc = judgment.dmarc
         add(f"DMARC {dmarc.name}: {_paint_status(dmarc.status.value, palette)}"
             + (f": {dmarc.record}" if dmarc.record else ""), dmarc.warnings)
+    if judgment.bimi is not None:
+        bimi = judgment.bimi
+        fetched = "" if bimi.fetched or bimi.record is None else " (logo and certificate not fetched: --fetch-bimi)"
+        add(f"BIMI {bimi.name}: {_paint_status(bimi.status.value, palette)}"
+            + (f": {bimi.record}" if bimi.record else "") + fetched, bimi.warnings)
     if judgment.mail_from_mx is not None:
         mx = judgment.mail_from_mx
         found = ", ".join(mx.found) or "no MX"
