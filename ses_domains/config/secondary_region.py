@@ -31,6 +31,7 @@ from ses_domains.config.configuration_sets import (
     SnsSink,
     sink_arn_problem,
 )
+from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import describe
 
@@ -191,3 +192,11 @@ def secondary_region_warnings(
                 f"{spec.key}.sendingPool: configuration set {spec.name} is declared in {where} too and sends there "
                 f"through {spec.sending_pool}, which this stack does not declare: that pool must exist in {where}")
     return warnings
+
+
+def copied_pools(
+    pools: Iterable[DedicatedIpPoolSpec], configuration_sets: Iterable[ConfigurationSetSpec]
+) -> list[DedicatedIpPoolSpec]:
+    """The stack's dedicated IP pools a secondary region gets: those a configuration set sends through."""
+    used = {spec.sending_pool for spec in configuration_sets if spec.sending_pool}
+    return [pool for pool in pools if pool.name in used]

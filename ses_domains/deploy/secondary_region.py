@@ -15,7 +15,7 @@ from ses_domains.config.configuration_sets import ConfigurationSetSpec
 from ses_domains.config.contact_lists import ContactListSpec
 from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec
 from ses_domains.config.email_identities import EmailIdentitySpec
-from ses_domains.config.secondary_region import SinkTable, secondary_configuration_set
+from ses_domains.config.secondary_region import SinkTable, copied_pools, secondary_configuration_set
 from ses_domains.config.stack import StackSpec
 from ses_domains.config.templates import TemplateSpec
 from ses_domains.deploy.configuration_set import ConfigurationSet, ConfigurationSetPlan
@@ -121,8 +121,7 @@ def declare_secondary_regions(stack: StackSpec) -> Mapping[str, SecondaryRegion]
             templates=stack.templates,
             email_identities=stack.email_identities,
             contact_lists=stack.contact_lists,
-            dedicated_ip_pools=[pool for pool in stack.dedicated_ip_pools
-                                if any(s.sending_pool == pool.name for s in stack.configuration_sets)],
+            dedicated_ip_pools=copied_pools(stack.dedicated_ip_pools, stack.configuration_sets),
             profile=stack.profile,
         )
         for region in endpoint.secondary_regions(stack.region)
