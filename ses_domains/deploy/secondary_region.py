@@ -6,18 +6,16 @@ Every copy is a resource of its own with pulumi-aws 7's per-resource ``region``,
 ``SecondaryRegion`` component per region: the stack's resources in ``aws:region`` are untouched.
 """
 
+from dataclasses import replace
 from typing import Iterable, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from ses_domains.config.configuration_sets import ConfigurationSetSpec
 from ses_domains.config.contact_lists import ContactListSpec
 from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec
-from ses_domains.config.email_identities import EmailIdentitySpec
-from ses_domains.config.secondary_region import SinkTable, copied_pools, secondary_configuration_set
+from ses_domains.config.secondary_region import copied_pools, secondary_configuration_set
 from ses_domains.config.stack import StackSpec
-from ses_domains.config.templates import TemplateSpec
 from ses_domains.deploy.configuration_set import ConfigurationSet, ConfigurationSetPlan
 from ses_domains.deploy.contact_lists import declare_contact_list
 from ses_domains.deploy.dedicated_ip_pools import declare_pool
@@ -52,44 +50,38 @@ class SecondaryRegion(pulumi.ComponentResource):
 def declare_copies(
     into: SecondaryRegion,
     *,
-    configuration_sets: Iterable[ConfigurationSetSpec] = (),
-    sinks: Optional[SinkTable] = None,
-    templates: Iterable[TemplateSpec] = (),
-    email_identities: Iterable[EmailIdentitySpec] = (),
+    configuration_sets: Iterable[ConfigurationSetPlan] = (),
+    templates: Iterable[dict] = (),
+    email_identities: Iterable[tuple[pulumi.Input[str], Optional[pulumi.Input[str]]]] = (),
     contact_lists: Iterable[ContactListSpec] = (),
     dedicated_ip_pools: Iterable[DedicatedIpPoolSpec] = (),
-    profile: Optional[str] = None,
 ) -> SecondaryRegion:
     """Declares the copies in ``into.region``, as children of ``into``, each named after what it
-    copies with the region appended (``transactional-us-east-1``)."""
+    copies with the region appended (``transactional-us-east-1``). ``templates``: each ``{name,
+    subject, text, html}``; ``email_identities``: each (address, its configuration set's name)."""
     region = into.region
     child = pulumi.ResourceOptions(parent=into)
     for pool in dedicated_ip_pools:
         into.dedicated_ip_pools[pool.name] = declare_pool(
             f"dedicated-ip-pool-{pool.name}-{region}", pool.name, pool.scaling_mode, child, region=region)
-    for spec in configuration_sets:
+    for plan in configuration_sets:
+        name = plan.spec.name
         # The tracking domain stays the stack region's (its CNAME names one region's endpoint).
-        into.configuration_sets[spec.name] = ConfigurationSet.in_stack(
-            f"{spec.name}-{region}",
-            ConfigurationSetPlan(spec=secondary_configuration_set(spec, region, sinks or {}), region=region,
-                                 profile=profile, sending_pool=into.dedicated_ip_pools.get(spec.sending_pool or ""),
-                                 declared_region=region),
+        into.configuration_sets[name] = ConfigurationSet.in_stack(
+            f"{name}-{region}",
+            replace(plan, region=region, declared_region=region, tracking=None, own_tracking_options=False,
+                    sending_pool=plan.sending_pool or into.dedicated_ip_pools.get(plan.spec.sending_pool or "")),
             child,
         )
     for template in templates:
-        into.templates[template.name] = declare_template(
-            f"template-{template.name}-{region}",
-            {"name": template.name, "subject": template.subject, "text": template.text, "html": template.html,
-             "region": region},
-            child,
-        )
-    for address in email_identities:
-        copied_set = into.configuration_sets.get(address.configuration_set or "")
-        into.email_identities[address.address] = aws.sesv2.EmailIdentity(
-            f"{address.address.lower()}-{region}",
-            email_identity=address.address,
-            configuration_set_name=(copied_set.configuration_set_name if copied_set is not None
-                                    else address.configuration_set),
+        into.templates[template["name"]] = declare_template(
+            f"template-{template['name']}-{region}", {**template, "region": region}, child)
+    for address, set_name in email_identities:
+        copied_set = into.configuration_sets.get(set_name) if isinstance(set_name, str) else None
+        into.email_identities[address] = aws.sesv2.EmailIdentity(
+            f"{address.lower()}-{region}",
+            email_identity=address,
+            configuration_set_name=copied_set.configuration_set_name if copied_set is not None else set_name,
             region=region,
             opts=pulumi.ResourceOptions(parent=into, delete_before_replace=True),
         )
@@ -116,13 +108,15 @@ def declare_secondary_regions(stack: StackSpec) -> Mapping[str, SecondaryRegion]
     return {
         region: declare_copies(
             SecondaryRegion(f"global-endpoint-{region}", region),
-            configuration_sets=stack.configuration_sets,
-            sinks=endpoint.sinks,
-            templates=stack.templates,
-            email_identities=stack.email_identities,
+            configuration_sets=[
+                ConfigurationSetPlan(spec=secondary_configuration_set(spec, region, endpoint.sinks), region=region,
+                                     profile=stack.profile)
+                for spec in stack.configuration_sets
+            ],
+            templates=[{"name": t.name, "subject": t.subject, "text": t.text, "html": t.html} for t in stack.templates],
+            email_identities=[(a.address, a.configuration_set) for a in stack.email_identities],
             contact_lists=stack.contact_lists,
             dedicated_ip_pools=copied_pools(stack.dedicated_ip_pools, stack.configuration_sets),
-            profile=stack.profile,
         )
         for region in endpoint.secondary_regions(stack.region)
     }
