@@ -104,3 +104,14 @@ def test_hosted_for_another_language_a_copy_that_turns_suppression_off_is_refuse
               "configurationSets": [{"name": "a", "suppressedReasons": ["BOUNCE"]}, {"name": "b", "suppressedReasons": []}]}
     assert [p.key for p in python_only_problems("GlobalEndpoint", inputs)] == ["configurationSets[1].suppressedReasons"]
     assert python_only_problems("GlobalEndpoint", {"name": "g", "regions": ["eu-west-1", "us-east-1"]}) == []
+
+
+def test_a_copy_named_by_an_output_is_refused(tmp_path):
+    message, mocks = refused(tmp_path, """
+        pool = aws.sesv2.DedicatedIpPool("pool", pool_name="p")
+        GlobalEndpoint("global", GlobalEndpointArgs(
+            name="example-global", regions=["eu-west-1", "us-east-1"],
+            templates=[{"name": pool.pool_name, "subject": "Hi", "text": "Hello"}]))
+    """)
+    assert "templates[0].name: must be known when the program runs: it names the copy's resource" in message
+    assert [r.type for r in mocks.resources] == ["aws:sesv2/dedicatedIpPool:DedicatedIpPool"]

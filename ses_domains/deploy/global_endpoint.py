@@ -127,6 +127,11 @@ def _judged_copies(args: dict, regions: Any) -> dict[str, Copies]:
             except ArgumentError as error:
                 found += [Problem(f"{key}[{index}].{p.key}", p.message) for p in error.problems]
                 continue
+            naming = "name" if key == "templates" else "address"
+            if not judged.is_known(naming):
+                found.append(Problem(f"{key}[{index}].{naming}", "must be known when the program runs: it names "
+                                                                 "the copy's resource"))
+                continue
             for _, templates, addresses in copies.values():
                 if key == "templates":
                     templates.append({field: judged.get(field) for field in ("name", "subject", "text", "html")})
