@@ -168,8 +168,9 @@ def test_the_every_option_stack_fails_where_it_chose_weak_settings(adopting_run)
         f"_dmarc.{domain}: p=none: set dmarc.policy (and subdomainPolicy, nonexistentPolicy when set) to "
         "quarantine or reject, and pct to 100 or leave it out" for domain in ("example.net", "news.example.org")
     ]
-    assert [m.split(":")[0] for m in found["tls-required"]] == ["configuration set marketing"]
-    assert [m.split(":")[0] for m in found["reputation-metrics-on"]] == ["configuration set transactional"]
+    # Each set is declared in eu-west-1 and again in the global endpoint's other region, us-east-1.
+    assert [m.split(":")[0] for m in found["tls-required"]] == ["configuration set marketing"] * 2
+    assert [m.split(":")[0] for m in found["reputation-metrics-on"]] == ["configuration set transactional"] * 2
 
 
 def test_unknown_values_during_preview_are_skipped_without_an_error(weak_prod_run, adopting_run):
