@@ -187,8 +187,9 @@ def test_the_every_option_stack_fails_where_it_chose_weak_settings(adopting_run)
         "quarantine or reject, pct to 100 or leave it out, and leave testing out"
         for domain in ("example.net", "news.example.org")
     ]
-    assert [m.split(":")[0] for m in found["tls-required"]] == ["configuration set marketing"]
-    assert [m.split(":")[0] for m in found["reputation-metrics-on"]] == ["configuration set transactional"]
+    # Each set is declared in eu-west-1 and again in the global endpoint's other region, us-east-1.
+    assert [m.split(":")[0] for m in found["tls-required"]] == ["configuration set marketing"] * 2
+    assert [m.split(":")[0] for m in found["reputation-metrics-on"]] == ["configuration set transactional"] * 2
     # example.com publishes BIMI under quarantine, sp=reject, pct=100: at enforcement
     assert any(r.inputs["name"] == "default._bimi.example.com" for r in adopting_run.of_type(checks.RECORD))
     assert found["bimi-needs-dmarc-enforcement"] == []
