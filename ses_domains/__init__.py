@@ -17,6 +17,7 @@ _EXPORTS = {
     "SendingDomain": "ses_domains.deploy.sending_domain",
     "SendingDomainArgs": "ses_domains.deploy.sending_domain_args",
     "DmarcArgs": "ses_domains.deploy.sending_domain_args",
+    "BimiArgs": "ses_domains.deploy.sending_domain_args",
     "DkimArgs": "ses_domains.deploy.sending_domain_args",
     "DkimPreviousKeyArgs": "ses_domains.deploy.sending_domain_args",
     "ApexSpfArgs": "ses_domains.deploy.sending_domain_args",

@@ -144,8 +144,9 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
 
 
 def _arn_state(args: pulumi.runtime.MockResourceArgs) -> dict:
-    """The ARN (and name) AWS gives a configuration set, SNS topic or IAM role; the stack's region."""
-    region = pulumi.Config("aws").get("region") or "eu-west-1"
+    """The ARN (and name) AWS gives a configuration set, SNS topic or IAM role: in the resource's
+    ``region`` (pulumi-aws's per-resource region), else the stack's."""
+    region = args.inputs.get("region") or pulumi.Config("aws").get("region") or "eu-west-1"
     partition = partition_of(region)
     if args.typ == "aws:sesv2/configurationSet:ConfigurationSet":
         name = args.inputs["configurationSetName"]

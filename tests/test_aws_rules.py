@@ -85,8 +85,9 @@ def test_the_every_option_stack_makes_every_kind_of_request():
 
     assert {r.operation for r in report.requests} == ALL_OPERATIONS
     # One identity per domain and region (3 domains in eu-west-1, 4 replicas) and per email address
-    # (2), one record per record set: nothing was dropped on the way.
-    assert sum(r.operation == "CreateEmailIdentity" for r in report.requests) == 7 + 2
+    # and endpoint region (2 in eu-west-1, 2 copies in us-east-1), one record per record set:
+    # nothing was dropped on the way.
+    assert sum(r.operation == "CreateEmailIdentity" for r in report.requests) == 7 + 2 + 2
     # One DKIM signing step per domain identity (not per address): each signing request it may send
     # passes the model (EXTERNAL with selector and key, AWS_SES with the key length).
     signing = [r.params for r in report.requests if r.operation == "PutEmailIdentityDkimSigningAttributes"]
@@ -95,7 +96,8 @@ def test_the_every_option_stack_makes_every_kind_of_request():
     assert [r.params for r in report.requests if r.operation == "CreateMultiRegionEndpoint"] == [
         {"EndpointName": "every-option-global", "Details": {"RoutesDetails": [{"Region": "us-east-1"}]}}
     ]
-    assert sum(r.operation == "CreateConfigurationSetEventDestination" for r in report.requests) == 6
+    # transactional's 6 destinations, in eu-west-1 and in the endpoint's secondary region us-east-1.
+    assert sum(r.operation == "CreateConfigurationSetEventDestination" for r in report.requests) == 6 * 2
 
 
 def test_the_every_option_stack_gives_ses_byodkim_keys_the_provider_accepts():

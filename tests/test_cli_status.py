@@ -485,10 +485,12 @@ def test_ses_throttling_every_read_ends_at_the_deadline_with_a_plain_message(tmp
     stack(tmp_path, "example.com")
     aws.ses.throttle_next = 10**9
 
-    code, out, err = status(tmp_path, "--json", "--timeout", "4")
+    code, out, err = status(tmp_path, "--json", "--timeout", "8")
 
     assert code == 2, out + err
-    assert aws.ses.throttled >= 4 and aws.ses.requests == []  # each read asked again, none answered
+    # Both reads were sent and throttled; none answered. (How often each was asked again within the
+    # deadline depends on the machine's speed: tests/test_ses_throttling.py proves the retries on a fake clock.)
+    assert aws.ses.throttled >= 2 and aws.ses.requests == []
     document = json.loads(out)
     assert document["account_problem"].startswith("SES kept throttling GetAccount in eu-west-1 (")
     assert document["identities"][0]["problem"].startswith("SES kept throttling GetEmailIdentity(example.com) (")

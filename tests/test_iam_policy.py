@@ -404,7 +404,8 @@ def test_the_firehose_roles_are_passed_only_to_ses(every_option_run):
     passed = [roles.role(roles.role_names[arn.rsplit("/", 1)[1]]) if arn.rsplit("/", 1)[1] in roles.role_names else arn
               for arn in destinations]
 
-    assert len(passed) == 2
+    # lake and lake-own-role, in eu-west-1 and in the global endpoint's secondary region us-east-1.
+    assert len(passed) == 4
     for arn in passed:
         assert allows(document, "iam:PassRole", arn, {"iam:PassedToService": ["ses.amazonaws.com"]})
         assert not allows(document, "iam:PassRole", arn, {"iam:PassedToService": ["lambda.amazonaws.com"]})

@@ -187,8 +187,9 @@ def test_the_every_option_stack_fails_where_it_chose_weak_settings(adopting_run)
         "quarantine or reject, pct to 100 or leave it out, and leave testing out"
         for domain in ("example.net", "news.example.org")
     ]
-    assert [m.split(":")[0] for m in found["tls-required"]] == ["configuration set marketing"]
-    assert [m.split(":")[0] for m in found["reputation-metrics-on"]] == ["configuration set transactional"]
+    # Each set is declared in eu-west-1 and again in the global endpoint's other region, us-east-1.
+    assert [m.split(":")[0] for m in found["tls-required"]] == ["configuration set marketing"] * 2
+    assert [m.split(":")[0] for m in found["reputation-metrics-on"]] == ["configuration set transactional"] * 2
     # example.com publishes BIMI under quarantine, sp=reject, pct=100: at enforcement
     assert any(r.inputs["name"] == "default._bimi.example.com" for r in adopting_run.of_type(checks.RECORD))
     assert found["bimi-needs-dmarc-enforcement"] == []
@@ -198,7 +199,7 @@ def test_the_every_option_stack_fails_where_it_chose_weak_settings(adopting_run)
         "ses-domains-policy:bulkSending is not set), and Gmail, Yahoo and Outlook.com require TLS of bulk senders, "
         "but its tlsPolicy is OPTIONAL: set tlsPolicy: REQUIRE (or leave the set out of "
         "ses-domains-policy:bulkSending if it sends no bulk mail)"
-    ]
+    ] * 2  # the set, and its copy in the global endpoint's other region
 
 
 def txt_record(name: str, value: str) -> Declared:
@@ -258,7 +259,8 @@ def test_which_configuration_sets_send_bulk_mail(adopting_run, monkeypatch, mark
     config = {} if marker is None else {"ses-domains-policy:bulkSending": marker}
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
     found = violations(checks.BULK_SENDING_TLS, adopting_run.mocks.resources)
-    assert [m.split(", and Gmail")[0] for m in found] == flagged, found
+    # Each set is declared twice: in eu-west-1 and in the global endpoint's other region.
+    assert [m.split(", and Gmail")[0] for m in found] == flagged * 2, found
 
 
 def test_without_a_contact_list_or_a_marker_no_set_is_bulk(weak_prod_run, monkeypatch):

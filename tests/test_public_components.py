@@ -272,12 +272,13 @@ def test_the_sdk_analyzer_infers_the_components_inputs_and_outputs():
     domain = result["component_definitions"]["SendingDomain"]
     assert {name for name, p in domain.inputs.items() if not p.optional} == {"domain", "zoneId"}
     assert {"mailFrom", "dmarc", "dkim", "configurationSet", "existingRecords", "apexSpf", "verify",
-            "replicaRegions", "mailFromOnMxFailure", "ttl"} <= set(domain.inputs)
+            "replicaRegions", "mailFromOnMxFailure", "ttl", "bimi"} <= set(domain.inputs)
     assert set(domain.outputs) == {"identityArn", "records", "dkimTokens"}
     assert all(p.description for p in [*domain.inputs.values(), *domain.outputs.values()])
     dmarc = result["type_definitions"]["DmarcArgs"].properties
     assert set(dmarc) == {"policy", "subdomainPolicy", "nonexistentPolicy", "rua", "ruf", "adkim", "aspf", "pct",
-                          "failureOptions"}
+                          "failureOptions", "testing", "publicSuffixDomain"}
+    assert set(result["type_definitions"]["BimiArgs"].properties) == {"logo", "certificate", "selector"}
     configuration_set = result["component_definitions"]["ConfigurationSet"]
     assert "eventDestinations" in configuration_set.inputs and set(configuration_set.outputs) == {
         "arn", "configurationSetName"}

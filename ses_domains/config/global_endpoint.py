@@ -4,6 +4,7 @@
 ses-domains:globalEndpoint:
   name: example-global
   regions: [eu-west-1, us-east-1]      # primary (where the endpoint is created), secondary
+  sinks: {...}                         # fixed event-destination ARNs of the other region (secondary_region.py)
 ```
 
 SES splits sending through the endpoint between both regions, so every identity that sends
@@ -15,18 +16,19 @@ among its own (``aws:region`` plus ``replicaRegions``). The endpoint cannot be c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import Section, describe
 from ses_domains.config.regions import partition_problem
 from ses_domains.config.replicas import REPLICA_KEY, ses_region_problem
+from ses_domains.config.secondary_region import SINKS_KEY, SinkTable, read_sinks
 
 if TYPE_CHECKING:
     from ses_domains.config.domains import DomainSpec
 
-GLOBAL_ENDPOINT_KEYS = ("name", "regions")
+GLOBAL_ENDPOINT_KEYS = ("name", "regions", SINKS_KEY)
 MAX_ENDPOINT_NAME = 64
 _ENDPOINT_NAME = re.compile(r"^[\w-]+$", re.ASCII)
 """SESv2 ``EndpointName``: 1 to 64 letters, digits, ``_`` and ``-`` (botocore's service model)."""
@@ -39,10 +41,17 @@ class GlobalEndpointSpec:
     primary: str
     """Where the endpoint is created and managed."""
     secondary: str
+    sinks: SinkTable = field(default_factory=dict)
+    """The event destinations' ARNs in the regions other than ``aws:region`` (``sinks``)."""
 
     @property
     def regions(self) -> tuple[str, str]:
         return (self.primary, self.secondary)
+
+    def secondary_regions(self, stack_region: str) -> tuple[str, ...]:
+        """The endpoint's regions other than the stack's: each gets the stack's configuration sets,
+        templates, address identities and dedicated IP pools once more (``secondary_region``)."""
+        return tuple(region for region in self.regions if region != stack_region)
 
 
 def read_global_endpoint(raw: Any, key: str, problems: Problems) -> Optional[GlobalEndpointSpec]:
@@ -69,9 +78,10 @@ def read_global_endpoint(raw: Any, key: str, problems: Problems) -> Optional[Glo
                 problems.add(item_key, f"{item} is listed twice: a global endpoint spans two different regions")
             else:
                 regions.append(item)
+    sinks = read_sinks(section.raw.get(SINKS_KEY), section.path(SINKS_KEY), problems)
     if len(problems.found) != before or name is None or len(regions) != 2:
         return None
-    return GlobalEndpointSpec(key=key, name=name, primary=regions[0], secondary=regions[1])
+    return GlobalEndpointSpec(key=key, name=name, primary=regions[0], secondary=regions[1], sinks=sinks)
 
 
 def check_served_domains(endpoint: GlobalEndpointSpec, domains: "list[DomainSpec]", stack_region: str,

@@ -25,6 +25,7 @@ from ses_domains.config.errors import Problems
 from ses_domains.config.fields import as_text
 from ses_domains.config.receive import check_receiving
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
+from ses_domains.config.secondary_region import check_secondary_sinks, secondary_region_warnings
 from ses_domains.config.replicas import check_replicas
 from ses_domains.config.reputation_alarms import ReputationAlarmsSpec, check_reputation_alarms, read_reputation_alarms
 from ses_domains.config.regions import looks_like_region, region_facts_problem, ses_regions
@@ -131,6 +132,10 @@ def read_stack_config(
             check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
         if global_endpoint is not None:
             check_served_domains(global_endpoint, domains, region, problems)
+            check_secondary_sinks(global_endpoint.key, global_endpoint.secondary_regions(region),
+                                  global_endpoint.sinks, configuration_sets, problems)
+            warnings.extend(secondary_region_warnings(global_endpoint.secondary_regions(region), configuration_sets,
+                                                      {pool.name for pool in dedicated_ip_pools}))
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
         check_reputation_alarms(reputation_alarms, read_sets, region, problems)

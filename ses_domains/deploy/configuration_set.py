@@ -63,6 +63,9 @@ class ConfigurationSetPlan:
     """The stack's pool that ``spec.sending_pool`` names; ``None``: an existing pool, or none."""
     own_tracking_options: bool = False
     """Set ``spec.tracking_domain`` here (public use), not through ``declare_tracking_options`` (the stack)."""
+    declared_region: Optional[str] = None
+    """``region`` of each resource (pulumi-aws 7's per-resource region): a global endpoint's secondary
+    region; ``None``: the provider's region (the resources of a stack's own sets name none)."""
 
 
 COMPONENT = "ConfigurationSet"
@@ -101,14 +104,15 @@ IAM_ROLE_NAME_LIMIT = 64
 ROLE_NAME_HASH_LENGTH = 8
 
 
-def firehose_role_name(configuration_set: str, destination: str) -> str:
+def firehose_role_name(configuration_set: str, destination: str, region: Optional[str] = None) -> str:
     """The IAM role a Firehose destination without ``roleArn`` gets: readable, at most 64
     characters (IAM's limit; Pulumi's auto-name would add 8 to a name that can already be 133),
     and unique per project, stack, region, set and destination (IAM names are global to the
-    account, SES names only to a region): ``ses-<set>-<destination>`` cut to fit, then a hash."""
+    account, SES names only to a region): ``ses-<set>-<destination>`` cut to fit, then a hash.
+    ``region``: the set's, when it is not the stack's (a global endpoint's secondary region)."""
     readable = f"ses-{configuration_set}-{destination}"
     digest = hashlib.sha256(
-        "/".join((pulumi.get_project(), pulumi.get_stack(), _stack_region(), configuration_set, destination)).encode()
+        "/".join((pulumi.get_project(), pulumi.get_stack(), region or _stack_region(), configuration_set, destination)).encode()
     ).hexdigest()[:ROLE_NAME_HASH_LENGTH]
     return f"{readable[:IAM_ROLE_NAME_LIMIT - ROLE_NAME_HASH_LENGTH - 1]}-{digest}"
 
@@ -186,6 +190,8 @@ class ConfigurationSet(pulumi.ComponentResource):
         super().__init__("ses-domains:index:ConfigurationSet", name, None, opts)
         spec = args.spec
         self._region = args.region
+        self._declared_region = args.declared_region
+        region = args.declared_region
         self._account: Optional[pulumi.Output[str]] = None
         self._partition: Optional[pulumi.Output[str]] = None
 
@@ -211,6 +217,7 @@ class ConfigurationSet(pulumi.ComponentResource):
                 else None
             ),
             vdm_options=_vdm_options(spec),
+            region=region,
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True, ignore_changes=["trackingOptions"]),
         )
         self.arn = self.configuration_set.arn
@@ -222,7 +229,8 @@ class ConfigurationSet(pulumi.ComponentResource):
         self.topics = {}
         topic_policies: dict[str, aws.sns.TopicPolicy] = {}
         for topic_name in spec.created_topics:
-            topic = aws.sns.Topic(f"{name}-topic-{topic_name}", name=topic_name, opts=pulumi.ResourceOptions(parent=self))
+            topic = aws.sns.Topic(f"{name}-topic-{topic_name}", name=topic_name, region=region,
+                                  opts=pulumi.ResourceOptions(parent=self))
             self.topics[topic_name] = topic
             topic_policies[topic_name] = aws.sns.TopicPolicy(
                 f"{name}-topic-{topic_name}",
@@ -230,6 +238,7 @@ class ConfigurationSet(pulumi.ComponentResource):
                 policy=pulumi.Output.all(topic.arn, self._account_id(), self.arn).apply(
                     lambda values: json.dumps(sns_topic_policy(*values))
                 ),
+                region=region,
                 opts=pulumi.ResourceOptions(parent=self),
             )
 
@@ -243,6 +252,7 @@ class ConfigurationSet(pulumi.ComponentResource):
                 event_destination=Destination(
                     matching_event_types=list(destination.events), enabled=destination.enabled, **sink_args
                 ),
+                region=region,
                 # SES checks that it may publish when the destination is created: the topic
                 # policy or the role's permissions must exist first.
                 opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True, depends_on=list(needs)),
@@ -326,7 +336,7 @@ class ConfigurationSet(pulumi.ComponentResource):
         else:
             role = aws.iam.Role(
                 f"{name}-{destination.name}-firehose",
-                name=firehose_role_name(self.spec.name, destination.name),
+                name=firehose_role_name(self.spec.name, destination.name, self._declared_region),
                 description=f"SES configuration set {destination.name} puts email events to its Firehose stream",
                 assume_role_policy=pulumi.Output.all(self._account_id(), self.arn).apply(
                     lambda values: json.dumps(firehose_trust_policy(*values))

@@ -86,8 +86,10 @@ def declare_contact_list(
     description: Optional[pulumi.Input[str]],
     topics: pulumi.Input[list],
     opts: pulumi.ResourceOptions,
+    region: Optional[str] = None,
 ) -> aws.sesv2.ContactList:
-    """``topics``: each ``{name, display_name, description, default_subscription}``."""
+    """``topics``: each ``{name, display_name, description, default_subscription}``; ``region``:
+    pulumi-aws's per-resource region, when not the provider's."""
     def topic_args(topic: dict) -> aws.sesv2.ContactListTopicArgs:
         return aws.sesv2.ContactListTopicArgs(
             topic_name=topic["name"],
@@ -102,6 +104,7 @@ def declare_contact_list(
         description=description,
         topics=[topic_args(topic) for topic in topics] or None if isinstance(topics, list)
         else pulumi.Output.from_input(topics).apply(lambda known: [topic_args(t) for t in known] or None),
+        region=region,
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(delete_before_replace=True)),
     )
 

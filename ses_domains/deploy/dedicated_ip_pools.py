@@ -58,12 +58,15 @@ def check_pool_args(args: dict) -> list[Problem]:
 
 
 def declare_pool(
-    resource_name: str, pool_name: pulumi.Input[str], scaling_mode: pulumi.Input[str], opts: pulumi.ResourceOptions
+    resource_name: str, pool_name: pulumi.Input[str], scaling_mode: pulumi.Input[str], opts: pulumi.ResourceOptions,
+    region: Optional[str] = None,
 ) -> aws.sesv2.DedicatedIpPool:
+    """``region``: pulumi-aws's per-resource region, when not the provider's."""
     return aws.sesv2.DedicatedIpPool(
         resource_name,
         pool_name=pool_name,
         scaling_mode=scaling_mode,
+        region=region,
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(delete_before_replace=True)),
     )
 

@@ -48,10 +48,18 @@ def python_only_problems(component: str, inputs: Mapping[str, Any]) -> list[Prob
     component is constructed. ``SendingDomain`` waits for its verification unless told not to
     (``verify.enabled`` false, known when the program runs), merges the apex SPF with ``apexSpf``
     and waits for a BYODKIM key's publication with ``dkim.privateKey``; an ``EmailAddress`` is
-    waited for (``wait``) only by the verification step."""
+    waited for (``wait``) only by the verification step; a ``GlobalEndpoint`` copy of a set turns
+    suppression off (``suppressedReasons: []``) with a dynamic resource."""
     if component == "EmailAddress" and inputs.get("wait") is not None and inputs.get("wait") is not False:
         return [hosted_problem("wait", "waiting for the owner's click on SES's link (the verification step)",
                                "leave wait out (SES mails the link all the same)")]
+    if component == "GlobalEndpoint":
+        sets = inputs.get("configurationSets")
+        return [hosted_problem(f"configurationSets[{index}].suppressedReasons",
+                               "turning the suppression list off for the copy of a set (suppressedReasons: [])",
+                               "leave suppressedReasons out of the copy (the account's setting applies there)")
+                for index, entry in enumerate(sets if isinstance(sets, list) else [])
+                if isinstance(entry, Mapping) and entry.get("suppressedReasons") == []]
     if component != "SendingDomain":
         return []
     problems = []

@@ -22,6 +22,7 @@ from ses_domains.deploy.dedicated_ip_pools import declare_dedicated_ip_pools
 from ses_domains.deploy.email_identity import declare_email_addresses, email_addresses_summary
 from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
 from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
+from ses_domains.deploy.secondary_region import declare_secondary_regions
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
 from ses_domains.deploy.sending_domain import SendingDomain
@@ -91,6 +92,9 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
     endpoint = declare_global_endpoint(stack.global_endpoint, sending_domains.values())
     if endpoint is not None:
         pulumi.export("globalEndpoint", endpoint_summary(stack.global_endpoint, endpoint))
+    secondary_regions = declare_secondary_regions(stack)
+    if secondary_regions:
+        pulumi.export("secondaryRegions", {region: copies.summary for region, copies in secondary_regions.items()})
     if verification is not None:
         pulumi.export("verification", verification.results if verification.address_results is None else
                       pulumi.Output.all(verification.results, verification.address_results).apply(

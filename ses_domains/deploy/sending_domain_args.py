@@ -16,7 +16,7 @@ from typing_extensions import Required
 
 
 class DmarcArgs(TypedDict, total=False):
-    """The DMARC record published at ``_dmarc.<domain>`` (tags of RFC 7489 and DMARCbis)."""
+    """The DMARC record published at ``_dmarc.<domain>`` (tags of RFC 9989, and ``pct`` for older receivers)."""
 
     policy: Required[pulumi.Input[str]]
     """``p=``: ``none``, ``quarantine`` or ``reject`` (required)."""
@@ -34,7 +34,12 @@ class DmarcArgs(TypedDict, total=False):
     aspf: pulumi.Input[str]
     """``aspf=``: SPF alignment, ``r`` (relaxed) or ``s`` (strict)."""
     pct: pulumi.Input[int]
-    """``pct=``: the percentage of mail the policy applies to, 0 to 100 (dropped by DMARCbis: a warning)."""
+    """``pct=``: the percentage of mail the policy applies to, 0 to 100, for receivers older than RFC 9989
+    (which dropped it: a warning; below 100 it also writes ``t=y``)."""
+    testing: pulumi.Input[bool]
+    """``t=y``: the policy is being tested (RFC 9989): receivers apply one step less strict a policy."""
+    public_suffix_domain: pulumi.Input[str]
+    """``psd=``: ``y`` (a public suffix domain), ``n`` (an organizational domain) or ``u`` (RFC 9989)."""
     failure_options: pulumi.Input[str]
     """``fo=``: when failure reports are sent: ``0``, ``1``, ``d`` or ``s``, joined by ``:`` (such as ``1:d``)."""
 
@@ -91,6 +96,18 @@ class VerifyArgs(TypedDict, total=False):
     (one concurrent wait); the domain declares no verification step of its own (default: false)."""
 
 
+class BimiArgs(TypedDict, total=False):
+    """The BIMI assertion record (``<selector>._bimi.<domain>``): the brand logo mailbox providers show.
+    Refused unless the domain's DMARC is at enforcement (quarantine or reject, all mail, no testing)."""
+
+    logo: Required[pulumi.Input[str]]
+    """``l=``: the HTTPS URL of the SVG Tiny PS logo (required)."""
+    certificate: pulumi.Input[str]
+    """``a=``: the HTTPS URL of the PEM mark certificate (VMC or CMC), which Gmail requires."""
+    selector: pulumi.Input[str]
+    """The BIMI selector (default ``default``)."""
+
+
 class SendingDomainArgs(TypedDict, total=False):
     """An Amazon SES sending domain: its SESv2 identity and every DNS record it needs in a Route 53 zone."""
 
@@ -109,6 +126,8 @@ class SendingDomainArgs(TypedDict, total=False):
     ``REJECT_MESSAGE``."""
     dmarc: DmarcArgs
     """The DMARC record to publish; without it ``_dmarc`` is left alone."""
+    bimi: BimiArgs
+    """The BIMI record to publish; without it ``_bimi`` is left alone."""
     dkim: DkimArgs
     """DKIM signing: Easy DKIM key length, or a BYODKIM selector and private key (with rotation)."""
     ttl: pulumi.Input[int]

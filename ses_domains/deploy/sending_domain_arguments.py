@@ -22,6 +22,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 
 from ses_domains.config.arguments import ARGS_ROOT, argument_problem, as_config
+from ses_domains.config.bimi import BIMI_KEYS
 from ses_domains.config.dkim import DKIM_KEYS, PREVIOUS_KEYS
 from ses_domains.config.dmarc import DMARC_KEYS
 from ses_domains.config.domains import DOMAIN_KEYS, DomainSpec, read_domain, zone_id_of
@@ -31,11 +32,11 @@ from ses_domains.config.replicas import check_replicas, ses_region_problem
 from ses_domains.config.verification import VERIFY_KEYS
 
 COMPONENT = "SendingDomain"
-VOCABULARY = frozenset(DOMAIN_KEYS + DMARC_KEYS + DKIM_KEYS + PREVIOUS_KEYS + VERIFY_KEYS + SPF_KEYS)
+VOCABULARY = frozenset(DOMAIN_KEYS + DMARC_KEYS + DKIM_KEYS + PREVIOUS_KEYS + VERIFY_KEYS + SPF_KEYS + BIMI_KEYS)
 RENAMES = {"spf": "apex_spf", "zone": "zone_id"}
 """Config keys whose argument is named differently (beyond snake_case)."""
 ARGUMENTS = (
-    "domain", "zone_id", "mail_from", "mail_from_on_mx_failure", "dmarc", "dkim", "ttl", "configuration_set",
+    "domain", "zone_id", "mail_from", "mail_from_on_mx_failure", "dmarc", "bimi", "dkim", "ttl", "configuration_set",
     "feedback_forwarding", "replica_regions", "existing_records", "apex_spf", "verify", "region",
 )
 _OWN = ("zone_id", "configuration_set", "region", "apex_spf", "verify")
@@ -224,7 +225,12 @@ def domain_args(
         args["dmarc"] = {key: value for key, value in {
             "policy": d.policy, "subdomain_policy": d.subdomain_policy, "nonexistent_policy": d.nonexistent_policy,
             "adkim": d.adkim, "aspf": d.aspf, "pct": d.pct, "failure_options": d.failure_options,
-            "rua": list(d.rua) or None, "ruf": list(d.ruf) or None,
+            "rua": list(d.rua) or None, "ruf": list(d.ruf) or None, "testing": d.testing or None,
+            "public_suffix_domain": d.public_suffix_domain,
+        }.items() if value is not None}
+    if spec.bimi is not None:
+        args["bimi"] = {key: value for key, value in {
+            "logo": spec.bimi.logo, "certificate": spec.bimi.certificate, "selector": spec.bimi.selector,
         }.items() if value is not None}
     if spec.byodkim is not None:
         dkim: dict[str, Any] = {"selector": spec.byodkim.selector, "private_key": _pem(spec.byodkim.key.ses_private_key)}

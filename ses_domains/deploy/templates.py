@@ -119,13 +119,15 @@ def check_templates_args(args: dict) -> list[Problem]:
 
 
 def declare_template(resource_name: str, inputs: dict, opts: pulumi.ResourceOptions) -> aws.ses.Template:
-    """``inputs``: name, subject, text, html."""
+    """``inputs``: name, subject, text, html, and ``region`` (pulumi-aws's per-resource region) when
+    not the provider's."""
     return aws.ses.Template(
         resource_name,
         name=inputs["name"],
         subject=inputs["subject"],
         text=inputs.get("text"),
         html=inputs.get("html"),
+        region=inputs.get("region"),
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(delete_before_replace=True)),
     )
 

@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec, FirehoseSink
 from ses_domains.config.domain_names import is_within
+from ses_domains.config.secondary_region import copied_pools
 from ses_domains.config.stack import PROJECT, StackSpec
 from ses_domains.permissions.actions import SCOPE_OF_ACTION, Scope, permissions_of
 from ses_domains.permissions.policy import Condition, Policy, Statement
@@ -188,14 +189,22 @@ def _arns(stack: StackSpec, zone_ids: Mapping[str, str], account_id: str, partit
     def ses(region: str, resource: str) -> str:
         return f"arn:{partition}:ses:{region}:{account_id}:{resource}"
 
+    # A global endpoint's secondary regions get copies of the sets, templates, addresses, contact
+    # list and the pools the sets send through (deploy/secondary_region.py), under the same names.
+    secondary = stack.global_endpoint.secondary_regions(stack.region) if stack.global_endpoint is not None else ()
+    copied = copied_pools(stack.dedicated_ip_pools, stack.configuration_sets)
     identities = [ses(region, f"identity/{spec.domain}")
                   for spec in stack.domains for region in (stack.region, *spec.replica_regions)]
-    identities += [ses(stack.region, f"identity/{address.address}") for address in stack.email_identities]
-    sets = [ses(stack.region, f"configuration-set/{s.name}") for s in stack.configuration_sets]
+    identities += [ses(region, f"identity/{address.address}")
+                   for region in (stack.region, *secondary) for address in stack.email_identities]
+    sets = [ses(region, f"configuration-set/{s.name}")
+            for region in (stack.region, *secondary) for s in stack.configuration_sets]
     endpoint = ([ses(stack.global_endpoint.primary, f"multi-region-endpoint/{stack.global_endpoint.name}")]
                 if stack.global_endpoint is not None else [])
-    contact_lists = [ses(stack.region, f"contact-list/{c.name}") for c in stack.contact_lists]
+    contact_lists = [ses(region, f"contact-list/{c.name}")
+                     for region in (stack.region, *secondary) for c in stack.contact_lists]
     pools = [ses(stack.region, f"dedicated-ip-pool/{p.name}") for p in stack.dedicated_ip_pools]
+    pools += [ses(region, f"dedicated-ip-pool/{p.name}") for region in secondary for p in copied]
     zones = sorted(set(zone_ids.values()))
     return _Arns({
         Scope.IDENTITY: _unique(identities),
@@ -208,7 +217,7 @@ def _arns(stack: StackSpec, zone_ids: Mapping[str, str], account_id: str, partit
         Scope.STACK_ZONE: tuple(f"arn:{partition}:route53:::hostedzone/{zone}" for zone in zones),
         Scope.ANY_ZONE: (f"arn:{partition}:route53:::hostedzone/*",),
         Scope.CHANGE: (f"arn:{partition}:route53:::change/*",),
-        Scope.TOPIC: _unique(f"arn:{partition}:sns:{stack.region}:{account_id}:{topic}"
+        Scope.TOPIC: _unique(f"arn:{partition}:sns:{region}:{account_id}:{topic}" for region in (stack.region, *secondary)
                              for s in stack.configuration_sets for topic in s.created_topics),
         Scope.ROLE: _unique(f"arn:{partition}:iam::{account_id}:role/{role}"
                             for s in stack.configuration_sets for role in _created_firehose_roles(s)),
