@@ -39,7 +39,7 @@ def item(n: int) -> dict:
             "Description": f"advice {n}", "Status": "OPEN", "Impact": "HIGH"}
 
 
-def stubbed(pages: int, calls: list[float], time: FakeTime):
+def stubbed(pages: int, calls: list[float], fake: FakeTime):
     client = boto3.client("sesv2", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="y")
     stubber = Stubber(client)
     for page in range(pages):
@@ -49,7 +49,7 @@ def stubbed(pages: int, calls: list[float], time: FakeTime):
     original = client.list_recommendations
 
     def timed(**kwargs):
-        calls.append(time.now)
+        calls.append(fake.now)
         return original(**kwargs)
 
     client.list_recommendations = timed
@@ -58,11 +58,11 @@ def stubbed(pages: int, calls: list[float], time: FakeTime):
 
 
 def test_pages_are_asked_for_one_a_second():
-    time, calls = FakeTime(), []
-    client, stubber = stubbed(4, calls, time)
+    fake, calls = FakeTime(), []
+    client, stubber = stubbed(4, calls, fake)
 
-    reading = read_recommendations(client, deadline=time.now + 20, clock=time.clock,
-                                   bucket=recommendations_bucket(clock=time.clock, sleep=time.sleep))
+    reading = read_recommendations(client, deadline=fake.now + 20, clock=fake.clock,
+                                   bucket=recommendations_bucket(clock=fake.clock, sleep=fake.sleep))
 
     assert [r.description for r in reading.recommendations] == ["advice 0", "advice 1", "advice 2", "advice 3"]
     assert reading.complete and reading.pages == 4
@@ -72,29 +72,29 @@ def test_pages_are_asked_for_one_a_second():
 
 
 def test_the_deadline_ends_the_read_with_what_was_read():
-    time, calls = FakeTime(), []
-    client, _ = stubbed(10, calls, time)
+    fake, calls = FakeTime(), []
+    client, _ = stubbed(10, calls, fake)
 
-    reading = read_recommendations(client, deadline=time.now + 3.5, clock=time.clock,
-                                   bucket=recommendations_bucket(clock=time.clock, sleep=time.sleep))
+    reading = read_recommendations(client, deadline=fake.now + 3.5, clock=fake.clock,
+                                   bucket=recommendations_bucket(clock=fake.clock, sleep=fake.sleep))
 
     assert not reading.complete and reading.pages == 4  # at 0, 1, 2 and 3 s; the fifth would start after 3.5 s
     assert len(reading.recommendations) == 4
-    assert time.now <= 100 + 3.5
+    assert fake.now <= 100 + 3.5
 
 
 def test_a_shared_bucket_keeps_two_reads_to_one_request_a_second():
-    time, calls = FakeTime(), []
-    bucket = recommendations_bucket(clock=time.clock, sleep=time.sleep)
+    fake, calls = FakeTime(), []
+    bucket = recommendations_bucket(clock=fake.clock, sleep=fake.sleep)
     for _ in range(2):
-        client, _ = stubbed(2, calls, time)
-        read_recommendations(client, deadline=time.now + 20, clock=time.clock, bucket=bucket)
+        client, _ = stubbed(2, calls, fake)
+        read_recommendations(client, deadline=fake.now + 20, clock=fake.clock, bucket=bucket)
 
     assert [later - earlier for earlier, later in zip(calls, calls[1:])] == pytest.approx([1.0, 1.0, 1.0])
 
 
 def test_throttling_is_retried_a_turn_later_and_a_refusal_is_reported():
-    time, calls = FakeTime(), []
+    fake, calls = FakeTime(), []
     client = boto3.client("sesv2", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="y")
     stubber = Stubber(client)
     stubber.add_client_error("list_recommendations", "TooManyRequestsException", "slow down", 429)
@@ -102,20 +102,20 @@ def test_throttling_is_retried_a_turn_later_and_a_refusal_is_reported():
     stubber.add_client_error("list_recommendations", "AccessDeniedException", "no", 403)
     stubber.activate()
     original = client.list_recommendations
-    client.list_recommendations = lambda **kwargs: (calls.append(time.now), original(**kwargs))[1]
-    bucket = recommendations_bucket(clock=time.clock, sleep=time.sleep)
+    client.list_recommendations = lambda **kwargs: (calls.append(fake.now), original(**kwargs))[1]
+    bucket = recommendations_bucket(clock=fake.clock, sleep=fake.sleep)
 
-    reading = read_recommendations(client, deadline=time.now + 20, clock=time.clock, bucket=bucket)
+    reading = read_recommendations(client, deadline=fake.now + 20, clock=fake.clock, bucket=bucket)
     assert [r.description for r in reading.recommendations] == ["advice 1"]
     assert calls[1] - calls[0] >= 1.0  # the retry waited its turn
     assert bucket.throttles == 1 and bucket.rate_per_s == 1.0  # never slower than the limit, never faster
 
     with pytest.raises(RecommendationsUnavailable, match="may not call ses:ListRecommendations"):
-        read_recommendations(client, deadline=time.now + 20, clock=time.clock, bucket=bucket)
+        read_recommendations(client, deadline=fake.now + 20, clock=fake.clock, bucket=bucket)
 
 
 def test_throttled_until_the_deadline_says_so():
-    time = FakeTime()
+    fake = FakeTime()
     client = boto3.client("sesv2", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="y")
     stubber = Stubber(client)
     for _ in range(3):
@@ -123,9 +123,9 @@ def test_throttled_until_the_deadline_says_so():
     stubber.activate()
 
     with pytest.raises(RecommendationsUnavailable, match="not answered in the time allowed: SES throttled it 3 times"):
-        read_recommendations(client, deadline=time.now + 2.5, clock=time.clock,
-                             bucket=recommendations_bucket(clock=time.clock, sleep=time.sleep))
-    assert time.now <= 100 + 2.5
+        read_recommendations(client, deadline=fake.now + 2.5, clock=fake.clock,
+                             bucket=recommendations_bucket(clock=fake.clock, sleep=fake.sleep))
+    assert fake.now <= 100 + 2.5
 
 
 def test_set_queries_are_valid_cloudwatch_requests():
