@@ -27,10 +27,8 @@ learned from other servers, and runs in one process take turns.
 
 from __future__ import annotations
 
-import socket
-import threading
+import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
@@ -39,19 +37,26 @@ import checkdmarc.dmarc as cd_dmarc
 import checkdmarc.spf as cd_spf
 import checkdmarc.utils as cd_utils
 import dns.exception
-import dns.message
-import dns.nameserver
-import dns.query
+import dns.name
 import dns.resolver
 
-from ses_domains.engine.dns.round_trip import RoundTripTimer, RtoLimits
+from ses_domains.engine.dns.lookups import LookupKind, SharedLookups
+from ses_domains.engine.dns.nameservers import Nameserver, UnresolvedNameserver, resolve_each
+from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
 SPF_LOOKUP_LIMIT = 10
-TCP_TIMEOUT_S = 2.0
-DEFAULT_WORKERS = 128
+DEFAULT_CONCURRENCY = 256  # domains judged at once: their lookups are latency-bound
+MAX_PASSES = 64  # rounds of lookups one domain may need (an SPF tree has at most 10 lookups, each a few)
 
-_RUN_LOCK = threading.Lock()
+
+@dataclass(frozen=True)
+class RtoLimits:
+    """The transport's retransmission-timeout limits (RFC 6298) for the judgment's servers."""
+
+    initial_s: float = 0.3
+    min_s: float = 0.2
+    max_s: float = 3.0
 
 
 class EmailAuthError(Exception):
@@ -205,161 +210,86 @@ def feedback_mx(region: str) -> str:
 # ---------------------------------------------------------------- the resolver
 
 
-class _ServerHealth:
-    """One nameserver during one run, shared by the worker threads: its round-trip estimate
-    (the engine's RFC 6298 timer, so a server 800 ms away gets timeouts that cover 800 ms), when
-    it last answered, and whether it stopped answering."""
-
-    def __init__(self, label: str, limits: RtoLimits) -> None:
-        self.label = label
-        self.timer = RoundTripTimer(limits)
-        self.last_answer_at = float("-inf")
-        self.stopped = False
-
-    def answered(self, now: float, rtt_s: float | None) -> None:
-        self.last_answer_at = now
-        if rtt_s is not None:
-            self.timer.sample(rtt_s)
-
-    def silent_since(self, moment: float) -> bool:
-        return self.last_answer_at < moment
-
-
-class _RunHealth:
-    """Every nameserver's health during one run, and the run's deadline."""
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self._servers: dict[str, _ServerHealth] = {}
-
-    def server(self, label: str, limits: RtoLimits) -> _ServerHealth:
-        return self._servers.setdefault(label, _ServerHealth(label, limits))
-
-    def dead_servers(self) -> tuple[str, ...]:
-        return tuple(label for label, server in self._servers.items() if server.stopped)
-
-
-class ServerStoppedAnswering(OSError):
-    """Raised instead of sending to a server that stopped answering during this run (or once the
-    run's deadline has passed).
-
-    An OSError, because dnspython's resolver then drops the server for the lookup (a timeout
-    would be retried until the lookup's lifetime ends)."""
-
-
-class _AdaptiveNameserver(dns.nameserver.Do53Nameserver):
-    """A plain DNS server at an address and port, asked the way the engine's transport asks:
-    the timeout is the server's current RTO; one retransmission with the backed-off RTO on the
-    same socket, so an answer to either try counts (a server slower than the RTO still gets its
-    answer through). A query that got no answer, from a server that answered nothing else since it
-    was sent, marks the server as stopped: it is skipped at once for the rest of the run."""
-
-    def __init__(self, address: str, port: int, health: _ServerHealth, run: _RunHealth,
-                 settings: "ResolverSettings") -> None:
-        super().__init__(address, port)
-        self.label = health.label
-        self._health = health
-        self._run = run
-        self._retries = settings.retries
-
-    def query(self, request, timeout, source, source_port, max_size, one_rr_per_rrset=False,
-              ignore_trailing=False):
-        health = self._health
-        if health.stopped:
-            raise ServerStoppedAnswering(f"{self.label} stopped answering during this check")
-        now = time.monotonic()
-        budget = min(timeout, self._run.deadline - now)
-        if budget <= 0:
-            raise ServerStoppedAnswering(f"the check's time ran out before {self.label} was asked")
-        if max_size:  # TCP, after a truncated answer: connect and ask, at least two round trips
-            return super().query(request, min(budget, max(TCP_TIMEOUT_S, 3 * health.timer.rto_s)), source,
-                                 source_port, max_size, one_rr_per_rrset, ignore_trailing)
-        return self._ask_over_udp(request, now + budget, source, source_port, one_rr_per_rrset, ignore_trailing)
-
-    def _ask_over_udp(self, request, expiration, source, source_port, one_rr_per_rrset, ignore_trailing):
-        health = self._health
-        family = socket.AF_INET6 if ":" in self.address else socket.AF_INET
-        first_sent = time.monotonic()
-        with socket.socket(family, socket.SOCK_DGRAM) as sock:
-            sock.setblocking(False)
-            if source or source_port:
-                sock.bind((source or ("::" if family == socket.AF_INET6 else "0.0.0.0"), source_port))
-            for attempt in range(1 + self._retries):
-                sent = time.monotonic()
-                rto = health.timer.rto_s
-                wait = min(rto, expiration - sent)
-                if wait <= 0:
-                    break
-                try:
-                    response = dns.query.udp(
-                        request, self.address, timeout=wait, port=self.port, sock=sock,
-                        raise_on_truncation=True, one_rr_per_rrset=one_rr_per_rrset,
-                        ignore_trailing=ignore_trailing, ignore_errors=True, ignore_unexpected=True)
-                except dns.exception.Timeout:
-                    health.timer.timed_out(rto)
-                    continue
-                except dns.message.Truncated:
-                    health.answered(time.monotonic(), None)
-                    raise
-                answered = time.monotonic()
-                health.answered(answered, answered - sent if attempt == 0 else None)  # Karn
-                return response
-        if health.silent_since(first_sent):
-            health.stopped = True
-        raise dns.exception.Timeout(timeout=time.monotonic() - first_sent)
-
-
 @dataclass(frozen=True)
 class ResolverSettings:
     """Where and how long the judgment's lookups go. ``nameservers``: ``host[:port]`` strings;
     empty means the system's resolvers, asked with ``attempt_timeout_s`` per try and
     ``lifetime_s`` per lookup (a recursive resolver's time varies with its cache: no adaptation).
 
-    Given nameservers are each asked with their own adaptive timeout (``rto``: the engine's
-    RFC 6298 limits) and ``retries`` retransmissions; ``server_lifetime_s`` bounds one lookup and
-    ``deadline_s`` the whole judgment (past it, what is left is "could not check")."""
+    Given nameservers are asked through the engine's transport: each with its own adaptive
+    timeout (``rto``: the engine's RFC 6298 limits), ``retries`` retransmissions, and its breaker
+    once it stops answering. ``deadline_s`` bounds the whole judgment (past it, what is left is
+    "could not check"); None: :func:`judgment_deadline_s` of the number of domains."""
 
     nameservers: tuple[str, ...] = ()
     attempt_timeout_s: float = 0.5
     lifetime_s: float = 1.5
-    server_lifetime_s: float = 10.0
-    deadline_s: float = 30.0
+    deadline_s: float | None = None
     retries: int = 1
     rto: RtoLimits = RtoLimits()
 
 
-def _server_endpoints(nameservers: Sequence[str]) -> list[tuple[str, str, int]]:
-    """(label, address, port) per nameserver; host names resolved once, here."""
-    endpoints = []
+JUDGMENT_DEADLINE_S = 30.0
+PER_DOMAIN_DEADLINE_S = 0.005
+
+
+def judgment_deadline_s(domains: int) -> float:
+    """30 s, and 5 ms more per domain: a few lookups each, most shared, in the transport's window."""
+    return JUDGMENT_DEADLINE_S + PER_DOMAIN_DEADLINE_S * domains
+
+
+async def _server_endpoints(nameservers: Sequence[str]) -> list[Nameserver]:
+    """The given nameservers, host names resolved once, here."""
+    specs = []
     for text in nameservers:
         try:
-            spec = parse_nameserver(text)
+            specs.append(parse_nameserver(text))
         except NameserverSpecError as exc:
             raise NameserverSetupError(str(exc)) from exc
-        address = spec.host
-        if not spec.is_ip:
-            try:
-                infos = socket.getaddrinfo(spec.host, spec.port, type=socket.SOCK_DGRAM)
-            except OSError as exc:
-                raise NameserverSetupError(f"cannot resolve nameserver {spec.host}: {exc}") from exc
-            addresses = [info[4][0] for info in infos]
-            address = ([a for a in addresses if ":" not in a] or addresses)[0]
-        endpoints.append((str(spec), address, spec.port))
-    return endpoints
+    resolved = await resolve_each(specs)
+    servers = []
+    for spec in specs:
+        server = resolved[spec]
+        if isinstance(server, UnresolvedNameserver):
+            raise NameserverSetupError(f"cannot resolve nameserver {server.host}: {server.reason}")
+        servers.append(server)
+    return servers
 
 
-def _make_resolver(settings: ResolverSettings, endpoints, run: _RunHealth) -> dns.resolver.Resolver:
-    if endpoints:
-        resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = [_AdaptiveNameserver(a, p, run.server(label, settings.rto), run, settings)
-                                for label, a, p in endpoints]
-        resolver.timeout = resolver.lifetime = settings.server_lifetime_s  # each server's own timeouts decide
-    else:
-        resolver = dns.resolver.Resolver()
-        resolver.timeout = settings.attempt_timeout_s
-        resolver.lifetime = settings.lifetime_s
-    resolver.cache = None
-    return resolver
+class _LookupNeeded(BaseException):
+    """Raised through checkdmarc when it asks what the run has not learned yet: the judgment of
+    the domain is put aside until the answer is in, then run again from the start (checkdmarc
+    is blocking; the event loop must not be). A BaseException, so that no ``except Exception``
+    inside checkdmarc takes it for a DNS failure."""
+
+    def __init__(self, name: str, rdtype: str) -> None:
+        super().__init__(name, rdtype)
+        self.name, self.rdtype = name, rdtype
+
+
+class _RunResolver:
+    """What checkdmarc calls ``resolver``: answers from the run's :class:`SharedLookups`, raising
+    the exceptions dnspython's resolver raises."""
+
+    lifetime = 0.0  # read by checkdmarc, never waited on: nothing here blocks
+
+    def __init__(self, lookups: SharedLookups) -> None:
+        self._lookups = lookups
+
+    def resolve(self, name, rdtype="A", *args, **kwargs):
+        name, rdtype = str(name), str(rdtype).upper()
+        outcome = self._lookups.peek(name, rdtype)
+        if outcome is None:
+            raise _LookupNeeded(name, rdtype)
+        if outcome.kind is LookupKind.ANSWER:
+            return list(outcome.rdatas)
+        if outcome.kind is LookupKind.NXDOMAIN:
+            raise dns.resolver.NXDOMAIN(qnames=[dns.name.from_text(name)])
+        if outcome.kind is LookupKind.NO_ANSWER:
+            raise dns.resolver.NoAnswer()
+        if outcome.timed_out:  # as dnspython's resolver says it (checkdmarc reads its ``timeout``)
+            raise dns.resolver.LifetimeTimeout(timeout=outcome.elapsed_s, errors=[])
+        raise dns.resolver.NoNameservers(outcome.detail)
 
 
 # ---------------------------------------------------------------- the checks
@@ -517,7 +447,7 @@ def _judge_mail_from_mx(mail_from: str, region: str, resolver) -> MailFromMxJudg
     return MailFromMxJudgment(mail_from, expected, JudgmentStatus.PROBLEM, found, message)
 
 
-def _judge_domain(target: EmailAuthTarget, resolver, health: _RunHealth, servers: int) -> EmailAuthJudgment:
+def _judge_domain(target: EmailAuthTarget, resolver, lookups: SharedLookups, servers: int) -> EmailAuthJudgment:
     domain = target.domain.rstrip(".").lower()
     spf = []
     mx = None
@@ -535,8 +465,9 @@ def _judge_domain(target: EmailAuthTarget, resolver, health: _RunHealth, servers
             spf.append(_judge_spf(domain, required=False, resolver=resolver))
     dmarc = _judge_dmarc(domain, resolver) if target.dmarc else None
     error = ""
-    if servers and len(health.dead_servers()) >= servers:
-        error = f"no nameserver answered ({', '.join(health.dead_servers())})"
+    dead = lookups.dead_servers()
+    if servers and len(dead) >= servers:
+        error = f"no nameserver answered ({', '.join(dead)})"
         spf = [s if s.status is JudgmentStatus.OK else
                SpfJudgment(s.name, s.required, JudgmentStatus.COULD_NOT_CHECK, s.record, s.dns_lookups,
                            s.error, s.warnings) for s in spf]
@@ -546,34 +477,81 @@ def _judge_domain(target: EmailAuthTarget, resolver, health: _RunHealth, servers
     return EmailAuthJudgment(domain, tuple(spf), dmarc, mx, error)
 
 
-def judge_email_auth(
+def _first_questions(target: EmailAuthTarget) -> list[tuple[str, str]]:
+    """What checkdmarc asks first for a domain, asked together before its first pass (the rest,
+    e.g. an include's records, comes in later passes, most of it already learned from others)."""
+    domain = target.domain.rstrip(".").lower()
+    questions = [(domain, "TXT"), (domain, "SPF")]
+    if target.mail_from_domain:
+        mail_from = target.mail_from_domain.rstrip(".").lower()
+        questions += [(mail_from, "SPF"), (mail_from, "TXT"), (mail_from, "CNAME"), (mail_from, "MX")]
+    if target.dmarc:
+        questions += [(f"_dmarc.{domain}", "TXT"), (f"_dmarc.{domain}", "CNAME")]
+    return questions
+
+
+async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups) -> EmailAuthJudgment:
+    resolver = _RunResolver(lookups)
+    await lookups.prefetch(_first_questions(target))
+    for _ in range(MAX_PASSES):
+        cd_utils.DNS_CACHE.clear()  # checkdmarc's own cache is process-wide and keyed by name only
+        try:
+            return _judge_domain(target, resolver, lookups, len(lookups.servers))
+        except _LookupNeeded as need:
+            await lookups.get(need.name, need.rdtype)
+        except Exception as exc:  # one domain's surprise must not sink the others
+            return EmailAuthJudgment(target.domain, (), None, None,
+                                     error=f"judgment failed: {type(exc).__name__}: {exc}")
+    return EmailAuthJudgment(target.domain, (), None, None,
+                             error=f"judgment failed: more than {MAX_PASSES} rounds of lookups")
+
+
+async def judge_email_auth_async(
     targets: Iterable[EmailAuthTarget],
     settings: ResolverSettings = ResolverSettings(),
     *,
-    max_workers: int = DEFAULT_WORKERS,
+    transport: DnsTransport | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> tuple[EmailAuthJudgment, ...]:
-    """Judge every domain's SPF, DMARC and MAIL FROM MX, domains concurrently; results in order.
+    """Judge every domain's SPF, DMARC and MAIL FROM MX, ``concurrency`` domains at a time, on the
+    running event loop; results in order. Lookups are shared by every domain of the run and go
+    through ``transport`` (pass the record check's, so both share each server's window).
 
     Never raises for DNS trouble (unreachable servers make parts "could not check"); raises
     :class:`NameserverSetupError` when a given nameserver is malformed or unresolvable.
     """
     targets = list(targets)
-    endpoints = _server_endpoints(settings.nameservers)
+    servers = await _server_endpoints(settings.nameservers)
     if not targets:
         return ()
-    health = _RunHealth(time.monotonic() + settings.deadline_s)
-    resolver = _make_resolver(settings, endpoints, health)
-    with _RUN_LOCK:
-        cd_utils.DNS_CACHE.clear()
-        workers = max(1, min(max_workers, len(targets)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="email-auth") as pool:
-            futures = [pool.submit(_judge_domain, t, resolver, health, len(endpoints)) for t in targets]
-            results = []
-            for target, future in zip(targets, futures):
-                try:
-                    results.append(future.result())
-                except Exception as exc:  # one domain's surprise must not sink the others
-                    results.append(EmailAuthJudgment(target.domain, (), None, None,
-                                                     error=f"judgment failed: {type(exc).__name__}: {exc}"))
-        cd_utils.DNS_CACHE.clear()
-    return tuple(results)
+    deadline_s = settings.deadline_s if settings.deadline_s is not None else judgment_deadline_s(len(targets))
+    own = transport is None and bool(servers)
+    if own:
+        rto = settings.rto
+        transport = DnsTransport(initial_rto_s=rto.initial_s, min_rto_s=rto.min_s, max_rto_s=rto.max_s,
+                                 retries=settings.retries)
+    lookups = SharedLookups(servers, transport, time.monotonic() + deadline_s,
+                            system_timeout_s=settings.attempt_timeout_s, system_lifetime_s=settings.lifetime_s)
+    results: list[EmailAuthJudgment | None] = [None] * len(targets)
+    waiting = iter(range(len(targets)))
+
+    async def worker() -> None:
+        for index in waiting:
+            results[index] = await _judge_one(targets[index], lookups)
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(targets))))))
+    finally:
+        if own:
+            await transport.aclose()
+    return tuple(results)  # type: ignore[arg-type]
+
+
+def judge_email_auth(
+    targets: Iterable[EmailAuthTarget],
+    settings: ResolverSettings = ResolverSettings(),
+    *,
+    max_workers: int = DEFAULT_CONCURRENCY,
+) -> tuple[EmailAuthJudgment, ...]:
+    """Blocking :func:`judge_email_auth_async` (runs its own event loop)."""
+    return asyncio.run(judge_email_auth_async(targets, settings, concurrency=max_workers))

@@ -46,7 +46,9 @@ import struct
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
+import functools
 from functools import lru_cache
+from typing import Callable
 
 import dns.name
 import dns.rdatatype
@@ -438,6 +440,11 @@ class _ServerChannel:
             self._finish(query, None, QueryError.NETWORK, "the check ended before an answer came")
 
 
+def _report(on_result: Callable[[int, QueryResult], None], index: int, future: asyncio.Future) -> None:
+    if not future.cancelled():
+        on_result(index, future.result())
+
+
 @dataclass
 class DnsTransport:
     """Concurrent UDP (+TCP on truncation) queries to authoritative servers, recursion off.
@@ -490,16 +497,26 @@ class DnsTransport:
         (result,) = await self.query_many(server, [(name, rdtype)])
         return result
 
-    async def query_many(self, server: Nameserver, questions: list[tuple[str, str]]) -> list[QueryResult]:
-        """Ask one server many questions at once, in the server's window; results in order."""
+    async def query_many(self, server: Nameserver, questions: list[tuple[str, str]], *,
+                         on_result: Callable[[int, QueryResult], None] | None = None) -> list[QueryResult]:
+        """Ask one server many questions at once, in the server's window; results in order.
+
+        ``on_result(index, result)`` is called as each answer arrives, so a caller that stops
+        waiting (a deadline) has already seen every answer that came in time."""
         try:
             channel = await self._channel(server)
         except OSError as exc:
-            return [QueryResult(server, n, t, None, QueryError.NETWORK, str(exc)) for n, t in questions]
+            results = [QueryResult(server, n, t, None, QueryError.NETWORK, str(exc)) for n, t in questions]
+            if on_result is not None:
+                for index, result in enumerate(results):
+                    on_result(index, result)
+            return results
         loop = asyncio.get_running_loop()
         futures = []
-        for name, rdtype in questions:
+        for index, (name, rdtype) in enumerate(questions):
             future = loop.create_future()
+            if on_result is not None:
+                future.add_done_callback(functools.partial(_report, on_result, index))
             channel.submit(_Query(future, name, rdtype))
             futures.append(future)
         try:
