@@ -162,6 +162,11 @@ class AuditReport:
     domains: tuple[DomainAudit, ...]
     elapsed_s: float
 
+    def __repr__(self) -> str:
+        # Short: asyncio.run formats its finished main task, result included, when it restores the
+        # SIGINT handler; the full repr of 10,000 domains took seconds.
+        return f"AuditReport(verdict={self.verdict.value!r}, domains={len(self.domains)}, elapsed_s={self.elapsed_s:.3f})"
+
     @property
     def verdict(self) -> AuditVerdict:
         verdicts = {d.verdict for d in self.domains}

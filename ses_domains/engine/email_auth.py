@@ -28,6 +28,7 @@ learned from other servers, and runs in one process take turns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -230,12 +231,14 @@ class ResolverSettings:
 
 
 JUDGMENT_DEADLINE_S = 30.0
-PER_DOMAIN_DEADLINE_S = 0.005
+LOOKUPS_PER_DOMAIN = 12  # what checkdmarc asks for a domain of a stack, shared includes aside
 
 
-def judgment_deadline_s(domains: int) -> float:
-    """30 s, and 5 ms more per domain: a few lookups each, most shared, in the transport's window."""
-    return JUDGMENT_DEADLINE_S + PER_DOMAIN_DEADLINE_S * domains
+def judgment_deadline_s(domains: int, rto: RtoLimits = RtoLimits(), window: int = 128) -> float:
+    """30 s, plus every window of the domains' lookups answered at the slowest timeout allowed
+    (the bound of check_once's record questions, for the judgment's): each lookup ends by itself
+    (timeouts, a dead server's breaker), this only bounds a slow server that answers a lot."""
+    return JUDGMENT_DEADLINE_S + domains * LOOKUPS_PER_DOMAIN / window * rto.max_s
 
 
 async def _server_endpoints(nameservers: Sequence[str]) -> list[Nameserver]:
@@ -477,6 +480,52 @@ def _judge_domain(target: EmailAuthTarget, resolver, lookups: SharedLookups, ser
     return EmailAuthJudgment(domain, tuple(spf), dmarc, mx, error)
 
 
+class _SharedIncludes:
+    """The SPF records that many domains include (``include:amazonses.com``), looked up and
+    parsed by checkdmarc once per run instead of once per domain.
+
+    checkdmarc parses an include's record afresh for every record that includes it. Within a run
+    every lookup has one answer (:class:`SharedLookups`), so the same call gives the same result;
+    only calls that cannot depend on anything else are shared: the lookup of an include target's
+    record, and the parse of an included record that holds no ``include``/``redirect`` of its own
+    (a parse reads the caller's ``seen``/``recursion`` lists only for those). Results are copied
+    out, as checkdmarc's caller rewrites a key of what it gets; failures are not shared."""
+
+    def __init__(self) -> None:
+        self._queries: dict = {}
+        self._parses: dict = {}
+
+    def query_spf_record(self, domain, **kwargs):
+        key = (str(domain).lower(), kwargs.get("quoted_txt_segments"))
+        found = self._queries.get(key)
+        if found is None:
+            found = self._queries[key] = _QUERY_SPF_RECORD(domain, **kwargs)
+        return dict(found)
+
+    def parse_spf_record(self, record, domain, **kwargs):
+        lowered = str(record).lower()
+        if not kwargs.get("_included") or "include" in lowered or "redirect" in lowered:
+            return _PARSE_SPF_RECORD(record, domain, **kwargs)
+        key = (record, str(domain).lower(), kwargs.get("ignore_too_many_lookups"), kwargs.get("parked"))
+        found = self._parses.get(key)
+        if found is None:
+            found = self._parses[key] = _PARSE_SPF_RECORD(record, domain, **kwargs)
+        return dict(found)
+
+    @contextlib.contextmanager
+    def installed(self):
+        """checkdmarc's include handling calls these by their module names: for one synchronous
+        pass (nothing else runs on this thread meanwhile), they are this run's."""
+        cd_spf.query_spf_record, cd_spf.parse_spf_record = self.query_spf_record, self.parse_spf_record
+        try:
+            yield
+        finally:
+            cd_spf.query_spf_record, cd_spf.parse_spf_record = _QUERY_SPF_RECORD, _PARSE_SPF_RECORD
+
+
+_QUERY_SPF_RECORD, _PARSE_SPF_RECORD = cd_spf.query_spf_record, cd_spf.parse_spf_record
+
+
 def _first_questions(target: EmailAuthTarget) -> list[tuple[str, str]]:
     """What checkdmarc asks first for a domain, asked together before its first pass (the rest,
     e.g. an include's records, comes in later passes, most of it already learned from others)."""
@@ -485,18 +534,19 @@ def _first_questions(target: EmailAuthTarget) -> list[tuple[str, str]]:
     if target.mail_from_domain:
         mail_from = target.mail_from_domain.rstrip(".").lower()
         questions += [(mail_from, "SPF"), (mail_from, "TXT"), (mail_from, "CNAME"), (mail_from, "MX")]
-    if target.dmarc:
-        questions += [(f"_dmarc.{domain}", "TXT"), (f"_dmarc.{domain}", "CNAME")]
+    if target.dmarc:  # and the MX of the domain, where its reports usually go (rua=mailto:...@domain)
+        questions += [(f"_dmarc.{domain}", "TXT"), (f"_dmarc.{domain}", "CNAME"), (domain, "MX")]
     return questions
 
 
-async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups) -> EmailAuthJudgment:
+async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: _SharedIncludes) -> EmailAuthJudgment:
     resolver = _RunResolver(lookups)
     await lookups.prefetch(_first_questions(target))
     for _ in range(MAX_PASSES):
         cd_utils.DNS_CACHE.clear()  # checkdmarc's own cache is process-wide and keyed by name only
         try:
-            return _judge_domain(target, resolver, lookups, len(lookups.servers))
+            with includes.installed():
+                return _judge_domain(target, resolver, lookups, len(lookups.servers))
         except _LookupNeeded as need:
             await lookups.get(need.name, need.rdtype)
         except Exception as exc:  # one domain's surprise must not sink the others
@@ -524,23 +574,28 @@ async def judge_email_auth_async(
     servers = await _server_endpoints(settings.nameservers)
     if not targets:
         return ()
-    deadline_s = settings.deadline_s if settings.deadline_s is not None else judgment_deadline_s(len(targets))
     own = transport is None and bool(servers)
     if own:
         rto = settings.rto
         transport = DnsTransport(initial_rto_s=rto.initial_s, min_rto_s=rto.min_s, max_rto_s=rto.max_s,
                                  retries=settings.retries)
+    deadline_s = settings.deadline_s
+    if deadline_s is None:
+        deadline_s = judgment_deadline_s(len(targets), settings.rto,
+                                         transport.max_in_flight_per_server if transport else 128)
     lookups = SharedLookups(servers, transport, time.monotonic() + deadline_s,
                             system_timeout_s=settings.attempt_timeout_s, system_lifetime_s=settings.lifetime_s)
+    includes = _SharedIncludes()
     results: list[EmailAuthJudgment | None] = [None] * len(targets)
     waiting = iter(range(len(targets)))
 
     async def worker() -> None:
         for index in waiting:
-            results[index] = await _judge_one(targets[index], lookups)
+            results[index] = await _judge_one(targets[index], lookups, includes)
 
     try:
-        await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(targets))))))
+        with transport.watching(lookups.learn) if transport is not None else contextlib.nullcontext():
+            await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(targets))))))
     finally:
         if own:
             await transport.aclose()

@@ -35,8 +35,8 @@ import dns.rdtypes.txtbase
 import dns.resolver
 
 from ses_domains.engine.dns.nameservers import Nameserver
-from ses_domains.engine.dns.transport import DnsTransport
-from ses_domains.engine.dns.wire import AnswerRecord
+from ses_domains.engine.dns.transport import DnsTransport, QueryResult
+from ses_domains.engine.dns.wire import AnswerRecord, WireAnswer
 
 
 class LookupKind(str, Enum):
@@ -83,6 +83,16 @@ def _follow(name: str, rdtype: str, answers: Sequence[AnswerRecord]) -> tuple[dn
     return ()
 
 
+def _outcome(name: str, rdtype: str, answer: WireAnswer) -> LookupOutcome | None:
+    """What an answer says (None: the server failed, ask the next one)."""
+    if answer.rcode == dns.rcode.NXDOMAIN:
+        return LookupOutcome(LookupKind.NXDOMAIN)
+    if answer.rcode != dns.rcode.NOERROR:
+        return None
+    found = _follow(name, rdtype, answer.answers)
+    return LookupOutcome(LookupKind.ANSWER, found) if found else LookupOutcome(LookupKind.NO_ANSWER)
+
+
 def _key(name: str, rdtype: str) -> tuple[str, str]:
     return str(name).rstrip(".").lower(), rdtype.upper()
 
@@ -126,6 +136,18 @@ class SharedLookups:
     async def prefetch(self, questions: Iterable[tuple[str, str]]) -> None:
         await asyncio.gather(*(self.get(n, t) for n, t in questions))
 
+    def learn(self, result: QueryResult) -> None:
+        """Keep what the first server answered to someone else's question (the record check asks
+        the MAIL FROM TXT and MX, and the DMARC TXT): a stub asks that server first, and its
+        answer is the outcome. Pass to :meth:`DnsTransport.watching`."""
+        if not self.servers or result.response is None or result.server.endpoint != self.servers[0].endpoint:
+            return
+        key = _key(result.name, result.rdtype)
+        if key not in self._outcomes:
+            outcome = _outcome(key[0], key[1], result.response)
+            if outcome is not None:
+                self._outcomes[key] = outcome
+
     def dead_servers(self) -> tuple[str, ...]:
         """The given servers that stopped answering during the run (their breaker is open)."""
         if self._transport is None:
@@ -152,13 +174,10 @@ class SharedLookups:
                 problems.append(f"{server.label}: {result.detail or result.error.value}")
                 continue
             silent = False
-            if answer.rcode == dns.rcode.NXDOMAIN:
-                return LookupOutcome(LookupKind.NXDOMAIN)
-            if answer.rcode != dns.rcode.NOERROR:
-                problems.append(f"{server.label} answered {dns.rcode.to_text(answer.rcode)}")
-                continue
-            found = _follow(name, rdtype, answer.answers)
-            return LookupOutcome(LookupKind.ANSWER, found) if found else LookupOutcome(LookupKind.NO_ANSWER)
+            outcome = _outcome(name, rdtype, answer)
+            if outcome is not None:
+                return outcome
+            problems.append(f"{server.label} answered {dns.rcode.to_text(answer.rcode)}")
         return LookupOutcome(LookupKind.UNREACHABLE, detail=f"{name} {rdtype}: " + "; ".join(problems),
                              timed_out=silent, elapsed_s=time.monotonic() - started)
 

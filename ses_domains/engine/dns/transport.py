@@ -40,6 +40,7 @@ clear); EDNS0 advertises a 1232-byte UDP payload (the DNS flag day 2020 size).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import socket
 import struct
@@ -423,10 +424,11 @@ class _ServerChannel:
 
     def _finish(self, query, message, error, detail, *, via_tcp: bool = False) -> None:
         if not query.future.done():
-            query.future.set_result(
-                QueryResult(self.server, query.name, query.rdtype, message, error, detail,
-                            via_tcp, max(query.sends, 1))
-            )
+            result = QueryResult(self.server, query.name, query.rdtype, message, error, detail,
+                                 via_tcp, max(query.sends, 1))
+            query.future.set_result(result)
+            for listener in self.owner._listeners:
+                listener(result)
 
     def close(self) -> None:
         pending = [q for proto in self.sockets for q in proto.waiting.values()] + list(self.backlog)
@@ -464,6 +466,7 @@ class DnsTransport:
     stats: TransportStats = field(default_factory=TransportStats)
     _channels: dict = field(default_factory=dict, repr=False)
     _tasks: set = field(default_factory=set, repr=False)
+    _listeners: list = field(default_factory=list, repr=False)
 
     async def __aenter__(self) -> "DnsTransport":
         return self
@@ -486,6 +489,16 @@ class DnsTransport:
         """The round-trip estimate of ``server`` (None if it was never asked)."""
         channel = self._channels.get(server.endpoint)
         return channel.timing() if channel is not None and channel.opening is not None else None
+
+    @contextlib.contextmanager
+    def watching(self, listener: Callable[[QueryResult], None]):
+        """``listener(result)`` is called with every query's result while the block runs (one
+        user of the transport learns what another one asked)."""
+        self._listeners.append(listener)
+        try:
+            yield
+        finally:
+            self._listeners.remove(listener)
 
     def _spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)
