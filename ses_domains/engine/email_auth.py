@@ -9,20 +9,24 @@ Per domain:
   destination authorized by ``<domain>._report._dmarc.<destination>`` TXT ``v=DMARC1``;
 - the MAIL FROM MX pointing at the feedback endpoint of the stack's SES region.
 
-Every lookup checkdmarc makes goes through one :class:`dns.resolver.Resolver` built here: to the
-given ``host[:port]`` nameservers (so a check runs offline against a loopback server on a high
-port) or, without any, to the system's resolvers. A given server is asked as the engine's record
-check asks it: its timeout adapts to its measured round trip (the engine's RFC 6298 timer, shared
-by the worker threads), a retransmission waits the backed-off timeout on the same socket and an
-answer to either try counts, so a server 800 ms away is judged, not written off. A query that got
-no answer from a server silent since it was sent marks the server as stopped: it is skipped at
-once for the rest of the run, so a dead server costs one query's timeouts per run, not one per
-lookup. Each lookup is bounded, and the whole judgment by ``deadline_s``.
+Every lookup checkdmarc makes is answered from the run's
+:class:`~ses_domains.engine.dns.lookups.SharedLookups`: each (name, type) is asked once per run,
+whichever domains need it (``include:amazonses.com`` once for 10,000 domains), through the
+engine's transport when ``host[:port]`` nameservers are given (each server's adaptive RFC 6298
+timeout, its window, and its breaker once it stops answering: a dead server costs one query's
+timeouts per run), or to the system's resolvers without any. The whole judgment is bounded by a
+deadline that grows with the number of domains.
 
-checkdmarc is sequential and blocking: domains are judged concurrently in a bounded thread pool.
-It also keeps a process-wide answer cache keyed by name and type only (not by nameserver); a
-run clears it first, so a judgment sees what the servers serve now and never answers
-learned from other servers, and runs in one process take turns.
+checkdmarc is blocking, the event loop must not be: a domain is judged in passes on the loop's
+thread. A pass runs checkdmarc against what the run knows; at the first question it does not
+know, the pass stops (:class:`_LookupNeeded`), the answer is awaited, and the domain is judged
+again from the start. The questions every domain needs are asked together before its first
+pass, so most domains take one pass. No threads: the judgment never starves the record check
+that shares the loop, and domains are judged ``concurrency`` at a time.
+
+checkdmarc also keeps a process-wide answer cache keyed by name and type only (not by
+nameserver): it is cleared before each pass, so a judgment never sees answers learned from
+other servers.
 """
 
 from __future__ import annotations
