@@ -31,6 +31,11 @@ import dns.rcode
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
+import dns.name
+import dns.rdtypes.ANY.CNAME
+import dns.rdtypes.ANY.MX
+import dns.rdtypes.ANY.NS
+import dns.rdtypes.ANY.PTR
 import dns.rdtypes.txtbase
 import dns.resolver
 
@@ -55,14 +60,22 @@ class LookupOutcome:
     elapsed_s: float = 0.0  # how long the lookup took
 
 
+_NAME_RDATA = {"CNAME": dns.rdtypes.ANY.CNAME.CNAME, "NS": dns.rdtypes.ANY.NS.NS, "PTR": dns.rdtypes.ANY.PTR.PTR}
+
+
 def _rdata(record: AnswerRecord) -> dns.rdata.Rdata:
     """dnspython's rdata for one answer record (what a caller of dnspython's resolver reads)."""
     if record.type in ("TXT", "SPF"):
         return dns.rdtypes.txtbase.TXTBase(dns.rdataclass.IN, dns.rdatatype.from_text(record.type),
                                             record.strings or (b"",))
-    if record.type in ("CNAME", "NS", "PTR", "MX"):
-        text = record.value + "."  # the (exchange) name, absolute
-    elif record.type in ("A", "AAAA"):
+    if record.type in _NAME_RDATA:
+        return _NAME_RDATA[record.type](dns.rdataclass.IN, dns.rdatatype.from_text(record.type),
+                                        dns.name.from_text(record.value))
+    if record.type == "MX":
+        preference, exchange = record.value.split(" ", 1)
+        return dns.rdtypes.ANY.MX.MX(dns.rdataclass.IN, dns.rdatatype.MX, int(preference),
+                                     dns.name.from_text(exchange))
+    if record.type in ("A", "AAAA"):
         text = str(ipaddress.ip_address(bytes.fromhex(record.value)))
     else:
         text = f"\\# {len(record.value) // 2} {record.value}" if record.value else "\\# 0"
@@ -110,6 +123,7 @@ class SharedLookups:
         self._deadline = deadline
         self._outcomes: dict[tuple[str, str], LookupOutcome] = {}
         self._pending: dict[tuple[str, str], asyncio.Future] = {}
+        self._heard: dict[tuple[str, str], WireAnswer] = {}  # first server's answers to others' questions
         self.asked = 0  # questions that went out (each distinct question once)
         self._system = None
         if not self.servers:
@@ -119,22 +133,51 @@ class SharedLookups:
 
     def peek(self, name: str, rdtype: str) -> LookupOutcome | None:
         """What this run learned of the question, without asking (None: not asked yet)."""
-        return self._outcomes.get(_key(name, rdtype))
+        return self._known(_key(name, rdtype))
+
+    def _known(self, key: tuple[str, str]) -> LookupOutcome | None:
+        outcome = self._outcomes.get(key)
+        if outcome is None and key in self._heard:
+            outcome = self._outcomes[key] = _outcome(key[0], key[1], self._heard.pop(key))
+        return outcome
 
     async def get(self, name: str, rdtype: str) -> LookupOutcome:
         key = _key(name, rdtype)
-        outcome = self._outcomes.get(key)
+        outcome = self._known(key)
         if outcome is not None:
             return outcome
         pending = self._pending.get(key)
-        if pending is None:
-            pending = asyncio.ensure_future(self._ask(*key))
-            self._pending[key] = pending
-            pending.add_done_callback(lambda _: self._pending.pop(key, None))
-        return await asyncio.shield(pending)
+        if pending is not None:  # someone is asking it: wait for that answer
+            return await asyncio.shield(pending)
+        pending = self._pending[key] = asyncio.get_running_loop().create_future()
+        try:
+            outcome = await self._ask(*key)
+        except BaseException:
+            pending.cancel()
+            raise
+        finally:
+            del self._pending[key]
+        pending.set_result(outcome)
+        return outcome
 
     async def prefetch(self, questions: Iterable[tuple[str, str]]) -> None:
-        await asyncio.gather(*(self.get(n, t) for n, t in questions))
+        """Ask the first server these questions at once (those not known yet); what it does not
+        answer is left to :meth:`get`, which goes on to the other servers."""
+        keys = list(dict.fromkeys(k for k in (_key(n, t) for n, t in questions)
+                                  if self._known(k) is None and k not in self._pending))
+        if not keys:
+            return
+        if not self.servers:
+            await asyncio.gather(*(self.get(*key) for key in keys))
+            return
+        if time.monotonic() >= self._deadline:
+            return
+        self.asked += len(keys)
+        for key, result in zip(keys, await self._transport.query_many(self.servers[0], keys)):
+            if result.response is not None and self._known(key) is None:
+                outcome = _outcome(key[0], key[1], result.response)
+                if outcome is not None:
+                    self._outcomes[key] = outcome
 
     def learn(self, result: QueryResult) -> None:
         """Keep what the first server answered to someone else's question (the record check asks
@@ -142,11 +185,8 @@ class SharedLookups:
         answer is the outcome. Pass to :meth:`DnsTransport.watching`."""
         if not self.servers or result.response is None or result.server.endpoint != self.servers[0].endpoint:
             return
-        key = _key(result.name, result.rdtype)
-        if key not in self._outcomes:
-            outcome = _outcome(key[0], key[1], result.response)
-            if outcome is not None:
-                self._outcomes[key] = outcome
+        if result.response.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+            self._heard.setdefault(_key(result.name, result.rdtype), result.response)  # read when needed
 
     def dead_servers(self) -> tuple[str, ...]:
         """The given servers that stopped answering during the run (their breaker is open)."""

@@ -487,6 +487,8 @@ class DnsTransport:
     async def _channel(self, server: Nameserver) -> _ServerChannel:
         key = server.endpoint
         channel = self._channels.get(key)
+        if channel is not None and channel.opening is not None and channel.opening.done() and channel.sockets:
+            return channel
         if channel is None:
             channel = _ServerChannel(self, server)
             self._channels[key] = channel
@@ -517,8 +519,17 @@ class DnsTransport:
 
     async def query(self, server: Nameserver, name: str, rdtype: str) -> QueryResult:
         """Ask one server one question (non-recursive); never raises for DNS failures."""
-        (result,) = await self.query_many(server, [(name, rdtype)])
-        return result
+        try:
+            channel = await self._channel(server)
+        except OSError as exc:
+            return QueryResult(server, name, rdtype, None, QueryError.NETWORK, str(exc))
+        future = asyncio.get_running_loop().create_future()
+        channel.submit(_Query(future, name, rdtype))
+        try:
+            return await future
+        finally:
+            if not future.done():
+                future.cancel()
 
     async def query_many(self, server: Nameserver, questions: list[tuple[str, str]], *,
                          on_result: Callable[[int, QueryResult], None] | None = None) -> list[QueryResult]:
