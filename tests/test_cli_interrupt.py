@@ -207,8 +207,8 @@ def test_ctrl_c_ends_status_while_ses_is_silent(tmp_path, mode):
     quiet = SesStandin(silent)
     try:
         write_stack(tmp_path, "dev", stack_config((HEALTHY,)))
-        running = Running(["status", "--stack", "dev", "--timeout", LONG], command_env(aws_environment(quiet.url)),
-                          tmp_path, mode)
+        env = command_env({**aws_environment(quiet.url), "AWS_ENDPOINT_URL_CLOUDWATCH": quiet.url})
+        running = Running(["status", "--stack", "dev", "--timeout", LONG], env, tmp_path, mode)
         running.wait_until(lambda: quiet.request_count() >= 1, "the first SES read")
         running.interrupt()
         out = assert_interrupted(running)

@@ -124,5 +124,21 @@ def test_no_project_anywhere_up_is_a_clear_error(capsys, tmp_path, aws_env, monk
     empty.mkdir()
     code, _, err = records(capsys, "--stack", "dev", "-C", str(empty))
     assert code == 2
-    assert err == (f"ses-domains: error: no Pulumi.yaml project file in {empty} or any folder above it: run in the "
-                   "project's folder or give it with --cwd DIR\n")
+    assert err == (f"ses-domains: error: no stack file Pulumi.dev.yaml in {empty} (there is no Pulumi.<stack>.yaml "
+                   "here); run in the project's folder or give it with --cwd DIR\n")
+    code, _, err = records(capsys, "-C", str(empty))
+    assert code == 2
+    assert err == ("ses-domains: error: no stack given and none selected: give one with --stack NAME or select one "
+                   f"with pulumi stack select (there is no Pulumi.<stack>.yaml in {empty})\n")
+
+
+def test_stack_files_are_read_from_the_projects_stack_config_dir(capsys, project):
+    (project / "Pulumi.yaml").write_text("name: ses-domains\nruntime: python\nstackConfigDir: stacks\n")
+    (project / "stacks").mkdir()
+    (project / "Pulumi.prod.yaml").rename(project / "stacks" / "Pulumi.prod.yaml")
+    code, out, err = records(capsys, "--stack", "prod", "-C", str(project))
+    assert code == 0, err
+    assert stack_read(out) == "prod"
+    code, _, err = records(capsys, "--stack", "dev", "-C", str(project))
+    assert code == 2
+    assert f"no stack file Pulumi.dev.yaml in {project / 'stacks'} (stacks here: prod)" in err

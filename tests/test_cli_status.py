@@ -473,3 +473,19 @@ def test_ses_throttling_is_retried_within_the_deadline(tmp_path, aws):
     assert document["account_problem"] is None and document["account"]["production_access"]
     assert document["identities"][0]["status"] == "verified"
     assert sorted(aws.ses.requests) == ["GetAccount", "example.com"]  # each answered once
+
+
+def test_ses_throttling_every_read_ends_at_the_deadline_with_a_plain_message(tmp_path, aws):
+    aws.ses.set_account(PRODUCTION)
+    verified(aws.ses, "example.com")
+    stack(tmp_path, "example.com")
+    aws.ses.throttle_next = 10**9
+
+    code, out, err = status(tmp_path, "--json", "--timeout", "4")
+
+    assert code == 2, out + err
+    assert aws.ses.throttled >= 4 and aws.ses.requests == []  # each read asked again, none answered
+    document = json.loads(out)
+    assert document["account_problem"].startswith("SES kept throttling GetAccount in eu-west-1 (")
+    assert document["identities"][0]["problem"].startswith("SES kept throttling GetEmailIdentity(example.com) (")
+    assert "until the time allowed ran out" in document["account_problem"]

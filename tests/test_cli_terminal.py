@@ -123,6 +123,7 @@ def test_a_user_mistake_in_a_subprocess_ends_without_a_traceback(tmp_path, ses):
     done = run_piped(["wait", "--stack", "nope", "--timeout", "soon"], command_env(aws_environment(ses.url)), tmp_path)
     assert done.returncode == 2
     assert "argument --timeout/-t: 'soon' is not a duration" in done.stderr
+    (tmp_path / "Pulumi.yaml").write_text("name: ses-domains\nruntime: python\n")
     done = run_piped(["records", "--stack", "nope"], command_env(aws_environment(ses.url)), tmp_path)
     assert done.returncode == 2
     assert "no stack file Pulumi.nope.yaml" in done.stderr and "Traceback" not in done.stderr

@@ -117,6 +117,23 @@ def test_a_server_800ms_away_is_judged_not_written_off(world):
     assert judgments[2].mail_from_mx.found == ("10 feedback-smtp.eu-west-1.amazonses.com",)
 
 
+def test_a_dead_server_costs_one_query_s_tries_per_run():
+    """Asked once (a try and one retransmission), silent throughout: skipped from then on."""
+    server = BlackholeServer("127.0.0.49")
+    try:
+        targets = [EmailAuthTarget(f"d{i}.test", REGION, f"mail.d{i}.test") for i in range(4)]
+        judgments = judge_email_auth(targets, ResolverSettings((server.endpoint,)), max_workers=1)
+    finally:
+        server.close()
+    assert server.received == 2
+    assert {j.status for j in judgments} == {JudgmentStatus.COULD_NOT_CHECK}
+    assert all(f"no nameserver answered ({server.endpoint})" in j.error for j in judgments)
+    # Each part says why in one plain phrase, not dnspython's "Server Do53:... answered ...".
+    problems = [problem for j in judgments for problem in j.problems()]
+    assert problems and not [p for p in problems if "Do53" in p or "answered" in p and "no nameserver" not in p]
+    assert any(f"{server.endpoint} stopped answering during this check" in p for p in problems), problems
+
+
 def test_the_judgment_ends_at_its_deadline_whatever_is_left():
     """Past ``deadline_s`` nothing more is sent: what is left is "could not check" at once."""
     server = BlackholeServer("127.0.0.48")

@@ -23,6 +23,8 @@ MAY_IMPORT = {
     "deploy": {"deploy", "config", "engine", "records", "verification_jobs", "nameserver_address", PACKAGE_ROOT},
     "cli": {"cli", "config", "engine", "records", "verification_jobs", "nameserver_address", "permissions"},
     "permissions": {"permissions", "config", "records"},
+    "provider": {"deploy", "config"},
+    "schema_reference": {"provider"},
 }
 NO_PULUMI = {"records", "config", "nameserver_address", "engine", "verification_jobs", "cli", "permissions"}
 

@@ -30,10 +30,10 @@ class FakeClock:
     def __call__(self) -> float:
         return self.now
 
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
+    def sleep(self, duration: float) -> None:
+        assert duration >= 0
+        self.sleeps.append(duration)
+        self.now += duration
 
 
 def throttling(domain: str = "example.com") -> SesApiError:
@@ -134,6 +134,15 @@ def test_a_permanent_throttle_ends_at_the_deadline_with_a_plain_message():
     assert "\n" not in message and "Traceback" not in message
 
 
+def test_the_first_try_goes_even_at_the_deadline():
+    """The caller bounds the call; a read that starts late is its "no answer", not throttling."""
+    clock = FakeClock()
+    clock.now = 10.0
+    bucket = TokenBucket(10.0, 10, max_rate_per_s=10.0, clock=clock, sleep=clock.sleep)
+    assert retry_throttling(lambda left: ("called", left), what="x", deadline=5.0, bucket=bucket,
+                            clock=clock, sleep=clock.sleep) == ("called", 0.0)
+
+
 def test_other_errors_are_the_caller_s():
     clock = FakeClock()
     calls = []
@@ -199,7 +208,7 @@ def test_records_show_the_tokens_after_ses_throttles(capsys, tmp_path, aws_env, 
 
 def test_a_permanent_throttle_ends_check_at_the_deadline_with_a_plain_message(capsys, tmp_path, world, aws_env,
                                                                              verified, monkeypatch):
-    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 1.5)
+    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 3.0)
     verified.throttle_next = 10**9
     code, out, err = command(capsys, tmp_path, "check", *world.nameserver_options, "--json")
     assert code == 2
@@ -209,7 +218,7 @@ def test_a_permanent_throttle_ends_check_at_the_deadline_with_a_plain_message(ca
 
 
 def test_a_permanent_throttle_stops_wait_before_it_starts(capsys, tmp_path, world, aws_env, verified, monkeypatch):
-    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 1.5)
+    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 3.0)
     verified.throttle_next = 10**9
     code, out, err = command(capsys, tmp_path, "wait", *world.nameserver_options, "--timeout", "30s")
     assert code == 2 and out == ""

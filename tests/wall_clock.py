@@ -57,3 +57,10 @@ def stopwatch() -> Iterator[Stopwatch]:
         yield watch
     finally:
         watch.stop()
+
+
+def assert_rate_at_most(count: int, per_second: float, elapsed_s: float, what: str = "events") -> None:
+    """``count`` events in a run of ``elapsed_s`` came no faster than ``per_second`` (one more for the
+    first): a busy machine only ever makes the rate lower."""
+    allowed = per_second * elapsed_s + 1
+    assert count <= allowed, f"{count} {what} in {elapsed_s:.2f}s: more than {per_second:g} a second"

@@ -40,7 +40,7 @@ def load_stack(directory: Path, stack: Optional[str]) -> LoadedStack:
     (exit 2) for a missing or unreadable file and for every config problem, worded by the config layer."""
     project = find_project(Path(directory))
     stack = select_stack(project, stack)
-    path = project.directory / f"Pulumi.{stack}.yaml"
+    path = project.stack_file(stack)
     config = _read_config(path, project, stack)
     encrypted: list[str] = []
     values = {key: _decode(value, key, encrypted) for key, value in config.items()}
@@ -74,7 +74,7 @@ def _read_config(path: Path, project: Project, stack: str) -> dict[str, Any]:
         stacks = project.stacks()
         known = f"stacks here: {', '.join(stacks)}" if stacks else "there is no Pulumi.<stack>.yaml here"
         raise CommandError(
-            f"no stack file {path.name} in {project.directory} ({known}); run in the project's folder "
+            f"no stack file {path.name} in {project.stack_directory} ({known}); run in the project's folder "
             "or give it with --cwd DIR"
         ) from None
     except OSError as error:

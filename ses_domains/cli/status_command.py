@@ -99,7 +99,7 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
     window = window_for(days, now or datetime.now(timezone.utc))
     identities = stack_identities(spec)
     # Clients and sessions are made here: boto3 sessions are not thread-safe.
-    ses_client = make_client(settings, "sesv2", call_timeout_s)
+    ses_client = make_client(settings, "sesv2", call_timeout_s, attempts=1)  # throttling: retried below
     cloudwatch_client = make_client(settings, "cloudwatch", call_timeout_s)
     readers = {region: SesReader.from_settings(replace(settings, region=region or settings.region))
                for region in dict.fromkeys(identity.region for identity in identities)}
@@ -110,8 +110,8 @@ def gather_status(stack: str, spec: StackSpec, settings: AwsSettings, *, days: i
         lambda _left: read_account(ses_client), what=f"GetAccount in {spec.region}", deadline=deadline,
         bucket=ses_read_bucket(settings)), "ses-account")
     reputation = Background(lambda: retry_throttling(
-        lambda _left: read_reputation(cloudwatch_client, window), what="CloudWatch GetMetricData",
-        deadline=deadline), "cloudwatch-reputation")
+        lambda _left: read_reputation(cloudwatch_client, window), what=f"GetMetricData in {spec.region}",
+        deadline=deadline, service="CloudWatch"), "cloudwatch-reputation")
     by_region = {
         region: Background(_identity_read(reader, [i.name for i in identities if i.region == region], call_timeout_s,
                                           deadline),

@@ -392,8 +392,7 @@ def _sns(section: Section, name: str) -> Optional[Sink]:
             return None
         return SnsSink(topic_name=topic)
     if sns.has("topicArn"):
-        arn = _arn(sns, "topicArn", _SNS_ARN, "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ses-events",
-                   "sns")
+        arn = _arn(sns, "topicArn", *SINK_ARNS["topicArn"])
         return SnsSink(topic_arn=arn) if arn else None
     sns.problems.add(sns.key, "needs topic (a topic the stack creates) or topicArn (an existing topic)")
     return None
@@ -462,21 +461,31 @@ def _firehose(section: Section, name: str) -> Optional[Sink]:
     firehose = _sink_section(section, name, FIREHOSE_KEYS)
     if firehose is None:
         return None
-    stream = _arn(
-        firehose,
-        "deliveryStreamArn",
-        _FIREHOSE_ARN,
-        "a Firehose stream ARN such as arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events",
-        "firehose",
-        required=True,
-    )
+    stream = _arn(firehose, "deliveryStreamArn", *SINK_ARNS["deliveryStreamArn"], required=True)
     role = None
     if firehose.has("roleArn"):
-        role = _arn(firehose, "roleArn", _ROLE_ARN, "an IAM role ARN such as arn:aws:iam::123456789012:role/ses-firehose",
-                    "iam")
+        role = _arn(firehose, "roleArn", *SINK_ARNS["roleArn"])
         if role is None:
             return None
     return FirehoseSink(delivery_stream_arn=stream, role_arn=role) if stream else None
+
+
+SINK_ARNS = {
+    "topicArn": (_SNS_ARN, "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ses-events", "sns"),
+    "deliveryStreamArn": (_FIREHOSE_ARN, "a Firehose stream ARN such as "
+                                         "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events", "firehose"),
+    "roleArn": (_ROLE_ARN, "an IAM role ARN such as arn:aws:iam::123456789012:role/ses-firehose", "iam"),
+}
+"""The ARNs a destination names, by key: what each must match, how a message says what is expected,
+and the service it belongs to."""
+
+
+def sink_arn_problem(key: str, value: Any) -> Optional[str]:
+    """What is wrong with ``value`` as the destination's ``key`` (one of :data:`SINK_ARNS`), in the
+    words the config read uses; ``None`` when it is fine. For an ARN known only later."""
+    problems = Problems()
+    _arn(Section({key: value}, "", problems, (key,)), key, *SINK_ARNS[key])
+    return problems.found[0].message if problems.found else None
 
 
 def _arn(

@@ -208,14 +208,18 @@ def _read_name(section: Section, name: str, *, required: bool = False) -> Option
         return None
 
 
+def zone_id_of(raw: Any) -> Optional[str]:
+    """The Route 53 zone id in ``raw`` (``Z...`` or ``/hostedzone/Z...``), or ``None`` when it is none."""
+    match = _ZONE_ID.match(raw) if isinstance(raw, str) else None
+    return match.group(1) if match else None
+
+
 def _read_zone(section: Section, domain: Optional[str]) -> ZoneRef:
     raw = section.raw.get("zone")
     if raw is None:
         return ZoneRef(name=domain, given=False)
-    if isinstance(raw, str):
-        match = _ZONE_ID.match(raw)
-        if match:
-            return ZoneRef(zone_id=match.group(1))
+    if zone_id_of(raw):
+        return ZoneRef(zone_id=zone_id_of(raw))
     zone = _read_name(section, "zone")
     if zone and domain and not is_within(domain, zone):
         section.problem(

@@ -37,3 +37,15 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.found:
             raise ConfigError(self.found)
+
+
+class ArgumentError(ValueError):
+    """Bad arguments of a public component (``SendingDomain``, ``ConfigurationSet``...): every
+    problem under its argument path (``dmarc.rua[0]: ...``), raised before any resource is declared."""
+
+    def __init__(self, component: str, problems: list[Problem]):
+        self.component = component
+        self.problems = list(problems)
+        count = len(self.problems)
+        header = f"{component}: " + ("an argument has a problem" if count == 1 else f"{count} argument problems")
+        super().__init__(header + ":\n" + "\n".join(f"  - {p}" for p in self.problems))

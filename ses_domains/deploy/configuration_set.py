@@ -1,16 +1,26 @@
 """The ConfigurationSet component: an SES configuration set, its event destinations and their sinks."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the SDK's Analyzer reads the component's annotations
+# (its outputs) and ``__init__``'s ``args`` as objects to infer the package schema.
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
+from ses_domains.config.arguments import ARGS_ROOT, argument_problem, as_config, snake
 from ses_domains.config.configuration_sets import (
+    CONFIGURATION_SET_KEYS,
+    DESTINATION_KEYS,
+    DIMENSION_KEYS,
+    FIREHOSE_KEYS,
+    SNS_KEYS,
+    SINK_ARNS,
+    VDM_KEYS,
+    read_configuration_set,
+    sink_arn_problem,
     CloudWatchSink,
     ConfigurationSetSpec,
     EventBridgeSink,
@@ -18,6 +28,7 @@ from ses_domains.config.configuration_sets import (
     FirehoseSink,
     SnsSink,
 )
+from ses_domains.config.errors import ArgumentError, Problem, Problems
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.configuration_set_policies import (
     default_event_bus_arn,
@@ -25,17 +36,23 @@ from ses_domains.deploy.configuration_set_policies import (
     firehose_trust_policy,
     sns_topic_policy,
 )
+from ses_domains.deploy.configuration_set_args import ConfigurationSetArgs
 from ses_domains.deploy.route53_record import declare_known_record, record_output
-from ses_domains.deploy.set_options import SuppressionOff
+from ses_domains.deploy.sending_domain_arguments import is_unknown, provider_region, refuse_outputs
+from ses_domains.deploy.set_options import SuppressionOff, TrackingOptions
 from ses_domains.deploy.tracking_records import TrackingRecord, plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
+from ses_domains.records.ses import tracking_endpoint
+
 
 _ns = aws.sesv2
 Destination = _ns.ConfigurationSetEventDestinationEventDestinationArgs
 
 
 @dataclass
-class ConfigurationSetArgs:
+class ConfigurationSetPlan:
+    """What the component declares: the set's spec, read from its arguments or the stack config."""
+
     spec: ConfigurationSetSpec
     region: str
     tracking: Optional[TrackingRecord] = None
@@ -44,6 +61,41 @@ class ConfigurationSetArgs:
     """``aws:profile``, for the dynamic resources that call SES themselves (``set_options``)."""
     sending_pool: Optional[aws.sesv2.DedicatedIpPool] = None
     """The stack's pool that ``spec.sending_pool`` names; ``None``: an existing pool, or none."""
+    own_tracking_options: bool = False
+    """Set ``spec.tracking_domain`` here (public use), not through ``declare_tracking_options`` (the stack)."""
+
+
+COMPONENT = "ConfigurationSet"
+VOCABULARY = frozenset(CONFIGURATION_SET_KEYS + VDM_KEYS + DESTINATION_KEYS + SNS_KEYS + DIMENSION_KEYS + FIREHOSE_KEYS)
+
+
+def read_configuration_set_args(args: Any, *, aws_config: Optional[pulumi.Config] = None) -> ConfigurationSetPlan:
+    """The arguments as the config's reader judges a ``configurationSets`` entry; ``ArgumentError``
+    lists every problem under its argument path (``event_destinations[0].events[1]``)."""
+    problems = Problems()
+    if not isinstance(args, Mapping):
+        raise ArgumentError(COMPONENT, [Problem("args", f"must be ConfigurationSetArgs(name=...), got "
+                                                        f"{type(args).__name__}")])
+    region = provider_region(args.get("region"), aws_config or pulumi.Config("aws"), problems)
+    refuse_outputs(args, problems, may_wait=_ARNS_KNOWN_LATER)
+    raw = as_config({k: v for k, v in args.items() if k != "region"})
+    later = _arns_known_later(raw)
+    found = Problems()
+    warnings: list[str] = []
+    spec = read_configuration_set(raw, ARGS_ROOT, found, warnings)
+    problems.found.extend(argument_problem(problem, VOCABULARY) for problem in found.found)
+    if problems.found or spec is None or region is None:
+        raise ArgumentError(COMPONENT, problems.found)
+    if later:
+        spec = replace(spec, event_destinations=tuple(
+            replace(destination, sink=replace(destination.sink, **{
+                snake(key): _judged_later(f"event_destinations[{index}].{sink}.{snake(key)}", key, value)
+                for (at, sink, key), value in later.items() if at == index}))
+            for index, destination in enumerate(spec.event_destinations)))
+    for warning in warnings:
+        pulumi.log.warn(f"{COMPONENT} {spec.name}: {argument_problem(Problem(ARGS_ROOT, warning), VOCABULARY).message}")
+    return ConfigurationSetPlan(spec=spec, region=region, profile=(aws_config or pulumi.Config("aws")).get("profile"),
+                                own_tracking_options=True)
 
 IAM_ROLE_NAME_LIMIT = 64
 ROLE_NAME_HASH_LENGTH = 8
@@ -65,8 +117,42 @@ def _stack_region() -> str:
     return pulumi.Config("aws").get("region") or ""
 
 
+_ARNS_KNOWN_LATER = frozenset(snake(key) for key in SINK_ARNS)
+"""Arguments that may be ``Output`` s (a topic, stream or role of the same program): judged when known."""
+
+
+def _arns_known_later(raw: dict) -> dict[tuple[int, str, str], pulumi.Output]:
+    """The destinations' ARNs that are ``Output`` s, by (destination, sink, key); each replaced in
+    ``raw`` by an ARN of the right shape, so that the rest of the entry is judged now."""
+    later = {}
+    destinations = raw.get("eventDestinations")
+    for index, destination in enumerate(destinations if isinstance(destinations, list) else ()):
+        for sink, block in (destination.items() if isinstance(destination, dict) else ()):
+            for key in (k for k in SINK_ARNS if isinstance(block, dict) and is_unknown(block.get(k))):
+                later[(index, sink, key)] = block[key]
+                block[key] = _SHAPED[key]
+    return later
+
+
+_SHAPED = {
+    "topicArn": "arn:aws:sns:us-east-1:000000000000:known-later",
+    "deliveryStreamArn": "arn:aws:firehose:us-east-1:000000000000:deliverystream/known-later",
+    "roleArn": "arn:aws:iam::000000000000:role/known-later",
+}
+
+
+def _judged_later(path: str, key: str, value: pulumi.Output) -> pulumi.Output:
+    def judged(arn: Any) -> Any:
+        problem = sink_arn_problem(key, arn)
+        if problem:
+            raise ArgumentError(COMPONENT, [Problem(path, problem)])
+        return arn
+
+    return pulumi.Output.from_input(value).apply(judged)
+
+
 class ConfigurationSet(pulumi.ComponentResource):
-    """An SESv2 configuration set with every option block, and one event destination per entry.
+    """An Amazon SES (v2) configuration set with every option block, and one event destination per entry.
 
     A topic given by name is created with a policy that lets only SES publish, for this set of
     this account; a Firehose destination without a role gets one that only SES can assume, for
@@ -75,15 +161,28 @@ class ConfigurationSet(pulumi.ComponentResource):
     Outputs: ``arn``, ``configuration_set_name`` and ``summary`` (what the stack exports).
     """
 
-    configuration_set: aws.sesv2.ConfigurationSet
-    tracking_record: Optional[aws.route53.Record]
-    """The tracking domain's CNAME, when the stack writes it."""
+    # Only the outputs are annotated (the Analyzer makes each annotation a schema output). Also set:
+    # ``configuration_set``, ``tracking_record`` (the tracking domain's CNAME, when the stack writes
+    # it), ``topics`` (the topics created, by name) and ``summary`` (what the stack exports).
     arn: pulumi.Output[str]
+    """The configuration set's ARN."""
     configuration_set_name: pulumi.Output[str]
-    topics: dict[str, aws.sns.Topic]
-    summary: dict
+    """The configuration set's name."""
 
     def __init__(self, name: str, args: ConfigurationSetArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        # Judged before the component is registered: bad arguments declare nothing.
+        self._declare(name, read_configuration_set_args(args), opts)
+
+    @classmethod
+    def in_stack(
+        cls, name: str, plan: ConfigurationSetPlan, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> "ConfigurationSet":
+        """A set of the stack-config program: read with the stack, with its tracking record planned."""
+        component = cls.__new__(cls)
+        component._declare(name, plan, opts)
+        return component
+
+    def _declare(self, name: str, args: ConfigurationSetPlan, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__("ses-domains:index:ConfigurationSet", name, None, opts)
         spec = args.spec
         self._region = args.region
@@ -161,6 +260,18 @@ class ConfigurationSet(pulumi.ComponentResource):
             self.tracking_record = declare_known_record(f"{name}-tracking", args.tracking.zone, self, args.tracking.record)
             tracking = record_output(args.tracking.record, args.tracking.zone)
 
+        if args.own_tracking_options and spec.tracking_domain:
+            if spec.https_policy == "OPTIONAL":
+                pulumi.log.warn(
+                    f"{COMPONENT} {spec.name}: tracking_domain {spec.tracking_domain} must point at SES: create "
+                    f"{spec.tracking_domain} CNAME {tracking_endpoint(args.region)} (this component does not write it)"
+                )
+            TrackingOptions(
+                f"{spec.name}-tracking-options", self.configuration_set_name, spec.tracking_domain,
+                spec.https_policy or "OPTIONAL", args.region, args.profile,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.configuration_set]),
+            )
+
         self.summary = {
             "arn": self.arn,
             "eventDestinations": destinations,
@@ -229,7 +340,9 @@ class ConfigurationSet(pulumi.ComponentResource):
                     # would pass IAM's 128 characters.
                     name="ses-firehose-put-records",
                     role=role.id,
-                    policy=json.dumps(firehose_put_policy(sink.delivery_stream_arn)),
+                    policy=(pulumi.Output.from_input(sink.delivery_stream_arn).apply(
+                        lambda arn: json.dumps(firehose_put_policy(arn)))
+                        if is_unknown(sink.delivery_stream_arn) else json.dumps(firehose_put_policy(sink.delivery_stream_arn))),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
             )
@@ -279,9 +392,9 @@ def declare_configuration_sets(
     for warning in plan.warnings:
         pulumi.log.warn(warning)
     return {
-        spec.name: ConfigurationSet(
+        spec.name: ConfigurationSet.in_stack(
             spec.name,
-            ConfigurationSetArgs(spec=spec, region=stack.region, tracking=plan.records.get(spec.name),
+            ConfigurationSetPlan(spec=spec, region=stack.region, tracking=plan.records.get(spec.name),
                                  profile=stack.profile, sending_pool=(pools or {}).get(spec.sending_pool or "")),
         )
         for spec in stack.configuration_sets

@@ -99,8 +99,8 @@ class DkimKeyPublished(pulumi.dynamic.Resource, module="ses-domains", name="Dkim
             name,
             {
                 "domain": domain,
-                "records": records_props(records),
-                "nameservers": list(nameservers),
+                "records": records.apply(records_props) if isinstance(records, pulumi.Output) else records_props(records),
+                "nameservers": nameservers if isinstance(nameservers, pulumi.Output) else list(nameservers),
                 "timeoutSeconds": timeout_s,
                 "publishedAt": None,
                 "dnsSeconds": None,

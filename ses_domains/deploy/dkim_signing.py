@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
 import pulumi
 import pulumi_aws as aws
 
@@ -21,6 +23,7 @@ from ses_domains.deploy.dkim_key_published import DkimKeyPublished
 from ses_domains.deploy.route53_record import declare_known_record, declare_record
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
+from ses_domains.records.dkim_keys import DkimPrivateKey
 from ses_domains.records.plan import dkim_strategy
 
 
@@ -35,30 +38,49 @@ class DkimSetup:
 
 def declare_dkim_before_identity(
     name: str, spec: DomainSpec, region: str, zone: HostedZone, parent: pulumi.Resource,
-    adopted: frozenset[tuple[str, str]] = frozenset(),
+    adopted: frozenset[tuple[str, str]] = frozenset(), byodkim_later: Optional[pulumi.Output] = None,
 ) -> DkimSetup:
+    """``byodkim_later``: the BYODKIM key when it is known only later (``spec.byodkim`` then holds a
+    stand-in, whose selectors are right and whose key is not used)."""
     dkim = dkim_strategy(spec, region)
     if isinstance(dkim, EasyDkim) or spec.byodkim is None:
         return DkimSetup(aws.sesv2.EmailIdentityDkimSigningAttributesArgs(next_signing_key_length=dkim.key_length))
+    later = None if byodkim_later is None else public_byodkim(byodkim_later).apply(
+        lambda byodkim: byodkim.strategy().records(spec.domain, (), spec.ttl))
     records = []
-    for selector, record in zip(dkim.selectors(), dkim.records(spec.domain, (), spec.ttl)):
+    for index, (selector, record) in enumerate(zip(dkim.selectors(), dkim.records(spec.domain, (), spec.ttl))):
         role = "dkim-key" if selector is dkim.current else "dkim-previous-key"
-        records.append(declare_known_record(f"{name}-{role}", zone, parent, record, adopted))
+        if later is None:
+            records.append(declare_known_record(f"{name}-{role}", zone, parent, record, adopted))
+        else:
+            records.append(declare_record(f"{name}-{role}", zone, parent, later.apply(lambda found, i=index: found[i]),
+                                          record_type="TXT", ttl=spec.ttl, adopted=adopted))
+    private_key = (spec.byodkim.key.ses_private_key if byodkim_later is None
+                   else byodkim_later.apply(lambda byodkim: byodkim.key.ses_private_key))
     attributes = aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
         domain_signing_selector=spec.byodkim.selector,
-        domain_signing_private_key=pulumi.Output.secret(spec.byodkim.key.ses_private_key),
+        domain_signing_private_key=pulumi.Output.secret(private_key),
     )
     if not spec.verify.enabled:
         return DkimSetup(attributes, identity_depends_on=list(records), records=records)
     published = DkimKeyPublished(
         f"{name}-dkim-key-published",
         domain=spec.domain,
-        records=dkim.records(spec.domain, (), spec.ttl),
-        nameservers=spec.verify.nameservers or zone.name_servers,
+        records=dkim.records(spec.domain, (), spec.ttl) if later is None else later,
+        nameservers=spec.verify.nameservers or (
+            zone.name_servers if zone.read_later is None else zone.read_later.apply(lambda read: list(read.name_servers))
+        ),
         timeout_s=spec.verify.timeout_s,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=records),
     )
     return DkimSetup(attributes, identity_depends_on=[published], records=records)
+
+
+def public_byodkim(byodkim: pulumi.Output) -> pulumi.Output:
+    """A BYODKIM spec known only later, without its private half: what records and verification
+    jobs are made of, no longer a secret (the key itself goes to SES only as a secret)."""
+    return pulumi.Output.unsecret(byodkim.apply(
+        lambda found: replace(found, key=DkimPrivateKey(public=found.key.public, ses_private_key=""))))
 
 
 def declare_token_records(

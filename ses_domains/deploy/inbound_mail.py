@@ -19,81 +19,219 @@ once everything behind the MX is in place, and ``pulumi destroy`` takes the MX a
 SES names rule sets and rules: a replacement deletes the old one first.
 """
 
-from __future__ import annotations
-
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
+from typing_extensions import NotRequired, TypedDict
 
+from ses_domains.config.domain_names import InvalidDomainName, normalize_domain
+from ses_domains.config.domains import DEFAULT_TTL
+from ses_domains.config.errors import Problem, Problems
+from ses_domains.config.fields import Section, describe
+from ses_domains.config.receive import (
+    RECEIVE_KEYS,
+    read_receive,
+    receipt_name_problem,
+    receipt_rule_name,
+    stack_rule_set_name,
+)
+from ses_domains.deploy.arguments import ROOT, CheckedArgs, as_arguments, config_mapping, unknown_arguments
 from ses_domains.deploy.inbound_preflight import InboundPlan
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.inbound import inbound_mx
+from ses_domains.records.ses import RECEIVING_REGIONS
+
+COMPONENT = "InboundMail"
+
+
+class InboundDomainArgs(TypedDict):
+    """One domain whose mail SES receives into an S3 bucket."""
+
+    domain: str
+    """The domain (``example.com``): its MX names SES's receiving endpoint of ``region``."""
+    zone_id: pulumi.Input[str]
+    """The id of the Route 53 hosted zone the MX is written in."""
+    recipients: list[str]
+    """What SES receives: addresses (``support@example.com``), the domain itself (every address of it)
+    or ``.example.com`` (every subdomain), each within ``domain``; at most 100."""
+    bucket: str
+    """The existing S3 bucket the messages are stored in, in a receiving region. Its policy must let
+    SES write there (``bucket_policies``, or your own)."""
+    prefix: NotRequired[str]
+    """The object key prefix of the stored messages (``inbound/``)."""
+    scan: NotRequired[bool]
+    """SES's spam and virus scan, its verdicts in the message headers (default true)."""
+    require_tls: NotRequired[bool]
+    """Refuse mail not sent over TLS (default false)."""
+    ttl: NotRequired[int]
+    """The TTL of the MX, 60 to 172800 seconds (default 1800)."""
+    rule_name: NotRequired[str]
+    """The receipt rule's name (default: the domain, shortened with a hash past 64 characters)."""
+    zone_name: NotRequired[str]
+    """The zone's name, shown as ``zone`` in ``records``."""
+
+
+class InboundMailArgs(TypedDict):
+    """The arguments of ``InboundMail``."""
+
+    region: str
+    """The SES region of the AWS provider the resources use: it must receive mail (SES receives in
+    a few regions only), and the MX names its endpoint."""
+    domains: list[InboundDomainArgs]
+    """The receiving domains, one receipt rule each."""
+    rule_set: NotRequired[str]
+    """The receipt rule set: with ``own_rule_set`` (the default) the component creates and activates
+    it (default name ``ses-domains-<stack>``), which switches off any other active rule set of the
+    region; otherwise the name of the region's active rule set, which the rules are added to."""
+    own_rule_set: NotRequired[bool]
+    """Create and activate ``rule_set`` (default true); false: add the rules to the active ``rule_set``."""
+    bucket_policies: NotRequired[dict[str, str]]
+    """Bucket -> the whole policy document the component writes there, before the rules (SES tries
+    writing when a rule is created). It replaces the bucket's policy: give it only for a bucket whose
+    policy is this program's."""
 
 
 class InboundMail(pulumi.ComponentResource):
-    """Outputs: ``rule_set_name`` and ``records`` (domain -> the record sets it adds, as the stack
-    exports them: they are the stack's own at the next preview)."""
+    """SES receives the mail of some domains into S3: in the order mail needs them, the bucket
+    policies, the receipt rule set, one receipt rule per domain, the set's activation, and each
+    domain's MX (so that mail reaches SES only once everything behind the MX is in place)."""
 
-    rule_set_name: str
-    records: dict[str, list[dict]]
-    rules: dict[str, aws.ses.ReceiptRule]
+    rule_set_name: pulumi.Output[str]
+    """The receipt rule set holding the rules."""
+    records: pulumi.Output[dict[str, list[dict[str, Any]]]]
+    """Domain -> the record sets written (its MX): name, type, values, ttl, zone."""
 
     def __init__(
         self,
         name: str,
-        plan: InboundPlan,
-        zones: dict[str, HostedZone],
-        adopted: frozenset[tuple[str, str]] = frozenset(),
+        args: InboundMailArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        adopted: frozenset[tuple[str, str]] = frozenset(),
     ):
-        """``opts.depends_on``: the domains' identities (SES receives for a verified domain)."""
+        """``adopted`` (the stack program's): record sets taken over (``existingRecords: adopt``).
+        Give ``opts.depends_on`` the domains' identities (SES receives for a verified domain)."""
+        checked = CheckedArgs(COMPONENT, args, check_inbound_args)
+        values = checked.values
         super().__init__("ses-domains:index:InboundMail", name, None, opts)
-        self.rule_set_name = plan.rule_set
+        rule_set_name = values.get("rule_set") or stack_rule_set_name(pulumi.get_stack())
+        own_rule_set = values.get("own_rule_set", True)
         policies = {
             bucket: aws.s3.BucketPolicy(
                 f"{name}-bucket-policy-{bucket}", bucket=bucket, policy=document,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            for bucket, document in plan.bucket_policies.items()
+            for bucket, document in (values.get("bucket_policies") or {}).items()
         }
         rule_set: Optional[aws.ses.ReceiptRuleSet] = None
-        if plan.own_rule_set:
+        if own_rule_set:
             rule_set = aws.ses.ReceiptRuleSet(
-                f"{name}-rule-set", rule_set_name=plan.rule_set,
+                f"{name}-rule-set", rule_set_name=rule_set_name,
                 opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
             )
-        self.rules = {}
-        for inbound in plan.domains:
-            receive = inbound.receive
-            needs = [policies[receive.bucket]] if receive.bucket in policies else []
-            self.rules[inbound.spec.domain] = aws.ses.ReceiptRule(
-                f"{name}-{inbound.spec.domain}",
-                name=inbound.rule_name,
-                rule_set_name=rule_set.rule_set_name if rule_set is not None else plan.rule_set,
-                recipients=list(receive.recipients),
+        self._rules: dict[str, aws.ses.ReceiptRule] = {}
+        domains = [dict(entry, domain=normalize_domain(entry["domain"])) for entry in values["domains"]]
+        for entry in domains:
+            bucket = entry["bucket"]
+            needs = [policies[bucket]] if bucket in policies else []
+            self._rules[entry["domain"]] = aws.ses.ReceiptRule(
+                f"{name}-{entry['domain']}",
+                name=entry.get("rule_name") or receipt_rule_name(entry["domain"]),
+                rule_set_name=rule_set.rule_set_name if rule_set is not None else rule_set_name,
+                recipients=list(entry["recipients"]),
                 enabled=True,
-                scan_enabled=receive.scan,
-                tls_policy=receive.tls_policy,
+                scan_enabled=entry.get("scan", True),
+                tls_policy="Require" if entry.get("require_tls") else "Optional",
                 s3_actions=[aws.ses.ReceiptRuleS3ActionArgs(
-                    bucket_name=receive.bucket, object_key_prefix=receive.prefix or None, position=1,
+                    bucket_name=bucket, object_key_prefix=entry.get("prefix") or None, position=1,
                 )],
                 opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True, depends_on=needs or None),
             )
-        routed_after: list[pulumi.Resource] = list(self.rules.values())
+        routed_after: list[pulumi.Resource] = list(self._rules.values())
         if rule_set is not None:
             routed_after = [aws.ses.ActiveReceiptRuleSet(
                 f"{name}-active", rule_set_name=rule_set.rule_set_name,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(self.rules.values())),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._rules.values())),
             )]
-        self.records = {}
-        for inbound in plan.domains:
-            spec = inbound.spec
-            record = inbound_mx(spec.domain, plan.region, spec.ttl)
-            declare_known_record(f"{name}-{spec.domain}-mx", zones[spec.domain], self, record, adopted, routed_after)
-            self.records[spec.domain] = [record_output(record, zones[spec.domain])]
+        records: dict = {}
+        for index, entry in enumerate(domains):
+            zone = HostedZone(zone_id=checked.get("domains", index, "zone_id"), name=entry.get("zone_name"),
+                              name_servers=())
+            record = inbound_mx(entry["domain"], values["region"], entry.get("ttl", DEFAULT_TTL))
+            declare_known_record(f"{name}-{entry['domain']}-mx", zone, self, record, adopted, routed_after)
+            records[entry["domain"]] = [record_output(record, zone)]
+        self.rule_set_name = rule_set_name  # type: ignore[assignment]  # plain: known at once
+        self.records = records  # type: ignore[assignment]
         self.register_outputs({"ruleSetName": self.rule_set_name, "records": self.records})
+
+    @property
+    def rules(self) -> dict[str, aws.ses.ReceiptRule]:
+        return self._rules
+
+
+def check_inbound_args(args: dict) -> list[Problem]:
+    problems = Problems()
+    found = unknown_arguments(args, InboundMailArgs.__annotations__)
+    region = args.get("region")
+    if region is None:
+        found.append(Problem("region", "is required: the SES region the rules are in, such as eu-west-1"))
+    elif region not in RECEIVING_REGIONS:
+        found.append(Problem("region", f"SES does not receive mail in {describe(region)} (AWS General Reference, "
+                                       f"SES \"Email Receiving endpoints\"). Receiving regions: "
+                                       f"{', '.join(sorted(RECEIVING_REGIONS))}"))
+    rule_set = args.get("rule_set")
+    if rule_set is not None and receipt_name_problem(rule_set, "receipt rule set"):
+        found.append(Problem("rule_set", receipt_name_problem(rule_set, "receipt rule set") or ""))
+    if args.get("own_rule_set") is False and rule_set is None:
+        found.append(Problem("rule_set", "is required with own_rule_set false: the region's active rule set"))
+    domains = args.get("domains")
+    if not isinstance(domains, list) or not domains:
+        found.append(Problem("domains", f"must be a list of receiving domains, got {describe(domains)}"))
+        return found
+    for index, entry in enumerate(domains):
+        where = f"domains[{index}]"
+        if not isinstance(entry, dict):
+            found.append(Problem(where, f"must be a mapping (InboundDomainArgs), got {describe(entry)}"))
+            continue
+        found += unknown_arguments(entry, InboundDomainArgs.__annotations__, f"{where}.")
+        domain = None
+        try:
+            domain = normalize_domain(entry.get("domain"))
+        except InvalidDomainName as error:
+            found.append(Problem(f"{where}.domain", str(error)))
+        if entry.get("zone_id") is None:
+            found.append(Problem(f"{where}.zone_id", "is required: the Route 53 hosted zone the MX is written in"))
+        receive = config_mapping({k: v for k, v in entry.items() if k in _RECEIVE_ARGUMENTS})
+        receive["bucketPolicy"] = False
+        section = Section({"receive": receive}, f"{ROOT}.{where}", problems, ("receive",))
+        read_receive(section, domain, [])
+        ttl = entry.get("ttl")
+        if ttl is not None:
+            Section({"ttl": ttl}, f"{ROOT}.{where}", problems, ("ttl",)).integer("ttl", default=None, minimum=60,
+                                                                              maximum=172800)
+    renamed = [Problem(p.key.replace(".receive", ""), p.message) for p in problems.found]
+    return found + as_arguments(renamed, RECEIVE_KEYS)
+
+
+_RECEIVE_ARGUMENTS = ("bucket", "prefix", "recipients", "scan", "require_tls")
+
+
+def inbound_mail_args(plan: InboundPlan, zones: dict[str, HostedZone]) -> InboundMailArgs:
+    """The stack's receiving plan (read and checked at preview) as the component's arguments."""
+    domains = []
+    for inbound in plan.domains:
+        receive, spec = inbound.receive, inbound.spec
+        entry = InboundDomainArgs(domain=spec.domain, zone_id=zones[spec.domain].zone_id,
+                                  zone_name=zones[spec.domain].name, recipients=list(receive.recipients),
+                                  bucket=receive.bucket, scan=receive.scan, require_tls=receive.require_tls,
+                                  ttl=spec.ttl, rule_name=inbound.rule_name)
+        if receive.prefix:
+            entry["prefix"] = receive.prefix
+        domains.append(entry)
+    return InboundMailArgs(region=plan.region, domains=domains, rule_set=plan.rule_set,
+                           own_rule_set=plan.own_rule_set, bucket_policies=dict(plan.bucket_policies))
 
 
 def declare_inbound_mail(
@@ -106,7 +244,8 @@ def declare_inbound_mail(
     if not plan.domains:
         return None
     after = [identities[inbound.spec.domain] for inbound in plan.domains if inbound.spec.domain in identities]
-    return InboundMail("inbound-mail", plan, zones, adopted, pulumi.ResourceOptions(depends_on=after or None))
+    return InboundMail("inbound-mail", inbound_mail_args(plan, zones), pulumi.ResourceOptions(depends_on=after or None),
+                       adopted=adopted)
 
 
 def with_inbound_records(records: pulumi.Output, domain: str, inbound: Optional[InboundMail]) -> pulumi.Output:

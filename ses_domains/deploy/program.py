@@ -24,7 +24,9 @@ from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint
 from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
-from ses_domains.deploy.sending_domain import SendingDomain, SendingDomainArgs
+from ses_domains.deploy.sending_domain import SendingDomain
+from ses_domains.deploy.sending_domain_args import SendingDomainArgs
+from ses_domains.deploy.sending_domain_arguments import domain_args
 from ses_domains.deploy.templates import declare_templates, templates_summary
 from ses_domains.deploy.tracking_options import declare_tracking_options
 from ses_domains.deploy.verification import declare_verification
@@ -65,16 +67,12 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
     pools = declare_dedicated_ip_pools(stack)
     configuration_sets = declare_configuration_sets(stack, zones, pools)
     sending_domains = {
-        spec.domain: SendingDomain(
+        spec.domain: SendingDomain.in_stack(
             spec.domain,
-            SendingDomainArgs(
-                spec=spec,
-                zone=zones[spec.domain],
-                region=stack.region,
-                configuration_set=configuration_sets.get(spec.configuration_set or ""),
-                existing=existing,
-                profile=stack.profile,
-            ),
+            SendingDomainArgs(**domain_args(spec, zones[spec.domain].zone_id, stack.region,
+                                            configuration_sets.get(spec.configuration_set or ""))),
+            zone=zones[spec.domain],
+            existing=existing,
         )
         for spec in stack.domains
     }

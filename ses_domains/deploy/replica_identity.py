@@ -27,7 +27,7 @@ import pulumi_aws as aws
 from ses_domains.config.domains import DomainSpec
 from ses_domains.deploy.dkim_signing import declare_token_records, identity_tokens
 from ses_domains.deploy.route53_record import declare_known_record, record_output
-from ses_domains.deploy.zones import HostedZone
+from ses_domains.deploy.zones import HostedZone, with_zone
 from ses_domains.engine.job import VerificationJob
 from ses_domains.records.replicas import replica_mail_from, replica_static_records, replica_written_records
 from ses_domains.verification_jobs import job_for_replica
@@ -59,6 +59,7 @@ class ReplicaIdentity(pulumi.ComponentResource):
         identity_depends_on: Sequence[pulumi.Resource] = (),
         adopted: frozenset[tuple[str, str]] = frozenset(),
         opts: Optional[pulumi.ResourceOptions] = None,
+        with_zone_id: bool = False,
     ):
         super().__init__("ses-domains:index:ReplicaIdentity", name, None, opts)
         self.region = region
@@ -90,9 +91,10 @@ class ReplicaIdentity(pulumi.ComponentResource):
             self.published.append(declare_known_record(f"{name}-{role}", zone, self, record, adopted))
 
         tokens = identity_tokens(self.identity, spec)
-        self.verification_job = tokens.apply(lambda values: job_for_replica(spec, region, values, zone.name_servers))
-        self.records = tokens.apply(
-            lambda values: [record_output(r, zone) for r in replica_written_records(spec, region, values)]
+        self.verification_job = with_zone(tokens, zone, lambda values, read: job_for_replica(
+            spec, region, values, read.name_servers))
+        self.records = with_zone(
+            tokens, zone, lambda values, read: [record_output(r, read, with_zone_id) for r in replica_written_records(spec, region, values)]
         )
         self.identity_arn = self.identity.arn
         self.register_outputs({"identityArn": self.identity_arn, "records": self.records})
@@ -106,12 +108,13 @@ def declare_replicas(
     identity_depends_on: Sequence[pulumi.Resource],
     parent: pulumi.Resource,
     adopted: frozenset[tuple[str, str]] = frozenset(),
+    with_zone_id: bool = False,
 ) -> list[ReplicaIdentity]:
     """One ``ReplicaIdentity`` per ``replicaRegions`` entry, named ``<name>-<region>``."""
     return [
         ReplicaIdentity(
             f"{name}-{region}", spec, region, zone, signing_attributes, identity_depends_on, adopted,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=pulumi.ResourceOptions(parent=parent), with_zone_id=with_zone_id,
         )
         for region in spec.replica_regions
     ]

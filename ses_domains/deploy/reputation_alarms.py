@@ -1,14 +1,15 @@
 """The ReputationAlarms component: CloudWatch alarms on SES's bounce and complaint rates."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
+from typing_extensions import NotRequired, TypedDict
 
-from ses_domains.config.reputation_alarms import ReputationAlarmsSpec
+from ses_domains.config.errors import Problem, Problems
+from ses_domains.config.reputation_alarms import REPUTATION_ALARM_KEYS, ReputationAlarmsSpec, read_reputation_alarms
+from ses_domains.deploy.arguments import ROOT, CheckedArgs, as_arguments, config_mapping, unknown_arguments
 from ses_domains.records.ses import (
     BOUNCE_RATE_METRIC,
     COMPLAINT_RATE_METRIC,
@@ -38,41 +39,73 @@ class RateAlarm:
 RATES = (RateAlarm(BOUNCE_RATE_METRIC, "bounce"), RateAlarm(COMPLAINT_RATE_METRIC, "complaint"))
 
 
-def alarm_name(rate: RateAlarm, configuration_set: Optional[str] = None) -> str:
+def alarm_name(rate: RateAlarm, configuration_set: Optional[str] = None, prefix: Optional[str] = None) -> str:
     """Unique per project and stack (alarm names are unique per account and region):
     ``<project>-<stack>-bounce-rate``, ``<project>-<stack>-set-<name>-bounce-rate``."""
     scope = f"-set-{configuration_set}" if configuration_set else ""
-    return f"{pulumi.get_project()}-{pulumi.get_stack()}{scope}-{rate.label}-rate"
+    return f"{prefix or f'{pulumi.get_project()}-{pulumi.get_stack()}'}{scope}-{rate.label}-rate"
+
+
+class ReputationAlarmsArgs(TypedDict):
+    """The arguments of ``ReputationAlarms``."""
+
+    sns_topic_arn: pulumi.Input[str]
+    """The ARN of the SNS topic the alarms notify, in the alarms' own region (CloudWatch notifies no other)."""
+    bounce_rate: NotRequired[float]
+    """The bounce rate at which an alarm goes off, a fraction (``0.05`` is 5 %); default: the level
+    at which SES starts reviewing an account."""
+    complaint_rate: NotRequired[float]
+    """The complaint rate at which an alarm goes off, a fraction (``0.001`` is 0.1 %); default:
+    SES's review level."""
+    notify_ok: NotRequired[bool]
+    """Also notify the topic when a rate is back under its level (default true)."""
+    configuration_sets: NotRequired[list[str]]
+    """Configuration sets that get two alarms of their own (dimension ``ses:configuration-set``):
+    each must have reputation metrics on, or its alarms never go off."""
+    name_prefix: NotRequired[str]
+    """The start of each alarm's name (alarm names are unique per account and region); default
+    ``<project>-<stack>``."""
 
 
 class ReputationAlarms(pulumi.ComponentResource):
-    """Two alarms for the account (bounce and complaint rate), and two for each configuration set
-    named in ``configurationSets`` (dimension ``ses:configuration-set``), each going off at its
-    level or above and notifying the topic (and, with ``notifyOk``, when it is back under).
+    """Two CloudWatch alarms for the account (bounce and complaint rate), and two for each
+    configuration set named, each going off at its level or above and notifying the topic."""
 
-    Outputs: ``alarm_arns`` (alarm name -> ARN)."""
-
-    alarms: dict[str, aws.cloudwatch.MetricAlarm]
-    alarm_arns: dict[str, pulumi.Output[str]]
+    alarm_arns: pulumi.Output[dict[str, str]]
+    """Alarm name -> its ARN."""
 
     def __init__(
         self,
         name: str,
-        spec: ReputationAlarmsSpec,
-        set_names: Mapping[str, pulumi.Input[str]],
+        args: ReputationAlarmsArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        set_names: Optional[Mapping[str, pulumi.Input[str]]] = None,
     ):
-        """``set_names``: each alarmed configuration set's name as its resource outputs it (so that
-        the set's alarms follow the set)."""
+        """``set_names`` (the stack program's): each alarmed configuration set's name as its
+        resource outputs it, so that the set's alarms follow the set."""
+        checked = CheckedArgs("ReputationAlarms", args, check_alarm_args)
+        known = dict(checked.values)
+        if not checked.is_known("sns_topic_arn"):
+            known["sns_topic_arn"] = _KNOWN_LATER_TOPIC  # judged in an apply once known
+        spec = _spec(known)
+        self._topic = checked.get("sns_topic_arn")
         super().__init__("ses-domains:index:ReputationAlarms", name, None, opts)
-        self.alarms = {}
+        prefix = checked.values.get("name_prefix")
+        self._alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         for rate in RATES:
-            self._alarm(f"{name}-{rate.label}-rate", spec, rate, None, None)
+            self._alarm(f"{name}-{rate.label}-rate", spec, rate, None, None, prefix)
         for set_name in spec.configuration_sets:
             for rate in RATES:
-                self._alarm(f"{name}-{set_name}-{rate.label}-rate", spec, rate, set_name, set_names[set_name])
-        self.alarm_arns = {alarm: resource.arn for alarm, resource in self.alarms.items()}
+                self._alarm(f"{name}-{set_name}-{rate.label}-rate", spec, rate, set_name,
+                            (set_names or {}).get(set_name, set_name), prefix)
+        arns = {alarm: resource.arn for alarm, resource in self._alarms.items()}
+        self.alarm_arns = arns  # type: ignore[assignment]  # a dict of outputs: the stack exports it so
         self.register_outputs({"alarmArns": self.alarm_arns})
+
+    @property
+    def alarms(self) -> dict[str, aws.cloudwatch.MetricAlarm]:
+        return self._alarms
 
     def _alarm(
         self,
@@ -81,11 +114,12 @@ class ReputationAlarms(pulumi.ComponentResource):
         rate: RateAlarm,
         set_name: Optional[str],
         set_output: Optional[pulumi.Input[str]],
+        prefix: Optional[str] = None,
     ) -> None:
         threshold = spec.bounce_rate if rate.label == "bounce" else spec.complaint_rate
-        name = alarm_name(rate, set_name)
+        name = alarm_name(rate, set_name, prefix)
         scope = f"configuration set {set_name}" if set_name else "the account"
-        self.alarms[name] = aws.cloudwatch.MetricAlarm(
+        self._alarms[name] = aws.cloudwatch.MetricAlarm(
             resource_name,
             name=name,
             alarm_description=(
@@ -103,11 +137,40 @@ class ReputationAlarms(pulumi.ComponentResource):
             comparison_operator="GreaterThanOrEqualToThreshold",
             treat_missing_data=MISSING_DATA,
             actions_enabled=True,
-            alarm_actions=[spec.sns_topic_arn],
-            ok_actions=[spec.sns_topic_arn] if spec.notify_ok else None,
+            alarm_actions=[self._topic],
+            ok_actions=[self._topic] if spec.notify_ok else None,
             # Explicit names: the provider refuses to create an alarm whose name exists.
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
+
+
+_KNOWN_LATER_TOPIC = "arn:aws:sns:us-east-1:000000000000:known-later"
+
+
+def check_alarm_args(args: dict) -> list[Problem]:
+    problems = Problems()
+    read_reputation_alarms(config_mapping({k: v for k, v in args.items() if k != "name_prefix"}), ROOT, problems, [])
+    found = unknown_arguments(args, ReputationAlarmsArgs.__annotations__)
+    prefix = args.get("name_prefix")
+    if prefix is not None and (not isinstance(prefix, str) or not prefix.strip()):
+        found.append(Problem("name_prefix", "must be a non-empty string"))
+    return found + as_arguments(problems.found, REPUTATION_ALARM_KEYS)
+
+
+def _spec(args: dict) -> ReputationAlarmsSpec:
+    spec = read_reputation_alarms(
+        config_mapping({k: v for k, v in args.items() if k != "name_prefix"}), ROOT, Problems(), []
+    )
+    assert spec is not None  # the arguments were judged already
+    return spec
+
+
+def reputation_alarms_args(spec: ReputationAlarmsSpec) -> ReputationAlarmsArgs:
+    """The stack's ``ses-domains:reputationAlarms`` as the component's arguments."""
+    return ReputationAlarmsArgs(
+        sns_topic_arn=spec.sns_topic_arn, bounce_rate=spec.bounce_rate, complaint_rate=spec.complaint_rate,
+        notify_ok=spec.notify_ok, configuration_sets=list(spec.configuration_sets),
+    )
 
 
 def declare_reputation_alarms(
@@ -116,4 +179,4 @@ def declare_reputation_alarms(
     """The component, or ``None`` without ``ses-domains:reputationAlarms``."""
     if spec is None:
         return None
-    return ReputationAlarms("reputation-alarms", spec, set_names)
+    return ReputationAlarms("reputation-alarms", reputation_alarms_args(spec), set_names=set_names)

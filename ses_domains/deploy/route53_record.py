@@ -59,6 +59,12 @@ def declare_known_record(
     )
 
 
-def record_output(record: DnsRecord, zone: HostedZone) -> dict:
-    """A record as the stack exports it: what a user would type into a DNS console."""
-    return {"name": record.name, "type": record.type, "values": list(record.values), "ttl": record.ttl, "zone": zone.name}
+def record_output(record: DnsRecord, zone: HostedZone, with_zone_id: bool = False) -> dict:
+    """A record as the stack exports it: what a user would type into a DNS console. The public
+    components' ``records`` name the zone's id too (``with_zone_id``); the stack's export keeps the
+    shape it always had."""
+    output = {"name": record.name, "type": record.type, "values": list(record.values), "ttl": record.ttl,
+              "zone": zone.name}
+    if with_zone_id:
+        output["zoneId"] = zone.zone_id
+    return output

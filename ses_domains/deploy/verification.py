@@ -18,13 +18,13 @@ Mind the pitfalls of dynamic providers:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TypedDict
 
 import pulumi
 import pulumi.dynamic
 
+from ses_domains.config.errors import ArgumentError, Problem
 from ses_domains.deploy import address_verification as addresses_step
-from ses_domains.deploy.sending_domain import SendingDomain
 from ses_domains.deploy.verification_state import domains_to_verify
 from ses_domains.engine.job import identity_key
 
@@ -94,26 +94,58 @@ class VerificationProvider(pulumi.dynamic.ResourceProvider):
         """Nothing to undo: verification only looked."""
 
 
-class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Verification"):
+class DomainVerificationArgs(TypedDict, total=False):
+    """The domains (and email addresses) one verification step waits for."""
+
+    domains: Sequence[Any]
+    """``SendingDomain`` components declared with ``verify=VerifyArgs(shared=True)``."""
+    email_addresses: Sequence[Any]
+    """``EmailAddress`` components: read from SES once they exist."""
+    region: str
+    """The stack's SES region (default: the first domain's region, else ``aws:region``)."""
+    profile: str
+    """The AWS profile the step's SES calls use (default: the ``aws:profile`` config)."""
+
+
+class DomainVerification(pulumi.dynamic.Resource, module="ses-domains", name="Verification"):
     """Waits, during ``pulumi up``, until every listed domain's records are on every authoritative
-    nameserver and SES reports it verified for sending. Output ``results``: per domain,
-    ``verified``, ``verifiedAt``, the DNS and SES durations and SES's statuses. With email
-    addresses, ``addressResults``: per address, ``verified``, ``state`` and the ``message`` shown."""
+    nameserver and SES reports it verified for sending: every domain concurrently, so the step
+    lasts as long as its slowest domain. A ``SendingDomain`` declares one of its own unless
+    ``verify.shared`` is set; many domains share one by being listed here.
+
+    Python programs only: it is a Python dynamic resource, which Pulumi cannot run when the
+    components are used from another language.
+
+    Output ``results``: per domain, ``verified``, ``verifiedAt``, the DNS and SES durations and
+    SES's statuses. With email addresses, ``address_results``: per address, ``verified``,
+    ``state`` and the ``message`` shown."""
 
     results: pulumi.Output[dict]
 
-    def __init__(
-        self,
-        name: str,
-        domains: pulumi.Input[dict],
-        region: str,
-        profile: Optional[str],
-        opts: Optional[pulumi.ResourceOptions] = None,
-        addresses: Optional[dict] = None,
-    ):
-        props = {"domains": domains, "aws": {"region": region, "profile": profile}, "results": None}
-        if addresses:
-            props.update({addresses_step.ADDRESSES: addresses, addresses_step.RESULTS: None})
+    def __init__(self, name: str, args: DomainVerificationArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        domains = list(args.get("domains") or ())
+        addresses = list(args.get("email_addresses") or ())
+        twice = [Problem(f"domains[{index}]", f"{domain.domain} waits in a verification step of its own: declare it "
+                                              "with verify=VerifyArgs(shared=True) to verify it here")
+                 for index, domain in enumerate(domains) if getattr(domain, "verification", None) is not None]
+        if twice:
+            raise ArgumentError("DomainVerification", twice)
+        region = args.get("region") or (domains[0].region if domains else None) or pulumi.Config("aws").get("region")
+        profile = args.get("profile") if "profile" in args else pulumi.Config("aws").get("profile")
+        jobs = {component.domain: component.verification_job.apply(lambda job: job.to_props()) for component in domains}
+        published = [resource for component in domains for resource in component.published]
+        for component in domains:
+            for replica in component.replicas:
+                jobs[identity_key(component.domain, replica.region)] = replica.verification_job.apply(
+                    lambda job: job.to_props()
+                )
+                published.extend(replica.published)
+        published.extend(address.identity for address in addresses)
+        props = {"domains": jobs, "aws": {"region": region, "profile": profile}, "results": None}
+        address_jobs = {address.address: address.job.to_props() for address in addresses}
+        if address_jobs:
+            props.update({addresses_step.ADDRESSES: address_jobs, addresses_step.RESULTS: None})
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=published))
         super().__init__(VerificationProvider(), name, props, opts)
 
     @property
@@ -122,10 +154,14 @@ class StackVerification(pulumi.dynamic.Resource, module="ses-domains", name="Ver
         return self.__dict__.get(addresses_step.RESULTS)
 
 
+StackVerification = DomainVerification
+"""The name this step had before it was public."""
+
+
 def declare_verification(
-    domains: Sequence[SendingDomain], region: str, profile: Optional[str],
+    domains: Sequence[Any], region: str, profile: Optional[str],
     addresses: Sequence["EmailAddress"] = (),
-) -> Optional[StackVerification]:
+) -> Optional[DomainVerification]:
     """The stack's verification step for these domains (those whose ``verify.enabled`` is on),
     after every record and MAIL FROM setting of theirs exists; ``None`` when there are none.
 
@@ -139,20 +175,7 @@ def declare_verification(
             f"pulumi up waits until {len(domains)} domain(s) verify: {', '.join(c.domain for c in domains)} "
             "(progress lines start with 'ses-domains verify:')"
         )
-    jobs = {component.domain: component.verification_job.apply(lambda job: job.to_props()) for component in domains}
-    published = [resource for component in domains for resource in component.published]
-    for component in domains:
-        for replica in component.replicas:
-            jobs[identity_key(component.domain, replica.region)] = replica.verification_job.apply(
-                lambda job: job.to_props()
-            )
-            published.extend(replica.published)
-    published.extend(address.identity for address in addresses)
-    return StackVerification(
+    return DomainVerification(
         "verification",
-        domains=jobs,
-        region=region,
-        profile=profile,
-        opts=pulumi.ResourceOptions(depends_on=published),
-        addresses={address.address: address.job.to_props() for address in addresses},
+        {"domains": list(domains), "email_addresses": list(addresses), "region": region, "profile": profile},
     )

@@ -56,6 +56,17 @@ class HostedZone:
     name: str
     name_servers: tuple[str, ...]
     private: bool = False
+    read_later: Optional[pulumi.Output["HostedZone"]] = field(default=None, compare=False, repr=False)
+    """A zone whose id is known only once the engine resolves it (a zone created in the same run):
+    ``zone_id`` is that ``Output``, ``name`` and ``name_servers`` are empty, and this is the zone as
+    read once its id is known."""
+
+
+def with_zone(value: pulumi.Output, zone: HostedZone, combine: Callable[[Any, HostedZone], Any]) -> pulumi.Output:
+    """``combine(value, zone)`` once ``value`` is known, with the zone as read (see ``read_later``)."""
+    if zone.read_later is None:
+        return value.apply(lambda known: combine(known, zone))
+    return pulumi.Output.all(value, zone.read_later).apply(lambda both: combine(both[0], both[1]))
 
 
 @dataclass(frozen=True)

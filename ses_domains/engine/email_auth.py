@@ -47,6 +47,7 @@ import dns.resolver
 
 from ses_domains.engine.dns.lookups import LookupKind, SharedLookups
 from ses_domains.engine.dns.nameservers import Nameserver, UnresolvedNameserver, resolve_each
+from ses_domains.engine.dns.round_trip import RtoLimits
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
@@ -54,14 +55,6 @@ SPF_LOOKUP_LIMIT = 10
 DEFAULT_CONCURRENCY = 256  # domains judged at once: their lookups are latency-bound
 MAX_PASSES = 64  # rounds of lookups one domain may need (an SPF tree has at most 10 lookups, each a few)
 
-
-@dataclass(frozen=True)
-class RtoLimits:
-    """The transport's retransmission-timeout limits (RFC 6298) for the judgment's servers."""
-
-    initial_s: float = 0.3
-    min_s: float = 0.2
-    max_s: float = 3.0
 
 
 class EmailAuthError(Exception):
@@ -305,6 +298,21 @@ class _RunResolver:
 _UNREACHABLE = (dns.exception.Timeout, dns.resolver.NoNameservers, OSError)
 
 
+def _lookup_failure(error: BaseException) -> str:
+    """Why a lookup got no answer, as one plain phrase (not dnspython's "Server Do53:... answered ...")."""
+    seen = set()
+    cause: BaseException | None = error
+    while isinstance(cause, BaseException) and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, dns.resolver.NoNameservers):  # raised by _RunResolver with the plain reasons
+            return str(cause) if cause.args else "no nameserver answered"
+        if isinstance(cause, dns.exception.Timeout):
+            return "no answer in time"
+        inner = getattr(cause, "error", None)
+        cause = inner if isinstance(inner, BaseException) else (cause.__cause__ or cause.__context__)
+    return str(error)
+
+
 def _unreachable(error: BaseException | str | None) -> bool:
     seen = set()
     while isinstance(error, BaseException) and id(error) not in seen:
@@ -322,7 +330,7 @@ def _judge_spf(name: str, *, required: bool, resolver) -> SpfJudgment:
     except cd_spf.SPFRecordNotFound as exc:
         if _unreachable(exc):
             return SpfJudgment(name, required, JudgmentStatus.COULD_NOT_CHECK,
-                               error=f"could not look up the SPF record: {exc}")
+                               error=f"could not look up the SPF record: {_lookup_failure(exc)}")
         if not required:
             return SpfJudgment(name, required, JudgmentStatus.OK, error="no SPF record (none needed)")
         return SpfJudgment(name, required, JudgmentStatus.PROBLEM, error=f"no SPF record: {exc}",
@@ -397,7 +405,7 @@ def _judge_dmarc(domain: str, resolver) -> DmarcJudgment:
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return DmarcJudgment(name, JudgmentStatus.PROBLEM, error=f"no DMARC record (TXT) at {name}")
     except dns.exception.DNSException as exc:
-        return DmarcJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {exc}")
+        return DmarcJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {_lookup_failure(exc)}")
     try:
         query = cd_dmarc.query_dmarc_record(domain, resolver=resolver, retries=0)
     except cd_dmarc.DMARCError as exc:
@@ -434,7 +442,7 @@ def _judge_mail_from_mx(mail_from: str, region: str, resolver) -> MailFromMxJudg
                                   message=f"{mail_from} does not exist: SES needs its MX {expected}")
     except cd_utils.DNSException as exc:
         return MailFromMxJudgment(mail_from, expected, JudgmentStatus.COULD_NOT_CHECK,
-                                  message=f"could not look up the MX: {exc.args[0] if exc.args else exc}")
+                                  message=f"could not look up the MX: {_lookup_failure(exc)}")
     found = tuple(f"{h['preference']} {h['hostname'].rstrip('.').lower()}" for h in hosts)
     names = [h["hostname"].rstrip(".").lower() for h in hosts]
     if not names:
@@ -466,7 +474,7 @@ def _judge_domain(target: EmailAuthTarget, resolver, lookups: SharedLookups, ser
         apex_has_txt = _has_txt(domain, resolver)
     except dns.exception.DNSException as exc:
         spf.append(SpfJudgment(domain, False, JudgmentStatus.COULD_NOT_CHECK,
-                               error=f"could not look up the TXT records: {exc}"))
+                               error=f"could not look up the TXT records: {_lookup_failure(exc)}"))
     else:
         if apex_has_txt:
             spf.append(_judge_spf(domain, required=False, resolver=resolver))
@@ -581,8 +589,10 @@ async def judge_email_auth_async(
     own = transport is None and bool(servers)
     if own:
         rto = settings.rto
+        # A question is asked once, with ``retries`` retransmissions: no resends of a silent
+        # server's probe (they serve a wait, which keeps asking until a server comes back).
         transport = DnsTransport(initial_rto_s=rto.initial_s, min_rto_s=rto.min_s, max_rto_s=rto.max_s,
-                                 retries=settings.retries)
+                                 retries=settings.retries, resend_every_s=2 * rto.max_s)
     deadline_s = settings.deadline_s
     if deadline_s is None:
         deadline_s = judgment_deadline_s(len(targets), settings.rto,

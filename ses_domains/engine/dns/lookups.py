@@ -10,7 +10,9 @@ nameserver set by construction: a new set is a new ``SharedLookups``.
 Given nameservers are asked through the engine's :class:`~.transport.DnsTransport` (its
 adaptive RFC 6298 timeouts, retries, window and dead-server breaker), in the order given, as a
 stub resolver does: a timeout, REFUSED, SERVFAIL or an unreadable answer moves on to the next
-server; an answer (NOERROR or NXDOMAIN) is the outcome. CNAMEs in the answer are followed, as
+server; an answer (NOERROR or NXDOMAIN) is the outcome. A server whose breaker is open (silent
+through a whole query's tries) is not asked again while it stays open: a dead server costs one
+query's tries per run. CNAMEs in the answer are followed, as
 dnspython's resolver follows them. Without given nameservers the system's resolvers are asked
 (dnspython's asynchronous resolver, with a fixed timeout: a recursive resolver's time varies
 with its cache).
@@ -40,7 +42,7 @@ import dns.rdtypes.txtbase
 import dns.resolver
 
 from ses_domains.engine.dns.nameservers import Nameserver
-from ses_domains.engine.dns.transport import DnsTransport, QueryResult
+from ses_domains.engine.dns.transport import DnsTransport, QueryError, QueryResult
 from ses_domains.engine.dns.wire import AnswerRecord, WireAnswer
 
 
@@ -170,7 +172,7 @@ class SharedLookups:
         if not self.servers:
             await asyncio.gather(*(self.get(*key) for key in keys))
             return
-        if time.monotonic() >= self._deadline:
+        if time.monotonic() >= self._deadline or self._stopped(self.servers[0]):
             return
         self.asked += len(keys)
         for key, result in zip(keys, await self._transport.query_many(self.servers[0], keys)):
@@ -190,10 +192,11 @@ class SharedLookups:
 
     def dead_servers(self) -> tuple[str, ...]:
         """The given servers that stopped answering during the run (their breaker is open)."""
-        if self._transport is None:
-            return ()
-        return tuple(s.label for s in self.servers
-                     if (timing := self._transport.timing(s)) is not None and timing.breaker_open)
+        return tuple(s.label for s in self.servers if self._stopped(s))
+
+    def _stopped(self, server: Nameserver) -> bool:
+        timing = self._transport.timing(server) if self._transport is not None else None
+        return timing is not None and timing.breaker_open
 
     async def _ask(self, name: str, rdtype: str) -> LookupOutcome:
         outcome = await (self._ask_servers(name, rdtype) if self.servers else self._ask_system(name, rdtype))
@@ -207,17 +210,25 @@ class SharedLookups:
                 problems.append(f"the check's time ran out before {server.label} was asked")
                 silent = False
                 break
+            if self._stopped(server):  # its breaker is open: not asked again in this run
+                problems.append(f"{server.label} stopped answering during this check")
+                silent = False
+                continue
             self.asked += 1
             result = await self._transport.query(server, name, rdtype)
             answer = result.response
             if answer is None:
-                problems.append(f"{server.label}: {result.detail or result.error.value}")
+                if result.error is QueryError.NO_ANSWER:
+                    problems.append(f"{server.label} stopped answering during this check")
+                    silent = False
+                else:
+                    problems.append(f"{server.label}: {result.detail}")
                 continue
             silent = False
             outcome = _outcome(name, rdtype, answer)
             if outcome is not None:
                 return outcome
-            problems.append(f"{server.label} answered {dns.rcode.to_text(answer.rcode)}")
+            problems.append(f"{server.label} returned {dns.rcode.to_text(answer.rcode)}")
         return LookupOutcome(LookupKind.UNREACHABLE, detail=f"{name} {rdtype}: " + "; ".join(problems),
                              timed_out=silent, elapsed_s=time.monotonic() - started)
 

@@ -54,6 +54,7 @@ from typing import Callable
 import dns.name
 import dns.rdatatype
 
+from ses_domains.engine.dns.round_trip import RtoLimits, next_estimate
 from ses_domains.engine.dns.wire import WireAnswer, parse_answer
 from ses_domains.engine.dns.nameservers import Nameserver
 
@@ -217,6 +218,7 @@ class _ServerChannel:
         self.srtt: float | None = None
         self.rttvar: float | None = None
         self.rto = owner.initial_rto_s
+        self.rto_limits = RtoLimits(owner.initial_rto_s, owner.min_rto_s, owner.max_rto_s)
         self.alive = False  # answered at least once since the channel opened
         self.last_answer_at = float("-inf")
         self.breaker_open = False
@@ -321,13 +323,7 @@ class _ServerChannel:
 
     def _sample(self, rtt: float) -> None:
         """RFC 6298 section 2: fold one round-trip measurement into SRTT, RTTVAR and RTO."""
-        if self.srtt is None:
-            self.srtt, self.rttvar = rtt, rtt / 2
-        else:
-            self.rttvar = 0.75 * self.rttvar + 0.25 * abs(self.srtt - rtt)
-            self.srtt = 0.875 * self.srtt + 0.125 * rtt
-        owner = self.owner
-        self.rto = min(max(self.srtt + 4 * self.rttvar, owner.min_rto_s), owner.max_rto_s)
+        self.srtt, self.rttvar, self.rto = next_estimate(self.srtt, self.rttvar, rtt, self.rto_limits)
 
     def on_datagram(self, proto: _UdpSocket, data: bytes) -> None:
         """Match a datagram to its query and finish that query; never raises."""

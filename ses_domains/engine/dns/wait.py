@@ -5,6 +5,10 @@ others. A loop asks only the questions whose records it has not confirmed yet, a
 once through the shared :class:`~.dns_query.DnsTransport`, then sleeps: fast at first
 (``initial_interval_s``), growing by ``backoff`` up to ``max_interval_s``. The cap bounds
 how late a record is noticed after it appears (about half the cap on average).
+A round in which the server said nothing to some question starts the next one at once (after a
+question that timed out) or after ``initial_interval_s`` (after one not asked, the server's breaker
+being open): with the transport resending a silent server's probe every ``resend_every_s``, a
+server back from a silence is heard, and its records confirmed, within about that interval.
 
 A record is confirmed on a server once, and never asked again there: authoritative
 servers of a zone do not lose records that were published.

@@ -33,6 +33,9 @@ MIN_RATE_PER_S = 1.0
 INCREASE_PER_S = 10.0
 """Calls a second added to the rate each second (up to the maximum)."""
 THROTTLE_BACKOFF = Backoff(initial=0.2, factor=2.0, cap=5.0, jitter=0.5)
+MIN_CALL_S = 1.0
+"""A try is not started with less time left than this (it would end as "no answer", not as the
+throttling it is)."""
 
 
 class TokenBucket:
@@ -120,6 +123,7 @@ def retry_throttling(
     *,
     what: str,
     deadline: float,
+    service: str = "SES",
     bucket: TokenBucket | None = None,
     backoff: Backoff = THROTTLE_BACKOFF,
     count: RetryCount | None = None,
@@ -129,13 +133,15 @@ def retry_throttling(
 ) -> T:
     """``call(time_left)``, again after each throttling answer (an error whose ``throttled`` is
     true: ``SesApiError``, ``SesAccountUnavailable``, ``ReputationUnavailable``), with backoff and
-    jitter, paced by ``bucket``, until ``deadline``; then ``SesThrottled``. Every other error is
-    the caller's."""
+    jitter, paced by ``bucket``, until ``deadline``; then ``SesThrottled``, whose message names
+    ``service``. Every other error is the caller's."""
     started = clock()
     tries = 0
     while True:
-        if bucket is not None and not bucket.acquire(deadline):
-            raise SesThrottled(what, _gave_up(what, tries, clock() - started))
+        # The first try goes even at the deadline (the caller bounds the call); it may wait its turn.
+        turn_by = deadline if tries else max(deadline, clock() + MIN_CALL_S)
+        if bucket is not None and not bucket.acquire(turn_by):
+            raise SesThrottled(what, _gave_up(service, what, tries, clock() - started))
         tries += 1
         try:
             value = call(max(0.0, deadline - clock()))
@@ -145,8 +151,8 @@ def retry_throttling(
             if bucket is not None:
                 bucket.throttled()
             delay = backoff.delay(tries - 1, rand())
-            if clock() + delay >= deadline:
-                raise SesThrottled(what, _gave_up(what, tries, clock() - started)) from error
+            if clock() + delay + MIN_CALL_S > deadline:
+                raise SesThrottled(what, _gave_up(service, what, tries, clock() - started)) from error
             if count is not None:
                 count.add()
             sleep(delay)
@@ -154,9 +160,9 @@ def retry_throttling(
         return value
 
 
-def _gave_up(what: str, tries: int, elapsed_s: float) -> str:
+def _gave_up(service: str, what: str, tries: int, elapsed_s: float) -> str:
     if not tries:
-        return (f"SES is throttling this account's requests, so {what} could not be sent in the time allowed; "
-                "try again when the account's other SES requests are fewer.")
-    return (f"SES kept throttling {what} ({tries} tries in {elapsed_s:.1f}s) until the time allowed ran out; "
-            "try again when the account's other SES requests are fewer.")
+        return (f"{what} was not sent: the time allowed ran out while it waited its turn behind this account's "
+                f"other {service} requests (they are paced to what {service} allows).")
+    return (f"{service} kept throttling {what} ({tries} tries in {elapsed_s:.1f}s) until the time allowed ran out; "
+            f"try again when the account's other {service} requests are fewer.")
