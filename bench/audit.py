@@ -106,6 +106,8 @@ def measure_check(count: int, endpoints: tuple[str, ...], email_auth: bool) -> d
     records = Counter(r.status.value for d in report.domains for r in d.records)
     judgments = Counter(d.email_auth.status.value for d in report.domains if d.email_auth is not None)
     problems = [line for d in report.domains if d.email_auth is not None for line in d.email_auth.problems()][:3]
+    problems += [f"{r.record.type} {r.record.name}: {r.status.value}: {r.detail}"
+                 for d in report.domains for r in d.records if r.status.value != "ok"][:3]
     return {"elapsed_s": elapsed, "cpu_s": cpu, "records": dict(records), "email_auth": dict(judgments), "queries": queries,
             "peak_rss_mb": _peak_rss_mb(), "verdict": report.verdict.value, "sample_problems": problems}
 

@@ -159,3 +159,29 @@ def test_verdicts_equal_checkdmarc_s_own_on_a_sample(world):
     library = [_library_judgment(t, world.primary.endpoint) for t in targets]
     assert [_parts(j) for j in ours] == [_parts(j) for j in library]
     assert {j.status for j in ours} == {JudgmentStatus.OK, JudgmentStatus.PROBLEM}  # the sample judges both ways
+
+
+def test_a_server_silent_for_a_moment_mid_check_is_checked_not_reported_as_a_gap(many):
+    """Its breaker opens (every question behind the silent one fails unasked); once it answers
+    again, check_once asks those again: no "could not check" for a server that is there."""
+    import threading
+
+    server = DelayingForwarder((many.address, many.port), "127.0.0.105", 0.05)
+    targets = [DomainTarget(d, expected_records(d), (server.endpoint,)) for d in DOMAINS]
+
+    def silence(seconds: float) -> None:
+        server.silent = True
+        threading.Timer(seconds, lambda: setattr(server, "silent", False)).start()
+
+    async def check():
+        async with DnsTransport(max_in_flight_per_server=4) as transport:
+            asyncio.get_running_loop().call_later(0.3, silence, 1.5)
+            report = await check_once(targets, transport=transport)
+            return report, transport.stats
+
+    try:
+        report, stats = asyncio.run(check())
+    finally:
+        server.close()
+    assert stats.fast_failed > 0  # the silence did open the breaker
+    assert report.ready, report.describe()
