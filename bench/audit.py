@@ -131,11 +131,6 @@ def baseline(count: int, endpoints: tuple[str, ...], sample: int) -> dict:
     from ses_domains.engine.audit import email_auth_target
     from ses_domains.engine.email_auth import _judge_domain
 
-    class NoDeadServers:
-        @staticmethod
-        def dead_servers() -> tuple[str, ...]:
-            return ()
-
     import checkdmarc.utils as cd_utils
 
     address, port = endpoints[0].rsplit(":", 1)
@@ -160,7 +155,7 @@ def baseline(count: int, endpoints: tuple[str, ...], sample: int) -> dict:
                     continue
                 ok += answer.rcode() == dns.rcode.NOERROR and _matches(record, answer)
         cd_utils.DNS_CACHE.clear()  # as a fresh run per domain would: nothing shared
-        judgment = _judge_domain(email_auth_target(target), resolver, NoDeadServers, 1)
+        judgment = _judge_domain(email_auth_target(target), resolver)
         judged_ok += judgment.status.value == "ok"
     elapsed = time.perf_counter() - started
     return {"sample": len(targets), "sample_s": elapsed, "scaled_s": elapsed * count / max(1, len(targets)),

@@ -132,17 +132,12 @@ def _library_judgment(target: EmailAuthTarget, endpoint: str):
     """checkdmarc on its own: a plain dnspython resolver asking the server, nothing shared."""
     import checkdmarc.utils as cd_utils
 
-    class NoDeadServers:
-        @staticmethod
-        def dead_servers() -> tuple[str, ...]:
-            return ()
-
     address, port = endpoint.rsplit(":", 1)
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers, resolver.port = [address], int(port)
     resolver.timeout, resolver.lifetime = 2.0, 4.0
     cd_utils.DNS_CACHE.clear()
-    return _judge_domain(target, resolver, NoDeadServers, 1)
+    return _judge_domain(target, resolver)
 
 
 def _parts(judgment):

@@ -275,10 +275,11 @@ class _RunResolver:
 
     def __init__(self, lookups: SharedLookups) -> None:
         self._lookups = lookups
+        self.unreachable: dict[tuple[str, str], LookupOutcome] = {}  # this domain's gaps (not shared)
 
     def resolve(self, name, rdtype="A", *args, **kwargs):
         name, rdtype = str(name), str(rdtype).upper()
-        outcome = self._lookups.peek(name, rdtype)
+        outcome = self._lookups.peek(name, rdtype) or self.unreachable.get((name.rstrip(".").lower(), rdtype))
         if outcome is None:
             raise _LookupNeeded(name, rdtype)
         if outcome.kind is LookupKind.ANSWER:
@@ -462,7 +463,8 @@ def _judge_mail_from_mx(mail_from: str, region: str, resolver) -> MailFromMxJudg
     return MailFromMxJudgment(mail_from, expected, JudgmentStatus.PROBLEM, found, message)
 
 
-def _judge_domain(target: EmailAuthTarget, resolver, lookups: SharedLookups, servers: int) -> EmailAuthJudgment:
+def _judge_domain(target: EmailAuthTarget, resolver) -> EmailAuthJudgment:
+    """One domain's judgment by checkdmarc, every lookup through ``resolver`` (dnspython's surface)."""
     domain = target.domain.rstrip(".").lower()
     spf = []
     mx = None
@@ -479,17 +481,21 @@ def _judge_domain(target: EmailAuthTarget, resolver, lookups: SharedLookups, ser
         if apex_has_txt:
             spf.append(_judge_spf(domain, required=False, resolver=resolver))
     dmarc = _judge_dmarc(domain, resolver) if target.dmarc else None
-    error = ""
-    dead = lookups.dead_servers()
-    if servers and len(dead) >= servers:
-        error = f"no nameserver answered ({', '.join(dead)})"
-        spf = [s if s.status is JudgmentStatus.OK else
-               SpfJudgment(s.name, s.required, JudgmentStatus.COULD_NOT_CHECK, s.record, s.dns_lookups,
-                           s.error, s.warnings) for s in spf]
-        if dmarc is not None and dmarc.status is JudgmentStatus.PROBLEM:
-            dmarc = DmarcJudgment(dmarc.name, JudgmentStatus.COULD_NOT_CHECK, dmarc.record, dmarc.tags,
-                                  dmarc.report_destinations, dmarc.error, dmarc.warnings)
-    return EmailAuthJudgment(domain, tuple(spf), dmarc, mx, error)
+    return EmailAuthJudgment(domain, tuple(spf), dmarc, mx)
+
+
+def _unanswered(judgment: EmailAuthJudgment, dead: tuple[str, ...]) -> EmailAuthJudgment:
+    """Every server stopped answering while the domain was judged: what looked like a problem
+    may be an answer that never came, so it is "could not check", and the judgment says why."""
+    spf = tuple(s if s.status is JudgmentStatus.OK else
+                SpfJudgment(s.name, s.required, JudgmentStatus.COULD_NOT_CHECK, s.record, s.dns_lookups,
+                            s.error, s.warnings) for s in judgment.spf)
+    dmarc = judgment.dmarc
+    if dmarc is not None and dmarc.status is JudgmentStatus.PROBLEM:
+        dmarc = DmarcJudgment(dmarc.name, JudgmentStatus.COULD_NOT_CHECK, dmarc.record, dmarc.tags,
+                              dmarc.report_destinations, dmarc.error, dmarc.warnings)
+    return EmailAuthJudgment(judgment.domain, spf, dmarc, judgment.mail_from_mx,
+                             f"no nameserver answered ({', '.join(dead)})")
 
 
 class _SharedIncludes:
@@ -558,9 +564,15 @@ async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: 
         cd_utils.DNS_CACHE.clear()  # checkdmarc's own cache is process-wide and keyed by name only
         try:
             with includes.installed():
-                return _judge_domain(target, resolver, lookups, len(lookups.servers))
+                judgment = _judge_domain(target, resolver)
+            dead = lookups.dead_servers()
+            if resolver.unreachable and lookups.servers and len(dead) >= len(lookups.servers):
+                return _unanswered(judgment, dead)
+            return judgment
         except _LookupNeeded as need:
-            await lookups.get(need.name, need.rdtype)
+            outcome = await lookups.get(need.name, need.rdtype)
+            if outcome.kind is LookupKind.UNREACHABLE:
+                resolver.unreachable[(need.name.rstrip(".").lower(), need.rdtype)] = outcome
         except Exception as exc:  # one domain's surprise must not sink the others
             return EmailAuthJudgment(target.domain, (), None, None,
                                      error=f"judgment failed: {type(exc).__name__}: {exc}")

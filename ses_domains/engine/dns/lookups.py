@@ -134,7 +134,8 @@ class SharedLookups:
             self._system.cache = None
 
     def peek(self, name: str, rdtype: str) -> LookupOutcome | None:
-        """What this run learned of the question, without asking (None: not asked yet)."""
+        """What this run learned of the question, without asking (None: not asked yet, or no
+        server answered it)."""
         return self._known(_key(name, rdtype))
 
     def _known(self, key: tuple[str, str]) -> LookupOutcome | None:
@@ -192,15 +193,24 @@ class SharedLookups:
 
     def dead_servers(self) -> tuple[str, ...]:
         """The given servers that stopped answering during the run (their breaker is open)."""
-        return tuple(s.label for s in self.servers if self._stopped(s))
+        if self._transport is None:
+            return ()
+        return tuple(s.label for s in self.servers
+                     if (timing := self._transport.timing(s)) is not None and timing.breaker_open)
 
     def _stopped(self, server: Nameserver) -> bool:
+        """Silent through a whole query's tries lately: its breaker opened less than the longest
+        timeout ago. Not asked meanwhile (a dead server costs one query's tries, not one per
+        lookup); asked again after, so a server that stalled for a moment is heard again."""
         timing = self._transport.timing(server) if self._transport is not None else None
-        return timing is not None and timing.breaker_open
+        if timing is None or not timing.breaker_open:
+            return False
+        return asyncio.get_running_loop().time() - timing.breaker_opened_at < self._transport.max_rto_s
 
     async def _ask(self, name: str, rdtype: str) -> LookupOutcome:
         outcome = await (self._ask_servers(name, rdtype) if self.servers else self._ask_system(name, rdtype))
-        self._outcomes[(name, rdtype)] = outcome
+        if outcome.kind is not LookupKind.UNREACHABLE:  # a gap is the asker's, not the whole run's
+            self._outcomes[(name, rdtype)] = outcome
         return outcome
 
     async def _ask_servers(self, name: str, rdtype: str) -> LookupOutcome:

@@ -202,6 +202,7 @@ class ServerTiming:
     rttvar_s: float | None
     rto_s: float  # the timeout the next query to it is sent with
     breaker_open: bool
+    breaker_opened_at: float | None = None  # loop time its breaker last opened (a query silent through)
 
 
 class _ServerChannel:
@@ -222,6 +223,7 @@ class _ServerChannel:
         self.alive = False  # answered at least once since the channel opened
         self.last_answer_at = float("-inf")
         self.breaker_open = False
+        self.breaker_opened_at = 0.0
         self.opening: asyncio.Task | None = None
 
     async def open(self) -> None:
@@ -229,7 +231,8 @@ class _ServerChannel:
             self.sockets.append(_UdpSocket(self))
 
     def timing(self) -> ServerTiming:
-        return ServerTiming(self.srtt, self.rttvar, self.rto, self.breaker_open)
+        return ServerTiming(self.srtt, self.rttvar, self.rto, self.breaker_open,
+                            self.breaker_opened_at if self.breaker_open else None)
 
     def submit(self, query: _Query) -> None:
         self.backlog.append(query)
@@ -383,7 +386,7 @@ class _ServerChannel:
             self._forget(query)
             self._finish(query, None, QueryError.TIMEOUT, _silence(query.sends, self.loop.time() - query.first_sent_at))
             if self.last_answer_at < query.first_sent_at:  # silent through every attempt
-                self.breaker_open = True
+                self.breaker_open, self.breaker_opened_at = True, self.loop.time()
                 self._fail_backlog()
         self.pump()
 
