@@ -10,9 +10,10 @@ nameserver set by construction: a new set is a new ``SharedLookups``.
 Given nameservers are asked through the engine's :class:`~.transport.DnsTransport` (its
 adaptive RFC 6298 timeouts, retries, window and dead-server breaker), in the order given, as a
 stub resolver does: a timeout, REFUSED, SERVFAIL or an unreadable answer moves on to the next
-server; an answer (NOERROR or NXDOMAIN) is the outcome. A server whose breaker is open (silent
-through a whole query's tries) is not asked again while it stays open: a dead server costs one
-query's tries per run. CNAMEs in the answer are followed, as
+server; an answer (NOERROR or NXDOMAIN) is the outcome. A server whose breaker opened (silent
+through a whole query's tries) is not asked for the longest timeout after: a dead server costs
+one query's tries per such time, not one per lookup. A question no server answered is not kept:
+it is the asker's gap, and the next asker asks again. CNAMEs in the answer are followed, as
 dnspython's resolver follows them. Without given nameservers the system's resolvers are asked
 (dnspython's asynchronous resolver, with a fixed timeout: a recursive resolver's time varies
 with its cache).
@@ -126,7 +127,6 @@ class SharedLookups:
         self._outcomes: dict[tuple[str, str], LookupOutcome] = {}
         self._pending: dict[tuple[str, str], asyncio.Future] = {}
         self._heard: dict[tuple[str, str], WireAnswer] = {}  # first server's answers to others' questions
-        self.asked = 0  # questions that went out (each distinct question once)
         self._system = None
         if not self.servers:
             self._system = dns.asyncresolver.Resolver()
@@ -175,7 +175,6 @@ class SharedLookups:
             return
         if time.monotonic() >= self._deadline or self._stopped(self.servers[0]):
             return
-        self.asked += len(keys)
         for key, result in zip(keys, await self._transport.query_many(self.servers[0], keys)):
             if result.response is not None and self._known(key) is None:
                 outcome = _outcome(key[0], key[1], result.response)
@@ -220,11 +219,10 @@ class SharedLookups:
                 problems.append(f"the check's time ran out before {server.label} was asked")
                 silent = False
                 break
-            if self._stopped(server):  # its breaker is open: not asked again in this run
+            if self._stopped(server):  # its breaker opened a moment ago: not asked now
                 problems.append(f"{server.label} stopped answering during this check")
                 silent = False
                 continue
-            self.asked += 1
             result = await self._transport.query(server, name, rdtype)
             answer = result.response
             if answer is None:
@@ -245,7 +243,6 @@ class SharedLookups:
     async def _ask_system(self, name: str, rdtype: str) -> LookupOutcome:
         if time.monotonic() >= self._deadline:
             return LookupOutcome(LookupKind.UNREACHABLE, detail=f"{name} {rdtype}: the check's time ran out")
-        self.asked += 1
         started = time.monotonic()
         try:
             answer = await self._system.resolve(name, rdtype, raise_on_no_answer=False)
