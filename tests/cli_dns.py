@@ -27,15 +27,21 @@ FOREIGN_RUA = "rua.test"  # DMARC reports go to reports.test, which does not aut
 STALE = "stale.test"  # the secondary still serves the old DKIM target
 BYODKIM = "byodkim.test"  # healthy, with a key of its own (BYODKIM): a TXT record at its selector
 BYODKIM_SELECTOR = "s2026a"
+BIMI = "bimi.test"  # healthy, with DMARC at reject and a BIMI record (logo and certificate never fetched)
+BIMI_LOGO = "https://brand.example.com/bimi/logo.svg"
+BIMI_CERTIFICATE = "https://brand.example.com/bimi/vmc.pem"
 REPORTS = "reports.test"
 LOOKUPS = "lookups.test"
 SENDING_DOMAINS = (HEALTHY, WRONG_DKIM, MX_REGION, TWO_SPF, SPF_LOOKUPS, FOREIGN_RUA, STALE)
-SERVED_DOMAINS = (*SENDING_DOMAINS, BYODKIM)
+SERVED_DOMAINS = (*SENDING_DOMAINS, BYODKIM, BIMI)
 
 
 def domain_entry(domain: str) -> dict:
     rua = f"dmarc@{REPORTS}" if domain == FOREIGN_RUA else f"dmarc@{domain}"
     entry = {"domain": domain, "mailFrom": "bounce", "ttl": 300, "dmarc": {"policy": "none", "rua": [rua]}}
+    if domain == BIMI:
+        entry["dmarc"] = {"policy": "reject", "rua": [rua]}
+        entry["bimi"] = {"logo": BIMI_LOGO, "certificate": BIMI_CERTIFICATE}
     if domain == BYODKIM:
         entry["dkim"] = {"selector": BYODKIM_SELECTOR, "privateKey": private_pem(2048, name=BYODKIM)}
     return entry

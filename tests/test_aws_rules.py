@@ -56,6 +56,7 @@ ALL_OPERATIONS = {
     "CreateContactList", "CreateDedicatedIpPool", "PutMetricAlarm",
     "CreateTemplate",
     "CreateReceiptRule", "PutBucketPolicy",
+    "GetEmailIdentity", "PutEmailIdentityDkimSigningAttributes",
 }
 STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses-events"
 
@@ -86,6 +87,11 @@ def test_the_every_option_stack_makes_every_kind_of_request():
     # One identity per domain and region (3 domains in eu-west-1, 4 replicas) and per email address
     # (2), one record per record set: nothing was dropped on the way.
     assert sum(r.operation == "CreateEmailIdentity" for r in report.requests) == 7 + 2
+    # One DKIM signing step per domain identity (not per address): each signing request it may send
+    # passes the model (EXTERNAL with selector and key, AWS_SES with the key length).
+    signing = [r.params for r in report.requests if r.operation == "PutEmailIdentityDkimSigningAttributes"]
+    assert len(signing) == 7
+    assert {p["SigningAttributesOrigin"] for p in signing} == {"EXTERNAL", "AWS_SES"}
     assert [r.params for r in report.requests if r.operation == "CreateMultiRegionEndpoint"] == [
         {"EndpointName": "every-option-global", "Details": {"RoutesDetails": [{"Region": "us-east-1"}]}}
     ]

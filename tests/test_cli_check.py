@@ -10,7 +10,7 @@ import pytest
 
 from tests import cli_dns
 from tests.cli_dns import (
-    BYODKIM, FOREIGN_RUA, HEALTHY, MX_REGION, SENDING_DOMAINS, SPF_LOOKUPS, STALE, TWO_SPF, WRONG_DKIM, stack_config,
+    BIMI, BIMI_CERTIFICATE, BIMI_LOGO, BYODKIM, FOREIGN_RUA, HEALTHY, MX_REGION, SENDING_DOMAINS, SPF_LOOKUPS, STALE, TWO_SPF, WRONG_DKIM, stack_config,
 )
 from tests.cli_fixtures import aws_env, moto_server, route53_url, ses, ses_stand_in, write_stack  # noqa: F401
 from tests.cli_fixtures import run_command as run
@@ -55,10 +55,9 @@ def test_a_healthy_domain_is_all_good(capsys, tmp_path, world, aws_env, verified
     primary, secondary = world.primary.endpoint, world.secondary.endpoint
     lines = out.splitlines()
     row = next(line for line in lines if f"{token}._domainkey.{HEALTHY}" in line)
-    assert row.split() == ["ok", "CNAME", f"{token}._domainkey.{HEALTHY}", f"{token}.dkim.amazonses.com",
-                           primary, f"{token}.dkim.amazonses.com"]
-    assert lines[lines.index(row) + 1].split() == [secondary, f"{token}.dkim.amazonses.com"]
-    assert f"nameservers from --nameserver: {primary}, {secondary}" in out
+    assert row.split() == ["ok", "CNAME", f"{token}._domainkey.{HEALTHY}", f"{token}.dkim.amazonses.com"]
+    assert lines[lines.index(row) + 1].split()[:2] == ["ok", "CNAME"]  # served right on every nameserver
+    assert f"nameservers from --nameserver: {primary}, {secondary}" in " ".join(out.split())  # wrapped at 100
     assert "SES: DKIM SUCCESS, MAIL FROM SUCCESS, verified for sending" in out
     assert f"SPF bounce.{HEALTHY}: ok" in out and f"DMARC _dmarc.{HEALTHY}: ok" in out
     assert f"MX bounce.{HEALTHY}: ok: 10 feedback-smtp.eu-west-1.amazonses.com" in out
@@ -76,6 +75,27 @@ def test_a_byodkim_domain_needs_no_tokens_from_ses(capsys, tmp_path, world, aws_
     txt = record(domain, f"s2026a._domainkey.{BYODKIM}", "TXT")
     assert txt["status"] == "ok" and txt["expected"][0].startswith("v=DKIM1; k=rsa; p=MII")
     assert [r["status"] for r in domain["records"]] == ["ok"] * 4
+
+
+def test_a_bimi_record_is_checked_on_each_server_and_judged_without_fetching(capsys, tmp_path, world, aws_env, ses,
+                                                                           monkeypatch):
+    import requests
+
+    def no_download(self, url, **kwargs):
+        raise AssertionError(f"downloaded {url} without --fetch-bimi")
+
+    monkeypatch.setattr(requests.Session, "get", no_download)
+    ses.script(BIMI, SesState(dkim="SUCCESS", mail_from="SUCCESS"), mail_from_domain=f"bounce.{BIMI}")
+    value = f"v=BIMI1; l={BIMI_LOGO}; a={BIMI_CERTIFICATE}"
+    code, out, err = check(capsys, tmp_path, world, (BIMI,))
+    assert code == 0, out + err
+    assert f"BIMI default._bimi.{BIMI}: ok: {value} (logo and certificate not fetched: --fetch-bimi)" in out
+    code, out, err = check(capsys, tmp_path, world, (BIMI,), "--json")
+    assert code == 0, out + err
+    domain = by_name(json.loads(out))[BIMI]
+    assert record(domain, f"default._bimi.{BIMI}", "TXT")["status"] == "ok"
+    bimi = domain["email_auth"]["bimi"]
+    assert (bimi["status"], bimi["record"], bimi["fetched"], bimi["error"]) == ("ok", value, False, "")
 
 
 def test_json_of_a_healthy_domain(capsys, tmp_path, world, aws_env, verified_ses):

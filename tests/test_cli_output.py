@@ -74,6 +74,13 @@ def test_one_output_option_and_its_aliases(argv, expected):
     assert args.output == expected
 
 
+@pytest.mark.parametrize("extra, expected", [([], "table"), (["-o", "json"], "json"), (["--output", "json"], "json")])
+def test_send_test_takes_the_output_option_too(extra, expected):
+    args = build_parser().parse_args(["send-test", "--stack", "dev", "--from", "a@example.com", "--to",
+                                      "b@example.com", *extra])
+    assert args.output == expected
+
+
 @pytest.mark.parametrize("argv", [["check", "-o", "zone"], ["status", "-o", "zone"], ["wait", "-o", "zone"],
                                   ["records", "-o", "yaml"], ["wait", "--json"]])
 def test_an_output_a_subcommand_cannot_give_is_a_usage_error(capsys, argv):

@@ -45,7 +45,9 @@ def world(tmp_path_factory):
 
 @pytest.fixture
 def verified(ses):
-    ses.script(BYODKIM, SesState(dkim="SUCCESS", mail_from="SUCCESS"), mail_from_domain=f"bounce.{BYODKIM}")
+    # As SES answers for a BYODKIM identity: origin EXTERNAL (the check compares it with the config).
+    ses.script(BYODKIM, SesState(dkim="SUCCESS", mail_from="SUCCESS", origin="EXTERNAL"),
+               mail_from_domain=f"bounce.{BYODKIM}")
     return ses
 
 

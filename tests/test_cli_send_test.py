@@ -409,3 +409,18 @@ def test_data_that_leaves_a_placeholder_of_the_stack_s_template_empty_is_refused
     assert "--data does not fill the template welcome of ses-domains:templates[0]" in err
     assert "order.id" in err
     assert ses.requests == []
+
+
+def test_output_json_gives_the_message_id_and_what_was_sent(capsys, project, ses):
+    ses.state.production_access = True
+    ses.state.configuration_sets.add("tracking")
+
+    code, out, err = send(capsys, project, "--from", SENDER, "--to", "a@elsewhere.test", "--configuration-set",
+                          "tracking", "--subject", "Hi", "-o", "json")
+
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["message_id"] == "0102019a-standin-0001-000000"
+    assert (document["from"], document["to"], document["region"]) == (SENDER, ["a@elsewhere.test"], "eu-west-1")
+    assert document["configuration_set"] == "tracking" and document["message"] == "message 'Hi'"
+    assert document["sent_at"].endswith("+00:00")

@@ -126,7 +126,8 @@ def test_a_sandbox_account_is_shown_and_is_not_a_problem(tmp_path, aws):
 
     assert code == 0
     assert ("Account in eu-west-1: sandbox (mail only to verified identities), production access request "
-            "PENDING, sending enabled, enforcement HEALTHY") in out
+            "PENDING, sending enabled, enforcement HEALTHY") in " ".join(out.split())  # wrapped at 100 columns
+    assert max(len(line) for line in out.splitlines()) <= 100
     assert "  quota: 3 of 200 sent in the last 24 hours (1.5 %); at most 1 a second" in out
 
 
@@ -371,7 +372,9 @@ def test_cloudwatch_refusing_is_could_not_check(tmp_path, aws, monkeypatch):
     lines = out.splitlines()
     reputation = lines.index("Reputation over the last 7 days (highest reading per 4 hours)")
     assert lines[reputation + 1].startswith("  could not check: CloudWatch GetMetricData in eu-west-1 got no usable answer")
-    assert lines[-1].startswith("could not check everything: reputation: CloudWatch GetMetricData")
+    closing = " ".join(out.split("\n\n")[-1].split())  # the last paragraph, wrapped at 100 columns
+    assert closing.startswith("could not check everything: reputation: CloudWatch GetMetricData")
+    assert max(len(line) for line in lines) <= 100
 
 
 @pytest.mark.parametrize("service, behaviour", [("SESV2", silent), ("CLOUDWATCH", trickle(0.2))],

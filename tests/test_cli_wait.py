@@ -70,6 +70,7 @@ def test_exit_1_at_the_deadline_while_a_record_is_missing(capsys, tmp_path, worl
     assert code == 1
     assert f"not verified  {WRONG_DKIM}: stopped at DNS after " in out and "on 2 nameservers (" in out
     assert "missing" in out and "_domainkey.dkim.test" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
     assert ses.requests == [WRONG_DKIM]  # the token read only: SES is not polled before DNS is ready
 
 
@@ -190,3 +191,15 @@ def test_the_live_line_names_the_records_still_missing_and_the_silent_server(tmp
     assert any(line.endswith(f"] {WRONG_DKIM}: waiting for 6 records ({silent.endpoint} silent): {first}._domainkey."
                              f"{WRONG_DKIM} CNAME on {world.primary.endpoint} and {world.secondary.endpoint} (wrong), "
                              "… +1 more") for line in drawn)
+
+
+def test_a_dumb_terminal_gets_plain_lines(tmp_path, world, ses):
+    write_stack(tmp_path, "dev", stack_config((HEALTHY,)))
+    _pending_then_verified(ses)
+    code, out, err = run_on_terminal(["wait", "--stack", "dev", "-t", "60", *world.nameserver_options],
+                                     command_env({**aws_environment(ses.url), "TERM": "dumb"}), tmp_path)
+    assert code == 0, out + err
+    assert "\x1b" not in out and "\r[" not in out  # no colour, no erase, no line rewritten in place
+    lines = out.replace("\r\n", "\n").splitlines()
+    assert lines[0] == f"{HEALTHY}: checking 6 records on 2 nameservers"
+    assert lines[-1].startswith(f"verified      {HEALTHY}")

@@ -37,6 +37,7 @@ def test_the_recordings_hold_every_kind_of_dynamic_provider():
         "ses_domains.deploy.set_options.TrackingOptionsProvider",
         "ses_domains.deploy.apex_spf.ApexSpfProvider",
         "ses_domains.deploy.dkim_key_published.DkimKeyPublishedProvider",
+        "ses_domains.deploy.dkim_signing_origin.DkimSigningOriginProvider",
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
 import os
 import select
 import subprocess
@@ -18,7 +19,10 @@ import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
-from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
+from pulumi_policy import (
+    PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs,
+    StackValidationPolicy,
+)
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
@@ -33,6 +37,7 @@ if str(PACK) not in sys.path:
     sys.path.insert(0, str(PACK))
 
 from ses_domains_policies import checks  # noqa: E402
+from ses_domains_policies.bulk_sending import BulkSendingError  # noqa: E402
 from ses_domains_policies.dmarc import parse_dmarc, weaknesses  # noqa: E402
 from ses_domains_policies.rsa_key_length import KeyLengthError, rsa_key_bits  # noqa: E402
 from ses_domains_policies.stack_kind import PRODUCTION_KEY, StackKindError, stack_kind  # noqa: E402
@@ -58,12 +63,25 @@ def resource_args(resource: Declared) -> ResourceValidationArgs:
     return ResourceValidationArgs(resource.type, engine_props(resource.inputs), urn, resource.name, options, None)
 
 
+def stack_args(resources: list[Declared]) -> StackValidationArgs:
+    """The stack as pulumi-policy gives it to a stack validation: each resource with its inputs as above."""
+    policy_resources = []
+    for resource in resources:
+        one = resource_args(resource)
+        policy_resources.append(PolicyResource(one.resource_type, one.props, one.urn, one.name, one.opts, None, None,
+                                               [], {}))
+    return StackValidationArgs(policy_resources)
+
+
 def violations(policy, resources: list[Declared]) -> list[str]:
     found: list[str] = []
 
     def report_violation(message: str, urn: str | None = None) -> None:
         found.append(message)
 
+    if isinstance(policy, StackValidationPolicy):
+        assert policy.validate(stack_args(resources), report_violation) is None
+        return found
     for resource in resources:
         assert policy.validate(resource_args(resource), report_violation) is None
     return found
@@ -118,7 +136,7 @@ def test_the_production_example_stack_passes_every_policy(prod_run):
 def test_dmarc_p_none_fails(weak_prod_run):
     assert violations(checks.DMARC_ENFORCING, weak_prod_run.mocks.resources) == [
         "_dmarc.example.com: p=none: set dmarc.policy (and subdomainPolicy, nonexistentPolicy when set) to "
-        "quarantine or reject, and pct to 100 or leave it out"
+        "quarantine or reject, pct to 100 or leave it out, and leave testing out"
     ]
 
 
@@ -166,10 +184,97 @@ def test_the_every_option_stack_fails_where_it_chose_weak_settings(adopting_run)
     found = all_violations(adopting_run.mocks.resources)
     assert sorted(found["dmarc-quarantine-or-reject"]) == [
         f"_dmarc.{domain}: p=none: set dmarc.policy (and subdomainPolicy, nonexistentPolicy when set) to "
-        "quarantine or reject, and pct to 100 or leave it out" for domain in ("example.net", "news.example.org")
+        "quarantine or reject, pct to 100 or leave it out, and leave testing out"
+        for domain in ("example.net", "news.example.org")
     ]
     assert [m.split(":")[0] for m in found["tls-required"]] == ["configuration set marketing"]
     assert [m.split(":")[0] for m in found["reputation-metrics-on"]] == ["configuration set transactional"]
+    # example.com publishes BIMI under quarantine, sp=reject, pct=100: at enforcement
+    assert any(r.inputs["name"] == "default._bimi.example.com" for r in adopting_run.of_type(checks.RECORD))
+    assert found["bimi-needs-dmarc-enforcement"] == []
+    # the stack has a contact list and does not say which sets send bulk mail: every set does
+    assert found["bulk-sending-tls-required"] == [
+        "configuration set marketing sends bulk mail (the stack declares a contact list, so subscription mail, and "
+        "ses-domains-policy:bulkSending is not set), and Gmail, Yahoo and Outlook.com require TLS of bulk senders, "
+        "but its tlsPolicy is OPTIONAL: set tlsPolicy: REQUIRE (or leave the set out of "
+        "ses-domains-policy:bulkSending if it sends no bulk mail)"
+    ]
+
+
+def txt_record(name: str, value: str) -> Declared:
+    return Declared(checks.RECORD, f"{name}-txt", {"name": name, "type": "TXT", "records": [value], "ttl": 300,
+                                                   "zoneId": "Z1"}, {})
+
+
+BIMI_VALUE = "v=BIMI1; l=https://brand.example.com/logo.svg; a=https://brand.example.com/vmc.pem"
+
+
+def with_dmarc(resources: list[Declared], name: str, value: str) -> list[Declared]:
+    """The resources with the DMARC record ``name`` holding ``value`` (as a program of your own could declare)."""
+    return [txt_record(name, value) if r.type == checks.RECORD and r.inputs["name"] == name else r
+            for r in resources]
+
+
+@pytest.mark.parametrize("dmarc, gaps", [
+    ("v=DMARC1; p=none", "p=none"),
+    ("v=DMARC1; p=reject; sp=none", "sp=none"),
+    ("v=DMARC1; p=quarantine; pct=50; t=y", "pct=50 (the policy applies to only part of the failing mail), "
+                                            "t=y (testing: receivers do not apply the policy)"),
+    ("v=DMARC1; p=reject; t=y", "t=y (testing: receivers do not apply the policy)"),
+])
+def test_bimi_under_dmarc_that_is_not_at_enforcement_fails(prod_run, dmarc, gaps):
+    resources = with_dmarc(prod_run.mocks.resources, "_dmarc.example.com", dmarc)
+    resources.append(txt_record("default._bimi.example.com", BIMI_VALUE))
+    assert violations(checks.BIMI_NEEDS_DMARC_ENFORCEMENT, resources) == [
+        f"default._bimi.example.com: BIMI needs DMARC at enforcement, but _dmarc.example.com has {gaps}: set "
+        "dmarc.policy (and subdomainPolicy when set) to quarantine or reject, without pct below 100 or testing, "
+        "before publishing bimi"
+    ]
+
+
+def test_bimi_follows_the_dns_tree_to_the_dmarc_record_that_governs_it(prod_run):
+    resources = with_dmarc(prod_run.mocks.resources, "_dmarc.example.com", "v=DMARC1; p=reject; np=none")
+    ok = violations(checks.BIMI_NEEDS_DMARC_ENFORCEMENT, resources + [
+        txt_record("brand._bimi.mail.example.com", BIMI_VALUE),  # governed by example.com's record
+        txt_record("default._bimi.example.com", "v=BIMI1; l="),  # declines BIMI: needs nothing
+    ])
+    assert ok == []
+    missing = violations(checks.BIMI_NEEDS_DMARC_ENFORCEMENT, resources + [
+        txt_record("default._bimi.elsewhere.example", BIMI_VALUE)])
+    assert missing == ["default._bimi.elsewhere.example: BIMI needs DMARC at enforcement, but the stack publishes no "
+                       "DMARC record for elsewhere.example or a parent: add dmarc with policy quarantine or reject"]
+
+
+@pytest.mark.parametrize("marker, flagged", [
+    (None, ["configuration set marketing sends bulk mail (the stack declares a contact list, so subscription mail, "
+            "and ses-domains-policy:bulkSending is not set)"]),
+    ("false", []),
+    ('["transactional"]', []),  # transactional requires TLS already
+    ('["marketing"]', ["configuration set marketing sends bulk mail (ses-domains-policy:bulkSending names it)"]),
+    ("marketing, other", ["configuration set marketing sends bulk mail (ses-domains-policy:bulkSending names it)"]),
+    ("true", ["configuration set marketing sends bulk mail (ses-domains-policy:bulkSending is true)"]),
+])
+def test_which_configuration_sets_send_bulk_mail(adopting_run, monkeypatch, marker, flagged):
+    config = {} if marker is None else {"ses-domains-policy:bulkSending": marker}
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+    found = violations(checks.BULK_SENDING_TLS, adopting_run.mocks.resources)
+    assert [m.split(", and Gmail")[0] for m in found] == flagged, found
+
+
+def test_without_a_contact_list_or_a_marker_no_set_is_bulk(weak_prod_run, monkeypatch):
+    monkeypatch.setenv("PULUMI_CONFIG", "{}")
+    assert violations(checks.BULK_SENDING_TLS, weak_prod_run.mocks.resources) == []
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"ses-domains-policy:bulkSending": "true"}))
+    (message,) = violations(checks.BULK_SENDING_TLS, weak_prod_run.mocks.resources)
+    assert message.startswith("configuration set transactional sends bulk mail (ses-domains-policy:bulkSending is "
+                              "true), and Gmail, Yahoo and Outlook.com require TLS of bulk senders, but its tlsPolicy "
+                              "is OPTIONAL")
+
+
+def test_a_bulk_sending_marker_that_is_not_names_or_a_boolean_stops_the_pack(weak_prod_run, monkeypatch):
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"ses-domains-policy:bulkSending": '{"a": 1}'}))
+    with pytest.raises(BulkSendingError, match="must be true, false or a list of configuration set names"):
+        violations(checks.BULK_SENDING_TLS, weak_prod_run.mocks.resources)
 
 
 def test_unknown_values_during_preview_are_skipped_without_an_error(weak_prod_run, adopting_run):
@@ -230,6 +335,8 @@ def _with_unknown(inputs: dict, path: tuple[str, ...]) -> dict:
     ("v=DMARC1; p=quarantine; pct=20", ["pct=20 (the policy applies to only part of the failing mail)"]),
     ("v=DMARC1; rua=mailto:d@example.com", ["no p= tag"]),
     ('"v=DMARC1; p=re""ject"', []),
+    ("v=DMARC1; p=reject; t=Y", ["t=y (testing: receivers do not apply the policy)"]),
+    ("v=DMARC1; p=reject; t=n; psd=n", []),
 ])
 def test_dmarc_weaknesses(value, weak):
     assert weaknesses(parse_dmarc(value)) == weak
@@ -407,3 +514,25 @@ def test_an_unknown_value_reaches_the_running_pack_without_a_diagnostic(running_
     dkim = next(r for r in weak_prod_run.of_type(checks.RECORD) if r.inputs["type"] == "CNAME")
     unknown_name = Declared(dkim.type, dkim.name, {**dkim.inputs, "name": UNKNOWN_STRING_VALUE}, {})
     assert running_pack("prod").analyze(unknown_name) == []
+
+
+def test_the_stack_policies_run_in_the_running_pack_mandatory_on_production(running_pack, prod_run):
+    """The engine's AnalyzeStack call, with the production stack plus a BIMI record under a DMARC record
+    in testing: the BIMI policy reports it, mandatory on prod and advisory on dev."""
+    resources = with_dmarc(prod_run.mocks.resources, "_dmarc.example.com", "v=DMARC1; p=reject; t=y")
+    resources.append(txt_record("default._bimi.example.com", BIMI_VALUE))
+    stack = []
+    for resource in resources:
+        properties = struct_pb2.Struct()
+        properties.update(resource.inputs)
+        stack.append(proto.AnalyzerResource(
+            type=resource.type, name=resource.name, properties=properties,
+            urn=f"urn:pulumi:stack::ses-domains::{resource.type}::{resource.name}"))
+    for name, level in [("prod", proto.MANDATORY), ("dev", proto.ADVISORY)]:
+        found = list(running_pack(name).analyzer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack),
+                                                              timeout=30).diagnostics)
+        bimi = [d for d in found if d.policyName == "bimi-needs-dmarc-enforcement"]
+        assert [d.enforcementLevel for d in bimi] == [level], found
+        assert ("default._bimi.example.com: BIMI needs DMARC at enforcement, but _dmarc.example.com has t=y"
+                in bimi[0].message)
+        assert bimi[0].urn.endswith("::default._bimi.example.com-txt")

@@ -92,9 +92,14 @@ def test_the_private_key_is_in_no_output_log_or_other_input():
     identity = identity_of(run)
     ses_key = unwrap_rpc_secret(identity.inputs["dkimSigningAttributes"])["domainSigningPrivateKey"]
 
+    # The step that switches an existing identity's signing (deploy/dkim_signing_origin.py) is given
+    # the key too, only as a secret.
+    signing = run.named("example.com-dkim-signing")
+    assert is_rpc_secret(signing.inputs["privateKey"]) and unwrap_rpc_secret(signing.inputs["privateKey"]) == ses_key
+
     outputs = json.dumps(run.outputs)
     logs = "\n".join(record.getMessage() for record in run.logs)
-    others = json.dumps([r.inputs for r in run.mocks.resources if r is not identity], default=str)
+    others = json.dumps([r.inputs for r in run.mocks.resources if r not in (identity, signing)], default=str)
     for text in (outputs, logs, others):
         assert ses_key not in text and key_body(pem) not in text
         assert key_body(pem)[100:160] not in text

@@ -12,6 +12,7 @@ MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttr
 RECORD = "aws:route53/record:Record"
 COMPONENT = "ses-domains:index:SendingDomain"
 VERIFICATION = "pulumi-python:dynamic/ses-domains:Verification"
+SIGNING = "pulumi-python:dynamic/ses-domains:DkimSigningOrigin"
 FEEDBACK = "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
 CONFIGURATION_SET_RESOURCES = [
     ("ses-domains:index:ConfigurationSet", "transactional"),
@@ -49,14 +50,15 @@ def test_prod_stack_declares_every_resource_of_an_apex_and_a_subdomain_identity(
         + [(IDENTITY, "example.com"), (IDENTITY, "news.example.org")]
         + [(MAIL_FROM, "example.com-mail-from"), (MAIL_FROM, "news.example.org-mail-from")]
         + [(FEEDBACK, "example.com-feedback"), (FEEDBACK, "news.example.org-feedback")]
+        + [(SIGNING, "example.com-dkim-signing"), (SIGNING, "news.example.org-dkim-signing")]
         + [(RECORD, f"{d}-{s}") for d in ("example.com", "news.example.org")
            for s in ("dkim-1", "dkim-2", "dkim-3", "mail-from-mx", "mail-from-spf", "dmarc")]
         + CONFIGURATION_SET_RESOURCES
     )
     # Every child hangs under its component (parent=self): 2 identities, 2 MAIL FROM settings,
-    # 2 feedback settings and 12 records under SendingDomain; all but the component itself under
+    # 2 feedback settings, 2 DKIM signing steps and 12 records under SendingDomain; all but the component itself under
     # ConfigurationSet (tests/test_program_configuration_sets.py checks those in detail).
-    assert len([urn for urn in run.urns if "SendingDomain$" in urn]) == 18
+    assert len([urn for urn in run.urns if "SendingDomain$" in urn]) == 20
     assert len([urn for urn in run.urns if "ConfigurationSet$" in urn]) == len(CONFIGURATION_SET_RESOURCES) - 1
     identities = {r.inputs["emailIdentity"]: r.inputs for r in run.of_type(IDENTITY)}
     assert identities == {
@@ -153,7 +155,7 @@ def test_a_domain_without_mail_from_or_dmarc_gets_only_the_identity_and_dkim():
 
     assert sorted((r.type, r.name) for r in run.mocks.resources) == sorted(
         [(COMPONENT, "example.net"), (IDENTITY, "example.net"), (VERIFICATION, "verification"),
-         (FEEDBACK, "example.net-feedback")]
+         (FEEDBACK, "example.net-feedback"), (SIGNING, "example.net-dkim-signing")]
         + [(RECORD, f"example.net-dkim-{i}") for i in (1, 2, 3)]
     )
     assert record_inputs(run) == dkim_expectations("example.net", run.zone_ids["example.net"], 1800)
@@ -221,9 +223,9 @@ def test_full_dmarc_tags_in_stable_order_and_warnings_for_pct_and_foreign_report
     })
 
     assert run.records()[("_dmarc.example.com", "TXT")].inputs["records"] == [
-        "v=DMARC1; p=none; sp=quarantine; np=reject; adkim=s; aspf=s; pct=50; fo=1:d; "
+        "v=DMARC1; p=none; sp=quarantine; np=reject; adkim=s; aspf=s; pct=50; t=y; fo=1:d; "
         "rua=mailto:reports@dmarc-vendor.example.net; ruf=mailto:f@example.com!10m"
-    ]
+    ]  # pct below 100 writes RFC 9989's t=y too
     warnings = [r.getMessage() for r in run.logs if r.levelname == "WARNING"]
     assert any("ses-domains:domains[0].dmarc.pct" in w for w in warnings), warnings
     assert any("example.com._report._dmarc.dmarc-vendor.example.net" in w for w in warnings), warnings

@@ -1,4 +1,8 @@
-"""The DMARC tags of a Route 53 TXT value, and whether they ask receivers to act on failures."""
+"""The DMARC tags of a Route 53 TXT value, and whether they ask receivers to act on failures.
+
+DMARC is RFC 9989: ``t=y`` (testing) asks receivers not to apply the policy; ``pct`` was removed
+but older receivers still read it, so a ``pct`` below 100 still counts as a weakness.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ class DmarcRecord:
     """``np=`` (DMARCbis): the policy for names that do not exist; when absent ``sp=`` or ``p=`` applies."""
     percent: str | None
     """``pct=`` as written: the share of failing mail the policy applies to (100 when absent)."""
+    testing: str | None = None
+    """``t=`` (RFC 9989), lower case: ``y`` asks receivers not to apply the policy yet."""
 
 
 def txt_text(value: str) -> str:
@@ -41,7 +47,7 @@ def parse_dmarc(value: str) -> DmarcRecord | None:
         if equals and name not in tags:
             tags[name] = tag_value
     lower = {name: value.lower() for name, value in tags.items()}
-    return DmarcRecord(lower.get("p"), lower.get("sp"), lower.get("np"), tags.get("pct"))
+    return DmarcRecord(lower.get("p"), lower.get("sp"), lower.get("np"), tags.get("pct"), lower.get("t"))
 
 
 def weaknesses(record: DmarcRecord) -> list[str]:
@@ -55,4 +61,14 @@ def weaknesses(record: DmarcRecord) -> list[str]:
             found.append(f"{tag}={policy}")
     if record.percent is not None and record.percent != "100":
         found.append(f"pct={record.percent} (the policy applies to only part of the failing mail)")
+    if record.testing == "y":
+        found.append("t=y (testing: receivers do not apply the policy)")
+    return found
+
+
+def bimi_gaps(record: DmarcRecord) -> list[str]:
+    """What keeps receivers from showing a BIMI logo under this policy (the BIMI draft: quarantine or
+    reject, for all the mail, subdomains included; RFC 9989's t=y applies no policy at all); empty
+    when nothing does. ``np=`` is not BIMI's concern: mail from names that do not exist has no logo."""
+    found = [gap for gap in weaknesses(record) if not gap.startswith("np=")]
     return found

@@ -1,7 +1,8 @@
 """``ses-domains check``: each domain's records on each of its nameservers, and its email auth.
 
-The audit (``engine.audit``) asks every record once on every nameserver and judges SPF, DMARC and
-the MAIL FROM MX with checkdmarc; ``--nameserver`` servers also answer those lookups, so a check
+The audit (``engine.audit``) asks every record once on every nameserver and judges SPF, DMARC, BIMI
+and the MAIL FROM MX with checkdmarc (BIMI's logo and certificate are downloaded only with
+``--fetch-bimi``); ``--nameserver`` servers also answer those lookups, so a check
 runs offline against a test server. What the audit cannot be given (DKIM tokens SES would not
 tell, a zone whose nameservers Route 53 would not tell) is reported here as "could not check".
 """
@@ -28,7 +29,7 @@ EXIT_CODES = {AuditVerdict.OK: ExitCode.OK, AuditVerdict.PROBLEMS: ExitCode.PROB
 def run_check(args: argparse.Namespace, console: Console) -> ExitCode:
     loaded, plans = plan_stack(args.cwd, args.stack, args.nameserver, console)
     spec = loaded.spec
-    checks = check_plans(plans, spec.region, tuple(args.nameserver))
+    checks = check_plans(plans, spec.region, tuple(args.nameserver), fetch_bimi=args.fetch_bimi)
     verdict = overall(checks)
     if args.output == "json":
         console.out.write(check_json(loaded.name, spec.region, checks, verdict))
@@ -37,7 +38,8 @@ def run_check(args: argparse.Namespace, console: Console) -> ExitCode:
     return EXIT_CODES[verdict]
 
 
-def check_plans(plans: list[DomainPlan], region: str, judgment_nameservers: tuple[str, ...]) -> list[DomainCheck]:
+def check_plans(plans: list[DomainPlan], region: str, judgment_nameservers: tuple[str, ...], *,
+                fetch_bimi: bool = False) -> list[DomainCheck]:
     targets, audited = [], []
     for index, plan in enumerate(plans):
         if plan.nameservers:
@@ -45,7 +47,8 @@ def check_plans(plans: list[DomainPlan], region: str, judgment_nameservers: tupl
             targets.append(AuditTarget(plan.domain, records, plan.nameservers, plan.region or region))
             audited.append(index)
     try:
-        report = asyncio.run(audit(targets, email_auth=ResolverSettings(nameservers=judgment_nameservers)))
+        report = asyncio.run(audit(targets, email_auth=ResolverSettings(nameservers=judgment_nameservers,
+                                                                              fetch_bimi=fetch_bimi)))
     except (AuditError, NameserverSetupError) as error:
         raise CommandError(f"cannot check: {error}") from None
     # One audit per target, in order (a domain with replicas has one per region).

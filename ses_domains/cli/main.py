@@ -75,10 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[common, nameservers], help="check every record on every authoritative nameserver",
         description="Check each domain's records on each of its authoritative nameservers (expected, served, "
-        "status) and judge SPF, DMARC and the MAIL FROM MX as a whole. Exit 0 all good, 1 problems found, "
+        "status) and judge SPF, DMARC (RFC 9989), BIMI and the MAIL FROM MX as a whole. Exit 0 all good, 1 problems found, "
         "2 could not check.",
     )
     add_output_option(check, ("table", "json"), json_flag=True)
+    check.add_argument(
+        "--fetch-bimi", action="store_true",
+        help="download each BIMI logo and mark certificate (HTTPS) and judge them too; without it only the "
+        "BIMI record is judged, so the check runs without internet",
+    )
     check.set_defaults(run=_lazy("ses_domains.cli.check_command", "run_check"))
 
     records = commands.add_parser(
@@ -135,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", "-t", type=arguments.duration, default=8.0, metavar="DURATION",
         help="each call to SES answers within this, e.g. 5s (default: 8s)",
     )
+    add_output_option(send_test, ("table", "json"), table_is="the message id alone")
     send_test.set_defaults(run=_lazy("ses_domains.cli.send_test_command", "run_send_test"))
     status = commands.add_parser(
         "status", parents=[common], help="the account's sending health: account, identities, reputation",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Sequence
+from typing import Optional, Sequence
 
 OUTPUT_HELP = {
     "table": "a table to read",
@@ -13,10 +13,12 @@ OUTPUT_HELP = {
 
 
 def add_output_option(parser: argparse.ArgumentParser, choices: Sequence[str], *, json_flag: bool = False,
-                      format_flag: bool = False) -> None:
+                      format_flag: bool = False, table_is: Optional[str] = None) -> None:
     """``--output/-o CHOICE`` (default ``table``) into ``args.output``; ``--json`` (``check``,
-    ``status``) and ``--format/-f`` (``records``) are kept as aliases of it."""
-    described = ", ".join(f"{choice}: {OUTPUT_HELP[choice]}" for choice in choices)
+    ``status``) and ``--format/-f`` (``records``) are kept as aliases of it. ``table_is`` says what
+    the default output is when it is no table."""
+    helps = {**OUTPUT_HELP, **({"table": table_is} if table_is else {})}
+    described = ", ".join(f"{choice}: {helps[choice]}" for choice in choices)
     parser.add_argument("--output", "-o", choices=choices, dest="output", metavar="FORMAT",
                         help=f"what to print ({described}; default: table)")
     if json_flag:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Sequence
 
 from ses_domains.cli.colours import Palette
 from ses_domains.cli.domain_check import DomainCheck
-from ses_domains.cli.table import format_table
+from ses_domains.cli.table import WIDTH, Text, format_table, shorten, wrap_lines
 from ses_domains.engine.audit import AuditVerdict, RecordAudit, RecordStatus, ServerState
 from ses_domains.engine.email_auth import EmailAuthJudgment, JudgmentStatus
+
+_SENTENCE_END = re.compile(r"(?<=[.)])\s+(?=[A-Z])")
 
 VERDICT_TEXT = {
     AuditVerdict.OK: "all good",
@@ -28,72 +31,76 @@ def _paint_status(text: str, palette: Palette) -> str:
 
 def check_table(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict,
                 palette: Palette) -> str:
-    lines = [f"Check of stack {stack} (SES region {region})"]
+    """Every line within ``table.WIDTH`` columns: long names shortened in the middle, long text wrapped."""
+    lines = wrap_lines(f"Check of stack {stack} (SES region {region})")
     for check in checks:
         lines.append("")
         lines.extend(_domain_lines(check, palette))
     counts = {v: sum(1 for c in checks if c.verdict is v) for v in AuditVerdict}
     lines.append("")
-    lines.append(
+    lines.extend(wrap_lines(
         f"{len(checks)} domain{'s' if len(checks) != 1 else ''}: {counts[AuditVerdict.OK]} ok, "
         f"{counts[AuditVerdict.PROBLEMS]} with problems, {counts[AuditVerdict.COULD_NOT_CHECK]} not fully checked"
         f" — {_paint_status('ok' if verdict is AuditVerdict.OK else VERDICT_TEXT[verdict], palette)}"
-    )
+    ))
     return "\n".join(lines) + "\n"
+
+
+def _note(label: str, text: str, indent: str = "  ") -> list[str]:
+    """``label: text`` wrapped, each paragraph of ``text`` on lines of its own."""
+    paragraphs = [p for p in text.splitlines() if p.strip()] or [""]
+    lines = wrap_lines(f"{label}: {paragraphs[0]}".rstrip(), indent=indent)
+    for paragraph in paragraphs[1:]:
+        lines.extend(wrap_lines(paragraph.strip(), indent=indent + "  "))
+    return lines
 
 
 def _domain_lines(check: DomainCheck, palette: Palette) -> list[str]:
     plan = check.plan
     verdict = check.verdict
     servers = ", ".join(plan.nameservers) or "unknown"
-    lines = [
-        f"{palette.bold(plan.key)}  {_paint_status('ok' if verdict is AuditVerdict.OK else verdict.value, palette)}"
-        f"  ({plan.records.zone_words}; nameservers from {plan.nameserver_source}: {servers})"
-    ]
+    name = shorten(plan.key, WIDTH - len("could not check") - 2)
+    lines = [f"{palette.bold(name)}  {_paint_status('ok' if verdict is AuditVerdict.OK else verdict.value, palette)}"]
+    lines.extend(wrap_lines(f"{plan.records.zone_words}; nameservers from {plan.nameserver_source}: {servers}",
+                            indent="  ", hanging="    "))
     status = plan.identity.status
     if status is not None:
         mail_from = f", MAIL FROM {status.mail_from_status}" if status.mail_from_status else ""
         sending = "verified for sending" if status.verified_for_sending else "not verified for sending"
         lines.append(f"  SES: DKIM {status.dkim_status}{mail_from}, {sending}")
-    if check.ses_failure:
-        lines.append(f"  {_paint_status('problem', palette)}: {check.ses_failure}")
+    if check.ses_failure:  # several sentences (what SES saw, what it expects, how to start over): one each
+        lines.extend(_note(_paint_status("problem", palette), "\n".join(_SENTENCE_END.split(check.ses_failure))))
     for gap in check.gaps:
-        lines.append(f"  {palette.warn('could not check')}: {gap}")
+        lines.extend(_note(palette.warn("could not check"), gap))
     if check.audit is None:
         return lines
     rows = []
     for record in check.audit.records:
         rows.extend(_record_rows(record, palette))
     if rows:
-        lines.extend(format_table(("STATUS", "TYPE", "NAME", "EXPECTED", "NAMESERVER", "SERVED"), rows))
+        lines.extend(format_table(("STATUS", "TYPE", "NAME", "EXPECTED"), rows, shrink=(2, 3)))
     for record in check.audit.records:
         if record.status is not RecordStatus.OK:
-            lines.append(f"  {_paint_status(record.status.value, palette)}: {record.record.type} {record.record.name}: "
-                         f"{record.detail}")
+            lines.extend(_note(_paint_status(record.status.value, palette),
+                               f"{record.record.type} {record.record.name}: {record.detail}"))
     if check.audit.email_auth is not None:
         lines.extend(_email_auth_lines(check.audit.email_auth, palette))
     return lines
 
 
 def _record_rows(record: RecordAudit, palette: Palette) -> list[list[str]]:
-    rows = []
-    for index, server in enumerate(record.servers):
-        first = index == 0
-        rows.append([
-            _paint_status(record.status.value, palette) if first else "",
-            record.record.type if first else "",
-            record.record.name if first else "",
-            ", ".join(record.record.values) if first else "",
-            server.nameserver,
-            _served(server, palette),
-        ])
+    """The record and what it should hold; below it, each nameserver that serves something else."""
+    expected = ", ".join(record.record.values)
+    rows = [[_paint_status(record.status.value, palette), record.record.type, record.record.name,
+             Text(expected) if record.record.type == "TXT" else expected]]
+    for server in record.servers:
+        if server.state is not ServerState.OK:
+            rows.append(["", "", f"  on {server.nameserver}", Text(_served(server, palette))])
     return rows
 
 
 def _served(server, palette: Palette) -> str:
     values = ", ".join(server.served)
-    if server.state is ServerState.OK:
-        return values
     if server.state is ServerState.MISSING:
         return _paint_status("missing", palette) + (f" ({server.detail})" if server.detail else "")
     if server.state in (ServerState.NO_ANSWER, ServerState.REFUSED):
@@ -103,22 +110,33 @@ def _served(server, palette: Palette) -> str:
 
 def _email_auth_lines(judgment: EmailAuthJudgment, palette: Palette) -> list[str]:
     lines = [f"  email auth: {_paint_status(judgment.status.value, palette)}"]
+
+    def add(text: str, warnings: Sequence[str] = ()) -> None:
+        lines.extend(wrap_lines(text, indent="    ", hanging="      "))
+        for warning in warnings:
+            lines.extend(_note(palette.warn("warning"), warning, indent="      "))
+
     for spf in judgment.spf:
         lookups = (f", {spf.dns_lookups} DNS lookup{'' if spf.dns_lookups == 1 else 's'}"
                    if spf.dns_lookups is not None else "")
-        lines.append(f"    SPF {spf.name}: {_paint_status(spf.status.value, palette)}{lookups}"
-                     + (f": {spf.record}" if spf.record else ""))
+        add(f"SPF {spf.name}: {_paint_status(spf.status.value, palette)}{lookups}"
+            + (f": {spf.record}" if spf.record else ""), spf.warnings)
     if judgment.dmarc is not None:
         dmarc = judgment.dmarc
-        lines.append(f"    DMARC {dmarc.name}: {_paint_status(dmarc.status.value, palette)}"
-                     + (f": {dmarc.record}" if dmarc.record else ""))
+        add(f"DMARC {dmarc.name}: {_paint_status(dmarc.status.value, palette)}"
+            + (f": {dmarc.record}" if dmarc.record else ""), dmarc.warnings)
+    if judgment.bimi is not None:
+        bimi = judgment.bimi
+        fetched = "" if bimi.fetched or bimi.record is None else " (logo and certificate not fetched: --fetch-bimi)"
+        add(f"BIMI {bimi.name}: {_paint_status(bimi.status.value, palette)}"
+            + (f": {bimi.record}" if bimi.record else "") + fetched, bimi.warnings)
     if judgment.mail_from_mx is not None:
         mx = judgment.mail_from_mx
         found = ", ".join(mx.found) or "no MX"
         expected = "" if mx.status is JudgmentStatus.OK else f" (expected {mx.expected})"
-        lines.append(f"    MX {mx.name}: {_paint_status(mx.status.value, palette)}: {found}{expected}")
+        add(f"MX {mx.name}: {_paint_status(mx.status.value, palette)}: {found}{expected}")
     for problem in judgment.problems():
-        lines.append(f"    {palette.bad('!')} {problem}")
+        lines.extend(wrap_lines(f"{palette.bad('!')} {problem}", indent="    ", hanging="      "))
     return lines
 
 

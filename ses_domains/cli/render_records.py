@@ -7,27 +7,31 @@ from typing import Sequence
 
 from ses_domains.cli.colours import Palette
 from ses_domains.cli.stack_records import DomainRecords, is_placeholder
-from ses_domains.cli.table import format_table
+from ses_domains.cli.table import WIDTH, Text, format_table, shorten, wrap_lines
 from ses_domains.records.model import DnsRecord
 
 def records_table(stack: str, region: str, domains: Sequence[DomainRecords], tracking: Sequence[DnsRecord],
                   palette: Palette) -> str:
-    lines = [f"Records of stack {stack} (SES region {region})"]
+    """Within ``table.WIDTH`` columns: long names shortened in the middle, TXT values wrapped (the
+    zone-file and JSON outputs hold every value whole)."""
+    header = ("NAME", "TYPE", "TTL", "VALUE")
+    lines = wrap_lines(f"Records of stack {stack} (SES region {region})")
     for entry in domains:
         lines.append("")
-        source = "" if entry.dkim_from_ses else palette.warn("  DKIM tokens unknown: placeholders shown")
-        lines.append(f"{palette.bold(entry.domain)}  ({entry.zone_words}){source}")
-        lines.extend(format_table(("NAME", "TYPE", "TTL", "VALUE"), [_row(r, palette) for r in entry.records]))
+        source = "" if entry.dkim_from_ses else "  " + palette.warn("DKIM tokens unknown: placeholders shown")
+        lines.extend(wrap_lines(f"{palette.bold(shorten(entry.domain, WIDTH // 2))}  ({entry.zone_words}){source}"))
+        lines.extend(format_table(header, [_row(r, palette) for r in entry.records], shrink=(0, 3)))
     if tracking:
         lines.append("")
         lines.append(palette.bold("tracking domains"))
-        lines.extend(format_table(("NAME", "TYPE", "TTL", "VALUE"), [_row(r, palette) for r in tracking]))
+        lines.extend(format_table(header, [_row(r, palette) for r in tracking], shrink=(0, 3)))
     return "\n".join(lines) + "\n"
 
 
 def _row(record: DnsRecord, palette: Palette) -> list[str]:
     paint = palette.warn if is_placeholder(record) else str
-    return [paint(record.name), record.type, str(record.ttl), paint(", ".join(record.values))]
+    value = paint(", ".join(record.values))
+    return [paint(record.name), record.type, str(record.ttl), Text(value) if record.type == "TXT" else value]
 
 
 def records_json(stack: str, region: str, domains: Sequence[DomainRecords], tracking: Sequence[DnsRecord]) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from ses_domains.cli.colours import Palette
 from ses_domains.cli.sparkline import LEGEND, sparkline
 from ses_domains.cli.status_report import IdentityCheck, ReputationCheck, StatusReport
-from ses_domains.cli.table import format_table
+from ses_domains.cli.table import format_table, wrap_lines
 from ses_domains.engine.ses.account import AccountStatus
 from ses_domains.engine.ses.reputation import STATISTIC, RateJudgement, RateSeries, ReputationWindow
 
@@ -63,9 +63,9 @@ def status_text(report: StatusReport, palette: Palette, *, chart: bool) -> str:
     lines.append("")
     problems, gaps = report.problems(), report.gaps()
     if problems:
-        lines.append(f"{palette.bad('problems')}: " + "; ".join(problems))
+        lines.extend(wrap_lines(f"{palette.bad('problems')}: " + "; ".join(problems)))
     elif gaps:
-        lines.append(f"{palette.warn('could not check')} everything: " + "; ".join(gaps))
+        lines.extend(wrap_lines(f"{palette.warn('could not check')} everything: " + "; ".join(gaps)))
     else:
         lines.append(palette.good("healthy"))
     return "\n".join(lines) + "\n"
@@ -74,8 +74,8 @@ def status_text(report: StatusReport, palette: Palette, *, chart: bool) -> str:
 def _account_lines(report: StatusReport, palette: Palette) -> list[str]:
     account = report.account.account
     if account is None:
-        return [f"{palette.bold('Account')} in {report.region}: {_paint('could not check', palette)}: "
-                f"{report.account.problem}"]
+        return wrap_lines(f"{palette.bold('Account')} in {report.region}: {_paint('could not check', palette)}: "
+                          f"{report.account.problem}")
     access = "production access" if account.production_access else "sandbox (mail only to verified identities)"
     if account.review_status and not account.production_access:
         access += f", production access request {account.review_status}"
@@ -89,9 +89,9 @@ def _account_lines(report: StatusReport, palette: Palette) -> list[str]:
         used = (f"{count(quota.sent_last_24_hours)} of {count(quota.max_24_hour_send)} sent in the last "
                 f"24 hours{share}")
     return [
-        f"{palette.bold('Account')} in {account.region}: {access}, {sending}, enforcement "
-        f"{_paint(account.enforcement_status, palette)}",
-        f"  quota: {used}; at most {count(quota.max_send_rate)} a second",
+        *wrap_lines(f"{palette.bold('Account')} in {account.region}: {access}, {sending}, enforcement "
+                    f"{_paint(account.enforcement_status, palette)}"),
+        *wrap_lines(f"quota: {used}; at most {count(quota.max_send_rate)} a second", indent="  "),
     ]
 
 
@@ -105,18 +105,21 @@ def _identity_lines(checks: "tuple[IdentityCheck, ...]", palette: Palette) -> li
         mail_from = "-"
         if status is not None and status.mail_from_domain:
             mail_from = f"{status.mail_from_status or '-'} {status.mail_from_domain}"
+        identity = check.identity
         rows.append([
-            check.identity.key,
-            check.identity.kind.value,
+            f"  in {identity.region}" if identity.region else identity.name,  # a replica, below its domain
+            "address" if identity.kind.value == "email address" else identity.kind.value,
             _paint(check.health.value, palette),
             (status.dkim_status or "-") if status is not None else "-",
             mail_from,
             (status.configuration_set or "-") if status is not None else "-",
         ])
-    lines.extend(format_table(("IDENTITY", "KIND", "STATUS", "DKIM", "MAIL FROM", "CONFIGURATION SET"), rows))
+    lines.extend(format_table(("IDENTITY", "KIND", "STATUS", "DKIM", "MAIL FROM", "CONFIG SET"), rows,
+                              shrink=(0, 4, 5)))
     for check in checks:
         if check.reading.problem and check.reading.status is None:
-            lines.append(f"  {_paint(check.health.value, palette)}: {check.identity.key}: {check.reading.problem}")
+            lines.extend(wrap_lines(f"{_paint(check.health.value, palette)}: {check.identity.key}: "
+                                    f"{check.reading.problem}", indent="  "))
     return lines
 
 
@@ -125,7 +128,7 @@ def _reputation_lines(reputation: ReputationCheck, palette: Palette, chart: bool
     title = (f"{palette.bold('Reputation')} over the last {days_text(window)} "
              f"(highest reading per {period_text(window)})")
     if reputation.reading is None:
-        return [title, f"  {_paint('could not check', palette)}: {reputation.problem}"]
+        return [title, *wrap_lines(f"{_paint('could not check', palette)}: {reputation.problem}", indent="  ")]
     rows = []
     for name, series, judgement in (
         ("bounce rate", reputation.reading.bounce_rate, reputation.bounce_rate),

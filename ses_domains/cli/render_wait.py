@@ -8,21 +8,24 @@ from typing import Any, Mapping, Sequence
 from ses_domains.cli.awaited import state_word
 from ses_domains.cli.colours import Palette
 from ses_domains.cli.domain_plans import DomainPlan
+from ses_domains.cli.table import wrap_lines
 from ses_domains.engine.dns.wait import PairStatus
 from ses_domains.engine.job import DomainResult, Stage
 
 
 def outcome_line(outcome: DomainResult, plan: DomainPlan, palette: Palette) -> str:
+    """The domain's result, then why it is not verified: lines within ``table.WIDTH`` columns."""
     dns = f"{outcome.dns_seconds or 0:.1f}s on {len(plan.nameservers)} nameservers ({outcome.dns_queries} queries)"
     if outcome.verified:
         ses = f", SES {outcome.ses_seconds or 0:.1f}s" if outcome.ses_seconds is not None else ""
-        return f"{palette.good('verified')}      {outcome.key}: DNS {dns}{ses}"
-    if outcome.stage is Stage.DNS:
-        why = f"stopped at DNS after {dns}"
-    else:
-        why = f"stopped at SES, once DNS was ready after {dns}"
-    details = "\n".join("    " + line for line in (outcome.error or "").splitlines())
-    return f"{palette.bad('not verified')}  {outcome.key}: {why}\n{details}".rstrip()
+        return "\n".join(wrap_lines(f"{palette.good('verified')}      {outcome.key}: DNS {dns}{ses}",
+                                     hanging="              "))
+    stopped = "stopped at DNS after" if outcome.stage is Stage.DNS else "stopped at SES, once DNS was ready after"
+    lines = wrap_lines(f"{palette.bad('not verified')}  {outcome.key}: {stopped} {dns}", hanging="              ")
+    for detail in (outcome.error or "").splitlines():
+        lines.extend(wrap_lines(detail.strip(), indent="    " + " " * (len(detail) - len(detail.lstrip())),
+                                hanging="      "))
+    return "\n".join(line for line in lines if line)
 
 
 def wait_json(stack: str, region: str, results: Sequence[DomainResult], plans: Mapping[str, DomainPlan]) -> str:

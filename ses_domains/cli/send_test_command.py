@@ -66,7 +66,14 @@ def run_send_test(args: argparse.Namespace, console: Console) -> ExitCode:
         raise CommandError(str(error)) from None
     except SendError as error:
         raise CommandError(f"not sent: {error}") from None
-    console.out.write(message_id + "\n")
+    if args.output == "json":
+        console.out.write(json.dumps({
+            "message_id": message_id, "from": args.from_address, "to": list(outgoing.to), "region": region,
+            "configuration_set": args.configuration_set, "message": _kind(outgoing.message),
+            "sent_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        }, indent=2) + "\n")
+    else:
+        console.out.write(message_id + "\n")
     console.out.flush()
     through = f", configuration set {args.configuration_set}" if args.configuration_set else ""
     console.err.write(

@@ -10,7 +10,9 @@ from ses_domains.records.dmarc import DmarcPolicy, dmarc_record, report_authoriz
 from ses_domains.records.ses import easy_dkim_host
 from ses_domains.config.configuration_sets import check_ses_name
 from ses_domains.config.dkim import DKIM_KEYS, KEY_LENGTHS, ByodkimSpec, read_dkim
-from ses_domains.config.dmarc import DMARC_KEYS, read_dmarc
+from ses_domains.records.bimi import BimiAssertion
+from ses_domains.config.bimi import BIMI_KEYS, read_bimi
+from ses_domains.config.dmarc import dmarc_section as read_dmarc_section, read_dmarc
 from ses_domains.config.existing import ApexSpfSpec, read_apex_spf, read_existing_records
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.fields import Section, as_text
@@ -22,7 +24,7 @@ from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
 DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
     "configurationSet", "feedbackForwarding", "existingRecords", "spf", "replicaRegions",
-    "receive",
+    "receive", "bimi",
 )
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
@@ -79,6 +81,8 @@ class DomainSpec:
     """Regions where the identity is created too, beside the stack's (``replicaRegions``)."""
     receive: Optional[ReceiveSpec] = None
     """Receive the domain's mail through SES into an S3 bucket (``receive``); ``None``: the MX is never touched."""
+    bimi: Optional[BimiAssertion] = None
+    """The BIMI record (``bimi``): the brand logo receivers show; ``None``: ``_bimi`` is never touched."""
 
 
 def report_authorization_warning(key: str, domain: str, report_domain: str) -> str:
@@ -102,14 +106,9 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         section.problem("mailFromOnMxFailure", "applies only with mailFrom: set mailFrom or remove this key")
     key_length, byodkim = read_dkim(section, domain, warnings)
     dmarc = None
-    dmarc_section = section.section("dmarc", DMARC_KEYS)
+    dmarc_section = read_dmarc_section(section)
     if dmarc_section is not None:
         dmarc, report_domains = read_dmarc(dmarc_section, warnings)
-        if dmarc and dmarc.pct is not None:
-            warnings.append(
-                f"{dmarc_section.path('pct')}: pct is dropped by the current DMARC draft (DMARCbis) and "
-                "receivers may ignore it; prefer policy none/quarantine/reject without pct"
-            )
         for report_domain in sorted(set(report_domains)):
             if domain and not is_within(report_domain, zone.name or domain) and not is_within(domain, report_domain):
                 warnings.append(report_authorization_warning(key, domain, report_domain))
@@ -147,6 +146,8 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     apex_spf = read_apex_spf(section)
     replica_regions = read_replica_regions(section)
     receive = read_receive(section, domain, warnings)
+    bimi_section = section.section("bimi", BIMI_KEYS)
+    bimi = read_bimi(bimi_section, dmarc, dmarc_section is not None, warnings) if bimi_section is not None else None
     if len(problems.found) != before or domain is None:
         return None
     return DomainSpec(
@@ -166,6 +167,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         byodkim=byodkim,
         replica_regions=replica_regions,
         receive=receive,
+        bimi=bimi,
     )
 
 

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from ses_domains.config.domains import DomainSpec
 from ses_domains.deploy.dkim_key_published import DkimKeyPublished
+from ses_domains.deploy.dkim_signing_origin import DkimSigningOrigin
 from ses_domains.deploy.route53_record import declare_known_record, declare_record
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
@@ -86,13 +87,14 @@ def public_byodkim(byodkim: pulumi.Output) -> pulumi.Output:
 def declare_token_records(
     name: str, spec: DomainSpec, region: str, zone: HostedZone, parent: pulumi.Resource,
     identity: aws.sesv2.EmailIdentity, suffix: str = "", adopted: frozenset[tuple[str, str]] = frozenset(),
+    signing: Optional[DkimSigningOrigin] = None,
 ) -> list[aws.route53.Record]:
     """Easy DKIM's three CNAMEs, declared up front with token-derived values (the tokens are
     unknown until SES creates the identity), so that a preview shows all of them. None for BYODKIM."""
     dkim = dkim_strategy(spec, region)
     if not isinstance(dkim, EasyDkim):
         return []
-    tokens = identity_tokens(identity, spec)
+    tokens = identity_tokens(identity, spec, signing)
     return [
         declare_record(
             f"{name}-dkim{suffix}-{index + 1}", zone, parent,
@@ -103,11 +105,23 @@ def declare_token_records(
     ]
 
 
-def identity_tokens(identity: aws.sesv2.EmailIdentity, spec: DomainSpec) -> pulumi.Output[list]:
+def identity_tokens(
+    identity: aws.sesv2.EmailIdentity, spec: DomainSpec, signing: Optional[DkimSigningOrigin] = None,
+) -> pulumi.Output[list]:
     """The DKIM tokens SES reports. For BYODKIM that is the selector, known already: it is not read
     from the identity, whose ``dkim_signing_attributes`` are secret (they hold the private key), so
-    that the records and the verification job derived from the tokens stay plain."""
+    that the records and the verification job derived from the tokens stay plain. An identity whose
+    state still says BYODKIM (``ignore_changes`` keeps it) while the config says Easy DKIM is being
+    switched by ``signing``: its new tokens are those SES reports after the switch."""
     if spec.byodkim is not None:
         return pulumi.Output.from_input([spec.byodkim.selector])
-    return identity.dkim_signing_attributes.apply(lambda attributes: list(attributes.tokens or []))
+
+    def tokens(attributes) -> Any:
+        if signing is not None and attributes.signing_attributes_origin == "EXTERNAL":
+            return signing.tokens
+        return list(attributes.tokens or [])
+
+    # Unsecret: after a switch from BYODKIM the identity's state still holds the old key (which makes
+    # the whole block secret); the tokens are not secret.
+    return pulumi.Output.unsecret(identity.dkim_signing_attributes.apply(tokens))
 

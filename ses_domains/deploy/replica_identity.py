@@ -26,6 +26,7 @@ import pulumi_aws as aws
 
 from ses_domains.config.domains import DomainSpec
 from ses_domains.deploy.dkim_signing import declare_token_records, identity_tokens
+from ses_domains.deploy.dkim_signing_origin import SIGNING_SET_APART, declare_signing_origin
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.zones import HostedZone, with_zone
 from ses_domains.engine.job import VerificationJob
@@ -60,6 +61,7 @@ class ReplicaIdentity(pulumi.ComponentResource):
         adopted: frozenset[tuple[str, str]] = frozenset(),
         opts: Optional[pulumi.ResourceOptions] = None,
         with_zone_id: bool = False,
+        profile: Optional[str] = None,
     ):
         super().__init__("ses-domains:index:ReplicaIdentity", name, None, opts)
         self.region = region
@@ -70,12 +72,15 @@ class ReplicaIdentity(pulumi.ComponentResource):
             region=region,
             dkim_signing_attributes=signing_attributes,
             opts=pulumi.ResourceOptions(
-                parent=self, delete_before_replace=True, depends_on=list(identity_depends_on) or None
+                parent=self, delete_before_replace=True, depends_on=list(identity_depends_on) or None,
+                ignore_changes=[SIGNING_SET_APART],
             ),
         )
-        self.published: list[pulumi.Resource] = [self.identity]
+        signing = declare_signing_origin(name, self.identity, signing_attributes, region, profile,
+                                         identity_depends_on, self)
+        self.published: list[pulumi.Resource] = [self.identity, signing]
         self.published += declare_token_records(
-            name, spec, region, zone, self, self.identity, adopted=adopted
+            name, spec, region, zone, self, self.identity, adopted=adopted, signing=signing
         )
         mail_from = replica_mail_from(spec.mail_from, region)
         if mail_from is not None:
@@ -90,7 +95,7 @@ class ReplicaIdentity(pulumi.ComponentResource):
         for role, record in replica_static_records(spec, region).items():
             self.published.append(declare_known_record(f"{name}-{role}", zone, self, record, adopted))
 
-        tokens = identity_tokens(self.identity, spec)
+        tokens = identity_tokens(self.identity, spec, signing)
         self.verification_job = with_zone(tokens, zone, lambda values, read: job_for_replica(
             spec, region, values, read.name_servers))
         self.records = with_zone(
@@ -109,12 +114,13 @@ def declare_replicas(
     parent: pulumi.Resource,
     adopted: frozenset[tuple[str, str]] = frozenset(),
     with_zone_id: bool = False,
+    profile: Optional[str] = None,
 ) -> list[ReplicaIdentity]:
     """One ``ReplicaIdentity`` per ``replicaRegions`` entry, named ``<name>-<region>``."""
     return [
         ReplicaIdentity(
             f"{name}-{region}", spec, region, zone, signing_attributes, identity_depends_on, adopted,
-            opts=pulumi.ResourceOptions(parent=parent), with_zone_id=with_zone_id,
+            opts=pulumi.ResourceOptions(parent=parent), with_zone_id=with_zone_id, profile=profile,
         )
         for region in spec.replica_regions
     ]

@@ -21,6 +21,7 @@ from ses_domains.deploy.dkim_signing import (
     public_byodkim,
 )
 from ses_domains.deploy.replica_identity import declare_replicas
+from ses_domains.deploy.dkim_signing_origin import SIGNING_SET_APART, declare_signing_origin
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.sending_domain_args import SendingDomainArgs
 from ses_domains.deploy.sending_domain_arguments import (
@@ -115,15 +116,18 @@ class SendingDomain(pulumi.ComponentResource):
                                     else configuration_set),
             dkim_signing_attributes=dkim.signing_attributes,
             opts=pulumi.ResourceOptions(
-                parent=self, delete_before_replace=True, depends_on=dkim.identity_depends_on or None
+                parent=self, delete_before_replace=True, depends_on=dkim.identity_depends_on or None,
+                ignore_changes=[SIGNING_SET_APART],
             ),
         )
-        # The identity itself too: SES is polled only once it exists.
-        self.published = [*dkim.records, self.identity]
+        signing = declare_signing_origin(name, self.identity, dkim.signing_attributes, region, read.profile,
+                                         dkim.identity_depends_on, self)
+        # The identity itself too: SES is polled only once it exists (and signs as declared).
+        self.published = [*dkim.records, self.identity, signing]
         self.published += declare_token_records(
-            name, spec, region, zone, self, self.identity, adopted=existing.adopted
+            name, spec, region, zone, self, self.identity, adopted=existing.adopted, signing=signing
         )
-        tokens = identity_tokens(self.identity, spec)
+        tokens = identity_tokens(self.identity, spec, signing)
 
         if spec.mail_from:
             self.published.append(aws.sesv2.EmailIdentityMailFromAttributes(
@@ -183,7 +187,7 @@ class SendingDomain(pulumi.ComponentResource):
                                                        read_zone.name_servers),
             )
         self.replicas = declare_replicas(name, spec, zone, dkim.signing_attributes, dkim.identity_depends_on, self,
-                                         existing.adopted, with_zone_id=public)
+                                         existing.adopted, with_zone_id=public, profile=read.profile)
         self.records = with_zone(
             self.verification_job, zone,
             lambda job, read_zone: [record_output(r, read_zone, public) for r in job.records],

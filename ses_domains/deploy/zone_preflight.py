@@ -47,6 +47,8 @@ _UNDO = {
     "mail-from-mx": ("mailFrom", "set mailFrom to a name that has no records yet, or remove mailFrom"),
     "mail-from-spf": ("mailFrom", "set mailFrom to a name that has no records yet, or remove mailFrom"),
     "dmarc": ("dmarc", "remove dmarc from this domain (the stack then leaves _dmarc alone)"),
+    "bimi": ("bimi", "remove bimi from this domain (the stack then leaves _bimi alone), or set bimi.selector "
+                     "to a selector whose name is free"),
 }
 
 

@@ -331,11 +331,15 @@ async def audit_records(targets: Iterable[AuditTarget], *,
 
 def email_auth_target(target: AuditTarget) -> EmailAuthTarget:
     """What the email-auth judgment looks at, read off the expected records: the MAIL FROM domain is
-    the owner of the MX record (SES's only MX), DMARC is judged when ``_dmarc.<domain>`` is expected."""
+    the owner of the MX record (SES's only MX), DMARC is judged when ``_dmarc.<domain>`` is expected,
+    BIMI when ``<selector>._bimi.<domain>`` is."""
     domain = normalize_host(target.domain)
     mail_from = next((r.name for r in target.records if r.type.upper() == "MX"), None)
     dmarc = any(r.type.upper() == "TXT" and normalize_host(r.name) == f"_dmarc.{domain}" for r in target.records)
-    return EmailAuthTarget(domain, target.ses_region, mail_from, dmarc)
+    bimi_suffix = f"._bimi.{domain}"
+    bimi = next((normalize_host(r.name)[:-len(bimi_suffix)] for r in target.records
+                 if r.type.upper() == "TXT" and normalize_host(r.name).endswith(bimi_suffix)), None)
+    return EmailAuthTarget(domain, target.ses_region, mail_from, dmarc, bimi)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,15 @@ Per domain:
   (RFC 7208 4.6.4), includes that resolve;
 - DMARC at ``_dmarc.<domain>``: one record, valid syntax and tags, and every external ``rua``/``ruf``
   destination authorized by ``<domain>._report._dmarc.<destination>`` TXT ``v=DMARC1``;
-- the MAIL FROM MX pointing at the feedback endpoint of the stack's SES region.
+- the MAIL FROM MX pointing at the feedback endpoint of the stack's SES region;
+- BIMI at ``<selector>._bimi.<domain>`` when the stack publishes it: checkdmarc's BIMI parser, with
+  the domain's DMARC at enforcement (quarantine or reject, no ``sp=none``, no ``pct`` below 100,
+  and not ``t=y``). The logo and the certificate are fetched only when asked
+  (``ResolverSettings.fetch_bimi``): CI often has no internet.
+
+DMARC is judged as RFC 9989 has it (checkdmarc 5.16 and later: ``t``, ``psd`` and ``np`` are tags,
+``pct``, ``rf`` and ``ri`` removed ones that only warn; policy discovery walks the DNS tree, and
+``location`` says where the record that applies was found).
 
 Every lookup checkdmarc makes is answered from the run's
 :class:`~ses_domains.engine.dns.lookups.SharedLookups`: each (name, type) is asked once per run,
@@ -38,12 +46,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
 
+import checkdmarc.bimi as cd_bimi
 import checkdmarc.dmarc as cd_dmarc
 import checkdmarc.spf as cd_spf
 import checkdmarc.utils as cd_utils
 import dns.exception
 import dns.name
 import dns.resolver
+import requests
 
 from ses_domains.engine.dns.lookups import LookupKind, SharedLookups
 from ses_domains.engine.dns.nameservers import Nameserver, UnresolvedNameserver, resolve_each
@@ -86,12 +96,14 @@ class EmailAuthTarget:
 
     ``mail_from_domain``: the custom MAIL FROM domain (None: SES's own, nothing to judge there).
     ``dmarc``: whether the stack publishes DMARC for the domain (judged only then).
+    ``bimi_selector``: the selector of the BIMI record the stack publishes (None: no BIMI to judge).
     """
 
     domain: str
     ses_region: str
     mail_from_domain: str | None = None
     dmarc: bool = True
+    bimi_selector: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,21 @@ class DmarcJudgment:
 
 
 @dataclass(frozen=True)
+class BimiJudgment:
+    name: str  # <selector>._bimi.<domain>
+    status: JudgmentStatus
+    record: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    fetched: bool = False  # whether the logo and the certificate were downloaded and judged
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "status": self.status.value, "record": self.record, "tags": dict(self.tags),
+                "fetched": self.fetched, "error": self.error, "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
 class MailFromMxJudgment:
     name: str  # the MAIL FROM domain
     expected: str  # "10 feedback-smtp.<region>.amazonses.com"
@@ -167,12 +194,15 @@ class EmailAuthJudgment:
     dmarc: DmarcJudgment | None
     mail_from_mx: MailFromMxJudgment | None
     error: str = ""  # set when the domain could not be judged at all
+    bimi: BimiJudgment | None = None
 
     @property
     def status(self) -> JudgmentStatus:
         parts = [s.status for s in self.spf]
         if self.dmarc is not None:
             parts.append(self.dmarc.status)
+        if self.bimi is not None:
+            parts.append(self.bimi.status)
         if self.mail_from_mx is not None:
             parts.append(self.mail_from_mx.status)
         if self.error:
@@ -189,6 +219,8 @@ class EmailAuthJudgment:
                       if d.status is not JudgmentStatus.OK]
         if self.mail_from_mx is not None and self.mail_from_mx.status is not JudgmentStatus.OK:
             lines.append(f"MX {self.mail_from_mx.name}: {self.mail_from_mx.message}")
+        if self.bimi is not None and self.bimi.status is not JudgmentStatus.OK:
+            lines.append(f"BIMI {self.bimi.name}: {self.bimi.error}")
         if self.error:
             lines.append(self.error)
         return tuple(lines)
@@ -198,6 +230,7 @@ class EmailAuthJudgment:
                 "spf": [s.as_json() for s in self.spf],
                 "dmarc": None if self.dmarc is None else self.dmarc.as_json(),
                 "mail_from_mx": None if self.mail_from_mx is None else self.mail_from_mx.as_json(),
+                "bimi": None if self.bimi is None else self.bimi.as_json(),
                 "error": self.error}
 
 
@@ -225,6 +258,8 @@ class ResolverSettings:
     deadline_s: float | None = None
     retries: int = 1
     rto: RtoLimits = RtoLimits()
+    fetch_bimi: bool = False
+    """Download each BIMI logo and certificate (HTTPS) and judge them too; off, only the record is judged."""
 
 
 JUDGMENT_DEADLINE_S = 30.0
@@ -397,30 +432,32 @@ def _report_destinations(domain: str, tags: dict, resolver) -> tuple[ReportDesti
     return tuple(destinations)
 
 
-def _judge_dmarc(domain: str, resolver) -> DmarcJudgment:
+def _judge_dmarc(domain: str, resolver) -> tuple[DmarcJudgment, dict | None]:
+    """The judgment, and checkdmarc's parsed tags (None when the record could not be parsed) for BIMI's
+    own look at the policy."""
     name = f"_dmarc.{domain}"
     # Asked first, directly: without a record there, checkdmarc walks up to the parents, whose
     # policy is not this stack's (and which the given authoritative servers refuse to answer).
     try:
         cd_utils.query_dns(name, "TXT", resolver=resolver, retries=0)
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
-        return DmarcJudgment(name, JudgmentStatus.PROBLEM, error=f"no DMARC record (TXT) at {name}")
+        return DmarcJudgment(name, JudgmentStatus.PROBLEM, error=f"no DMARC record (TXT) at {name}"), None
     except dns.exception.DNSException as exc:
-        return DmarcJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {_lookup_failure(exc)}")
+        return DmarcJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {_lookup_failure(exc)}"), None
     try:
         query = cd_dmarc.query_dmarc_record(domain, resolver=resolver, retries=0)
     except cd_dmarc.DMARCError as exc:
         status = JudgmentStatus.COULD_NOT_CHECK if _unreachable(exc) else JudgmentStatus.PROBLEM
-        return DmarcJudgment(name, status, error=str(exc))
+        return DmarcJudgment(name, status, error=str(exc)), None
     record, warnings = query["record"], list(query["warnings"])
     if query["location"] != domain:
         return DmarcJudgment(name, JudgmentStatus.PROBLEM, record,
                              error=f"no DMARC record at {name}; the policy of {query['location']} applies",
-                             warnings=tuple(warnings))
+                             warnings=tuple(warnings)), None
     try:
         parsed = cd_dmarc.parse_dmarc_record(record, domain, resolver=resolver, retries=0)
     except cd_dmarc.DMARCError as exc:
-        return DmarcJudgment(name, JudgmentStatus.PROBLEM, record, error=str(exc), warnings=tuple(warnings))
+        return DmarcJudgment(name, JudgmentStatus.PROBLEM, record, error=str(exc), warnings=tuple(warnings)), None
     tags = parsed["tags"]
     explicit = tuple(
         (tag, ",".join(u["address"] for u in v["value"]) if tag in ("rua", "ruf") else str(v["value"]))
@@ -430,7 +467,7 @@ def _judge_dmarc(domain: str, resolver) -> DmarcJudgment:
     # checkdmarc words an unauthorized destination as a warning; it is judged above, typed
     warnings += [w for w in parsed["warnings"] if "does not indicate that it accepts" not in w]
     status = worst(d.status for d in destinations)
-    return DmarcJudgment(name, status, record, explicit, destinations, warnings=tuple(warnings))
+    return DmarcJudgment(name, status, record, explicit, destinations, warnings=tuple(warnings)), tags
 
 
 def _judge_mail_from_mx(mail_from: str, region: str, resolver) -> MailFromMxJudgment:
@@ -463,7 +500,104 @@ def _judge_mail_from_mx(mail_from: str, region: str, resolver) -> MailFromMxJudg
     return MailFromMxJudgment(mail_from, expected, JudgmentStatus.PROBLEM, found, message)
 
 
-def _judge_domain(target: EmailAuthTarget, resolver) -> EmailAuthJudgment:
+_BIMI_DMARC_WORDS = ("DMARC", "pct tag")
+"""checkdmarc's BIMI parser words a DMARC policy BIMI cannot use as a warning; it is a problem here."""
+_NOT_FETCHED_WORDS = ("Failed to download", "without a valid mark certificate")
+"""What the parser says about a logo or certificate it was not allowed to fetch."""
+
+
+class _NotFetched(requests.RequestException):
+    pass
+
+
+class _SessionThatFetchesNothing:
+    """Stands in for ``requests.Session`` in checkdmarc's BIMI parser when the logo and certificate
+    must not be downloaded: its ``get`` fails as a refused download would, and the parser goes on."""
+
+    def __init__(self) -> None:
+        self.headers: dict = {}
+
+    def get(self, url, **_kwargs):
+        raise _NotFetched(f"not fetched: {url}")
+
+
+class _RequestsWithoutDownloads:
+    """The part of the ``requests`` module checkdmarc.bimi uses, with sessions that fetch nothing."""
+
+    RequestException = requests.RequestException
+    Session = _SessionThatFetchesNothing
+
+
+@contextlib.contextmanager
+def _bimi_downloads(allowed: bool):
+    """checkdmarc's BIMI parser always downloads the logo and certificate; unless ``allowed``, its
+    ``requests`` is swapped for sessions that fetch nothing for one synchronous pass (nothing
+    else runs on this thread meanwhile), and put back after."""
+    if allowed:
+        yield
+        return
+    real = cd_bimi.requests
+    cd_bimi.requests = _RequestsWithoutDownloads
+    try:
+        yield
+    finally:
+        cd_bimi.requests = real
+
+
+def _judge_bimi(domain: str, selector: str, dmarc_tags: dict | None, resolver, *, fetch: bool,
+                deadline: float) -> BimiJudgment:
+    name = f"{selector}._bimi.{domain}"
+    # Asked first, directly: without a record there checkdmarc falls back to the organizational
+    # domain's, which is not this stack's record.
+    try:
+        cd_utils.query_dns(name, "TXT", resolver=resolver, retries=0)
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return BimiJudgment(name, JudgmentStatus.PROBLEM, error=f"no BIMI record (TXT) at {name}")
+    except dns.exception.DNSException as exc:
+        return BimiJudgment(name, JudgmentStatus.COULD_NOT_CHECK, error=f"could not look up {name}: {_lookup_failure(exc)}")
+    try:
+        query = cd_bimi.query_bimi_record(domain, selector=selector, resolver=resolver, retries=0)
+    except cd_bimi.BIMIError as exc:
+        status = JudgmentStatus.COULD_NOT_CHECK if _unreachable(exc) else JudgmentStatus.PROBLEM
+        return BimiJudgment(name, status, error=str(exc))
+    record = query["record"]
+    dmarc = {"valid": True, "tags": dmarc_tags} if dmarc_tags is not None else {"valid": False}
+    try:
+        parsed = cd_bimi.parse_bimi_record(record, domain=domain, parsed_dmarc_record=dmarc,
+                                           http_timeout=max(0.1, min(10.0, deadline - time.monotonic())))
+    except cd_bimi.BIMIError as exc:
+        return BimiJudgment(name, JudgmentStatus.PROBLEM, record, error=str(exc), warnings=tuple(query["warnings"]))
+    tags = tuple((tag, ",".join(v["value"]) if isinstance(v["value"], list) else str(v["value"]))
+                 for tag, v in parsed["tags"].items())
+    warnings = list(query["warnings"]) + list(parsed["warnings"])
+    if not fetch:
+        warnings = [w for w in warnings if not any(words in w for words in _NOT_FETCHED_WORDS)]
+    problems = [w for w in warnings if any(words in w for words in _BIMI_DMARC_WORDS)]
+    if dmarc_tags is not None and dmarc_tags.get("t", {}).get("value") == "y":
+        problems.append("the DMARC record has t=y (testing): receivers do not apply the policy, so BIMI is not shown")
+    if fetch:
+        problems += _fetched_problems(parsed)
+    warnings = [w for w in warnings if w not in problems]
+    status = JudgmentStatus.PROBLEM if problems else JudgmentStatus.OK
+    return BimiJudgment(name, status, record, tags, fetch, "; ".join(problems), tuple(warnings))
+
+
+def _fetched_problems(parsed: dict) -> list[str]:
+    """What the downloaded logo and certificate fail (SVG Tiny PS rules, the certificate's validity)."""
+    problems = []
+    image, certificate = parsed.get("image") or {}, parsed.get("certificate") or {}
+    for what, found in (("logo", image), ("certificate", certificate)):
+        if "error" in found:
+            problems.append(found["error"])
+        problems += [f"{what}: {e}" for e in found.get("validation_errors") or ()]
+    if certificate and "error" not in certificate and certificate.get("valid") is False and \
+            not certificate.get("validation_errors"):
+        problems.append("certificate: not a valid mark certificate")
+    return problems
+
+
+def _judge_domain(target: EmailAuthTarget, resolver, fetch_bimi: bool = False,
+                  deadline: float = float("inf")) -> EmailAuthJudgment:
     """One domain's judgment by checkdmarc, every lookup through ``resolver`` (dnspython's surface)."""
     domain = target.domain.rstrip(".").lower()
     spf = []
@@ -480,8 +614,12 @@ def _judge_domain(target: EmailAuthTarget, resolver) -> EmailAuthJudgment:
     else:
         if apex_has_txt:
             spf.append(_judge_spf(domain, required=False, resolver=resolver))
-    dmarc = _judge_dmarc(domain, resolver) if target.dmarc else None
-    return EmailAuthJudgment(domain, tuple(spf), dmarc, mx)
+    dmarc, dmarc_tags = _judge_dmarc(domain, resolver) if target.dmarc else (None, None)
+    bimi = None
+    if target.bimi_selector:
+        bimi = _judge_bimi(domain, target.bimi_selector, dmarc_tags, resolver, fetch=fetch_bimi,
+                           deadline=deadline)
+    return EmailAuthJudgment(domain, tuple(spf), dmarc, mx, bimi=bimi)
 
 
 def _unanswered(judgment: EmailAuthJudgment, dead: tuple[str, ...]) -> EmailAuthJudgment:
@@ -494,8 +632,12 @@ def _unanswered(judgment: EmailAuthJudgment, dead: tuple[str, ...]) -> EmailAuth
     if dmarc is not None and dmarc.status is JudgmentStatus.PROBLEM:
         dmarc = DmarcJudgment(dmarc.name, JudgmentStatus.COULD_NOT_CHECK, dmarc.record, dmarc.tags,
                               dmarc.report_destinations, dmarc.error, dmarc.warnings)
+    bimi = judgment.bimi
+    if bimi is not None and bimi.status is JudgmentStatus.PROBLEM:
+        bimi = BimiJudgment(bimi.name, JudgmentStatus.COULD_NOT_CHECK, bimi.record, bimi.tags, bimi.fetched,
+                            bimi.error, bimi.warnings)
     return EmailAuthJudgment(judgment.domain, spf, dmarc, judgment.mail_from_mx,
-                             f"no nameserver answered ({', '.join(dead)})")
+                             f"no nameserver answered ({', '.join(dead)})", bimi)
 
 
 class _SharedIncludes:
@@ -554,17 +696,20 @@ def _first_questions(target: EmailAuthTarget) -> list[tuple[str, str]]:
         questions += [(mail_from, "SPF"), (mail_from, "TXT"), (mail_from, "CNAME"), (mail_from, "MX")]
     if target.dmarc:  # and the MX of the domain, where its reports usually go (rua=mailto:...@domain)
         questions += [(f"_dmarc.{domain}", "TXT"), (f"_dmarc.{domain}", "CNAME"), (domain, "MX")]
+    if target.bimi_selector:
+        questions += [(f"{target.bimi_selector}._bimi.{domain}", "TXT")]
     return questions
 
 
-async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: _SharedIncludes) -> EmailAuthJudgment:
+async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: _SharedIncludes,
+                     fetch_bimi: bool) -> EmailAuthJudgment:
     resolver = _RunResolver(lookups)
     await lookups.prefetch(_first_questions(target))
     for _ in range(MAX_PASSES):
         cd_utils.DNS_CACHE.clear()  # checkdmarc's own cache is process-wide and keyed by name only
         try:
-            with includes.installed():
-                judgment = _judge_domain(target, resolver)
+            with includes.installed(), _bimi_downloads(fetch_bimi):
+                judgment = _judge_domain(target, resolver, fetch_bimi, lookups.deadline)
             dead = lookups.dead_servers()
             if resolver.unreachable and lookups.servers and len(dead) >= len(lookups.servers):
                 return _unanswered(judgment, dead)
@@ -617,7 +762,7 @@ async def judge_email_auth_async(
 
     async def worker() -> None:
         for index in waiting:
-            results[index] = await _judge_one(targets[index], lookups, includes)
+            results[index] = await _judge_one(targets[index], lookups, includes, settings.fetch_bimi)
 
     try:
         with transport.watching(lookups.learn) if transport is not None else contextlib.nullcontext():

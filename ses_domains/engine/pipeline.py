@@ -33,7 +33,7 @@ from ses_domains.engine.job import DomainResult, Stage, VerificationJob
 from ses_domains.engine.ses.client import SesReader
 from ses_domains.engine.ses.errors import SesError, SesIdentityNotFound, SesVerificationFailed
 from ses_domains.engine.ses.policy import WaitOptions
-from ses_domains.engine.ses.status import SUCCESS, IdentityStatus, dkim_zone_mismatch, judge
+from ses_domains.engine.ses.status import SUCCESS, IdentityStatus, dkim_zone_mismatch, judge, signing_mismatch
 from ses_domains.engine.ses.wait import IdentityTarget, ProgressEvent, wait_for_identity
 
 SES_READ_TIMEOUT_S = 20.0
@@ -218,9 +218,11 @@ def run_check(jobs: Sequence[VerificationJob], ses: SesReaders, previous: Mappin
 
 
 def _mismatch(status: IdentityStatus, job: VerificationJob) -> Optional[str]:
-    """A DKIM domain mismatch matters only while SES has not found the keys."""
-    if status.dkim_status == SUCCESS:
-        return None
+    """SES signing otherwise than the stack declares (origin, selector) is final; a DKIM domain
+    mismatch matters only while SES has not found the keys."""
+    signing = signing_mismatch(status, job.records)
+    if signing or status.dkim_status == SUCCESS:
+        return signing
     return dkim_zone_mismatch(status, job.records)
 
 

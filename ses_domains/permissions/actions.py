@@ -278,6 +278,12 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
     "pulumi-python:dynamic/ses-domains:DkimKeyPublished": TypePermissions(
         source="ses_domains/deploy/dkim_key_published.py: asks the zone's nameservers over DNS; no AWS call",
     ),
+    "pulumi-python:dynamic/ses-domains:DkimSigningOrigin": TypePermissions(
+        create=("ses:GetEmailIdentity", "ses:PutEmailIdentityDkimSigningAttributes"),
+        update=("ses:GetEmailIdentity", "ses:PutEmailIdentityDkimSigningAttributes"),
+        source="ses_domains/deploy/dkim_signing_origin_ops.py apply_signing: read_signing (get_email_identity), "
+        "put_email_identity_dkim_signing_attributes when SES signs otherwise than declared; delete calls nothing",
+    ),
     "pulumi-python:dynamic/ses-domains:ApexSpf": TypePermissions(
         create=("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"),
         read=("route53:ListResourceRecordSets",),

@@ -1,4 +1,4 @@
-"""DMARC: the policy record at ``_dmarc.<domain>``, rendered with a stable tag order."""
+"""DMARC (RFC 9989): the policy record at ``_dmarc.<domain>``, rendered with a stable tag order."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from ses_domains.records.model import DnsRecord
 
 POLICIES = ("none", "quarantine", "reject")
 ALIGNMENTS = ("r", "s")
+PUBLIC_SUFFIX_FLAGS = ("y", "n", "u")
+"""RFC 9989 ``psd``: y (a public suffix domain), n (an organizational domain), u (unknown, the default)."""
+ENFORCING = ("quarantine", "reject")
 
 
 @dataclass(frozen=True)
@@ -21,26 +24,51 @@ class DmarcPolicy:
     adkim: Optional[str] = None
     aspf: Optional[str] = None
     pct: Optional[int] = None
+    """Removed by RFC 9989; still written for receivers that read RFC 7489."""
+    testing: bool = False
+    """RFC 9989 ``t=y``: receivers do not apply the policy yet (they still send reports)."""
+    public_suffix_domain: Optional[str] = None
+    """RFC 9989 ``psd``: one of :data:`PUBLIC_SUFFIX_FLAGS`."""
     failure_options: Optional[str] = None
     rua: tuple[str, ...] = ()
     ruf: tuple[str, ...] = ()
 
 
 def dmarc_value(policy: DmarcPolicy) -> str:
-    """``v=DMARC1`` first and ``p`` second (RFC 7489 requires both positions), the rest in a fixed order."""
+    """``v=DMARC1`` first (RFC 9989 requires it) and ``p`` second (RFC 7489 readers require it), the
+    rest in a fixed order; tags left out are not written, so a record without the RFC 9989 tags is
+    what it always was."""
     tags: list[tuple[str, Optional[str]]] = [
         ("v", "DMARC1"),
         ("p", policy.policy),
         ("sp", policy.subdomain_policy),
         ("np", policy.nonexistent_policy),
+        ("psd", policy.public_suffix_domain),
         ("adkim", policy.adkim),
         ("aspf", policy.aspf),
         ("pct", None if policy.pct is None else str(policy.pct)),
+        ("t", "y" if policy.testing else None),
         ("fo", policy.failure_options),
         ("rua", ",".join(policy.rua) or None),
         ("ruf", ",".join(policy.ruf) or None),
     ]
     return "; ".join(f"{tag}={value}" for tag, value in tags if value is not None)
+
+
+def enforcement_gaps(policy: DmarcPolicy) -> list[tuple[str, str]]:
+    """What keeps the policy from asking receivers to act on all failing mail, as (tag, reason);
+    empty when it is at enforcement (what BIMI requires: quarantine or reject, for all of the mail,
+    subdomains included)."""
+    gaps = []
+    if policy.policy not in ENFORCING:
+        gaps.append(("p", f"p={policy.policy} asks receivers to do nothing with failing mail"))
+    if policy.subdomain_policy is not None and policy.subdomain_policy not in ENFORCING:
+        gaps.append(("sp", f"sp={policy.subdomain_policy} leaves mail from subdomains unenforced"))
+    if policy.pct is not None and policy.pct < 100:
+        gaps.append(("pct", f"pct={policy.pct} applies the policy to only part of the failing mail"))
+    if policy.testing:
+        gaps.append(("t", "t=y asks receivers not to apply the policy yet (testing)"))
+    return gaps
 
 
 def dmarc_record(domain: str, policy: DmarcPolicy, ttl: int) -> DnsRecord:

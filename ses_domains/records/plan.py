@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, Protocol, Sequence, Union
 
+from ses_domains.records.bimi import BimiAssertion, bimi_record
 from ses_domains.records.dkim import Byodkim, EasyDkim
 from ses_domains.records.dmarc import DmarcPolicy, dmarc_record
 from ses_domains.records.mail_from import mail_from_mx, mail_from_spf
@@ -32,6 +33,8 @@ class DomainRecordsSpec(Protocol):
     def dkim_key_length(self) -> str: ...
     @property
     def byodkim(self) -> Optional[OwnDkimKey]: ...
+    @property
+    def bimi(self) -> Optional[BimiAssertion]: ...
 
 
 def dkim_strategy(spec: DomainRecordsSpec, region: str) -> Union[EasyDkim, Byodkim]:
@@ -42,14 +45,16 @@ def dkim_strategy(spec: DomainRecordsSpec, region: str) -> Union[EasyDkim, Byodk
 
 
 def static_records(spec: DomainRecordsSpec, region: str) -> dict[str, DnsRecord]:
-    """The records known before SES answers (MAIL FROM MX and SPF, and DMARC), keyed by role:
-    ``mail-from-mx``, ``mail-from-spf``, ``dmarc``."""
+    """The records known before SES answers (MAIL FROM MX and SPF, DMARC and BIMI), keyed by role:
+    ``mail-from-mx``, ``mail-from-spf``, ``dmarc``, ``bimi``."""
     records = {}
     if spec.mail_from:
         records["mail-from-mx"] = mail_from_mx(spec.mail_from, region, spec.ttl)
         records["mail-from-spf"] = mail_from_spf(spec.mail_from, spec.ttl)
     if spec.dmarc:
         records["dmarc"] = dmarc_record(spec.domain, spec.dmarc, spec.ttl)
+    if spec.bimi:
+        records["bimi"] = bimi_record(spec.domain, spec.bimi, spec.ttl)
     return records
 
 

@@ -186,17 +186,22 @@ def _configuration_set(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
         params["TrackingOptions"] = options
     vdm = inputs.get("vdmOptions")
     if vdm is not None:
-        options = {}
-        if vdm.get("dashboardOptions") is not None:
-            dashboard: dict = {}
-            _set(dashboard, "EngagementMetrics", vdm["dashboardOptions"].get("engagementMetrics"))
-            options["DashboardOptions"] = dashboard
-        if vdm.get("guardianOptions") is not None:
-            guardian: dict = {}
-            _set(guardian, "OptimizedSharedDelivery", vdm["guardianOptions"].get("optimizedSharedDelivery"))
-            options["GuardianOptions"] = guardian
-        params["VdmOptions"] = options
+        params["VdmOptions"] = vdm_options(vdm)
     return [("sesv2", "CreateConfigurationSet", params)]
+
+
+def vdm_options(vdm: dict) -> dict:
+    """configuration_set.go expandVDMOptions: each block only when given, empty values dropped."""
+    options: dict = {}
+    if vdm.get("dashboardOptions") is not None:
+        dashboard: dict = {}
+        _set(dashboard, "EngagementMetrics", vdm["dashboardOptions"].get("engagementMetrics"))
+        options["DashboardOptions"] = dashboard
+    if vdm.get("guardianOptions") is not None:
+        guardian: dict = {}
+        _set(guardian, "OptimizedSharedDelivery", vdm["guardianOptions"].get("optimizedSharedDelivery"))
+        options["GuardianOptions"] = guardian
+    return options
 
 
 def _event_destination(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
@@ -462,6 +467,17 @@ def _suppression_off(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
              {"ConfigurationSetName": inputs.get("configurationSetName"), "SuppressedReasons": []})]
 
 
+def _dkim_signing_origin(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
+    """Our own step (deploy/dkim_signing_origin_ops.py apply_signing): GetEmailIdentity, then, only
+    when SES signs otherwise than declared (never right after the identity's own create),
+    PutEmailIdentityDkimSigningAttributes with the declared origin (``signing_request``)."""
+    from ses_domains.deploy.dkim_signing_origin_ops import signing_request
+
+    props = {key: _plain(value) for key, value in inputs.items()}
+    return [("sesv2", "GetEmailIdentity", {"EmailIdentity": props["emailIdentity"]}),
+            ("sesv2", "PutEmailIdentityDkimSigningAttributes", signing_request(props))]
+
+
 def _template(inputs: dict, _: Context) -> list[tuple[str, str, dict]]:
     """ses/template.go, resourceTemplateCreate: one SES (v1) CreateTemplate; each of html, subject
     and text is sent only when set and not empty (d.GetOk)."""
@@ -568,6 +584,8 @@ MAPPINGS: dict[str, RequestMapping] = {
         _role_policy, "iam/role_policy.go resourceRolePolicyPut", autonamed="PolicyName"),
     "pulumi-python:dynamic/ses-domains:TrackingOptions": RequestMapping(
         _tracking_options, "ses_domains/deploy/set_options_ops.py put_tracking"),
+    "pulumi-python:dynamic/ses-domains:DkimSigningOrigin": RequestMapping(
+        _dkim_signing_origin, "ses_domains/deploy/dkim_signing_origin_ops.py apply_signing"),
     "pulumi-python:dynamic/ses-domains:ApexSpf": RequestMapping(_apex_spf, "ses_domains/deploy/apex_spf_ops.py merge"),
     "pulumi-python:dynamic/ses-domains:SuppressionOff": RequestMapping(
         _suppression_off, "ses_domains/deploy/set_options_ops.py put_suppression_off"),

@@ -123,7 +123,7 @@ class SharedLookups:
                  system_timeout_s: float = 0.5, system_lifetime_s: float = 1.5) -> None:
         self.servers = tuple(servers)
         self._transport = transport
-        self._deadline = deadline
+        self.deadline = deadline
         self._outcomes: dict[tuple[str, str], LookupOutcome] = {}
         self._pending: dict[tuple[str, str], asyncio.Future] = {}
         self._heard: dict[tuple[str, str], WireAnswer] = {}  # first server's answers to others' questions
@@ -173,7 +173,7 @@ class SharedLookups:
         if not self.servers:
             await asyncio.gather(*(self.get(*key) for key in keys))
             return
-        if time.monotonic() >= self._deadline or self._stopped(self.servers[0]):
+        if time.monotonic() >= self.deadline or self._stopped(self.servers[0]):
             return
         for key, result in zip(keys, await self._transport.query_many(self.servers[0], keys)):
             if result.response is not None and self._known(key) is None:
@@ -215,7 +215,7 @@ class SharedLookups:
     async def _ask_servers(self, name: str, rdtype: str) -> LookupOutcome:
         problems, silent, started = [], True, time.monotonic()
         for server in self.servers:
-            if time.monotonic() >= self._deadline:
+            if time.monotonic() >= self.deadline:
                 problems.append(f"the check's time ran out before {server.label} was asked")
                 silent = False
                 break
@@ -241,7 +241,7 @@ class SharedLookups:
                              timed_out=silent, elapsed_s=time.monotonic() - started)
 
     async def _ask_system(self, name: str, rdtype: str) -> LookupOutcome:
-        if time.monotonic() >= self._deadline:
+        if time.monotonic() >= self.deadline:
             return LookupOutcome(LookupKind.UNREACHABLE, detail=f"{name} {rdtype}: the check's time ran out")
         started = time.monotonic()
         try:

@@ -37,6 +37,7 @@ MAIL_FROM_NOT_CONFIGURED = "NOT_CONFIGURED"
 # reported it); regions with their own DKIM domain use ``dkim.<region>.amazonses.com``.
 DEFAULT_DKIM_HOSTED_ZONE = "dkim.amazonses.com"
 BYODKIM_ORIGIN = "EXTERNAL"
+EASY_DKIM_ORIGIN = "AWS_SES"
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,43 @@ def dkim_zone_mismatch(status: IdentityStatus, published: Iterable[DnsRecord]) -
         f"from {zone} (its SigningHostedZone), so it will never find its keys there; change "
         + "; ".join(f"{name} CNAME {found} to {expected}" for name, found, expected in wrong)
     )
+
+
+def declared_signing(domain: str, published: Iterable[DnsRecord]) -> tuple[str, str | None] | None:
+    """How the stack declares the identity signs, from its DKIM records: ``(EXTERNAL, selector)``
+    for a BYODKIM TXT record (the current selector's comes first), ``(AWS_SES, None)`` for Easy
+    DKIM CNAMEs, ``None`` without DKIM records."""
+    suffix = f"._domainkey.{normalize_host(domain)}"
+    for record in published:
+        name = normalize_host(record.name)
+        if not name.endswith(suffix):
+            continue
+        if record.type.upper() == "TXT":
+            return BYODKIM_ORIGIN, name[: -len(suffix)]
+        if record.type.upper() == "CNAME":
+            return EASY_DKIM_ORIGIN, None
+    return None
+
+
+def signing_mismatch(status: IdentityStatus, published: Iterable[DnsRecord]) -> str | None:
+    """Why SES does not sign as the stack declares, or ``None``: another signing origin than the
+    records' (``SigningAttributesOrigin``), or a BYODKIM identity reporting other selectors."""
+    declared = declared_signing(status.domain, published)
+    if declared is None or status.dkim_origin is None:
+        return None
+    origin, selector = declared
+    if origin == EASY_DKIM_ORIGIN and status.dkim_origin.startswith(EASY_DKIM_ORIGIN):
+        return None
+    # SES may report a BYODKIM identity with no tokens at all (the guide's own GetEmailIdentity
+    # example has "Tokens": []): the selector is checked when SES names one.
+    if origin == BYODKIM_ORIGIN and status.dkim_origin == BYODKIM_ORIGIN and (
+            not status.dkim_tokens or selector in status.dkim_tokens):
+        return None
+    reported = f"origin {status.dkim_origin}" + (
+        f" with selector {', '.join(status.dkim_tokens) or 'none'}" if status.dkim_origin == BYODKIM_ORIGIN else "")
+    wanted = f"origin {origin}" + (f" with selector {selector}" if selector else "")
+    return (f"SES signs {status.domain} with {reported}, but the stack declares {wanted}; `pulumi up` switches it "
+            f"(the identity's DkimSigningOrigin step), or SES refused the switch")
 
 
 def describe_failure(status: IdentityStatus, mail_from_required: bool) -> str:

@@ -1,0 +1,377 @@
+"""The second ``pulumi up``: a table of stack changes (config A deployed, then config B), judged by
+the AWS-rules layer's transitions (tests/aws_rules/transitions.py) from the provider's Read /
+Update / Delete functions. Each row names the function it follows and asserts the end state the
+stack means; every request that goes out passes botocore's model (enums, patterns, lengths).
+
+Run B sees what ``pulumi up`` would see of A's resources: an identity ignores changes of its DKIM
+block, so its outputs stay A's (``carried_over``), and the DKIM signing step reports the tokens
+SES gives after the switch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pytest
+from pulumi.runtime.rpc import is_rpc_secret, wrap_rpc_secret
+
+from tests.aws_rules.transitions import (
+    CREATE, DELETE, REPLACE, UNCHANGED, UPDATE, Transition, judge, resources_of, transition,
+)
+from tests.aws_rules.requests import Context
+from tests.dkim_test_keys import private_pem, public_pem
+from tests.pulumi_program import RecordingMocks, dkim_tokens, run_program
+
+D = "ses-domains:domains"
+SETS = "ses-domains:configurationSets"
+IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
+SIGNING = "pulumi-python:dynamic/ses-domains:DkimSigningOrigin"
+RECORD = "aws:route53/record:Record"
+KEY_STEP = "pulumi-python:dynamic/ses-domains:DkimKeyPublished"
+VERIFICATION = "pulumi-python:dynamic/ses-domains:Verification"
+
+
+def stack(*domains: dict, **settings: Any) -> dict:
+    return {"aws:region": "eu-west-1", D: list(domains), **{f"ses-domains:{k}": v for k, v in settings.items()}}
+
+
+def domain(**options: Any) -> dict:
+    return {"domain": "example.com", "mailFrom": "bounce", "dmarc": {"policy": "none", "rua": "dmarc@example.com"},
+            **options}
+
+
+def byodkim(selector: str, key_name: str, **more: Any) -> dict:
+    return {"selector": selector, "privateKey": private_pem(2048, name=key_name), **more}
+
+
+class CarriedOver(RecordingMocks):
+    """Run B's mocks: an identity that existed in A keeps A's DKIM outputs (``ignore_changes``); the
+    signing step reports what SES reports once it signs as declared."""
+
+    def __init__(self, run_a: Any) -> None:
+        super().__init__()
+        self._identities = {r.name: r.state["dkimSigningAttributes"] for r in run_a.mocks.resources if r.type == IDENTITY}
+
+    def extra_state(self, args: Any) -> dict:
+        if args.typ == IDENTITY and args.name in self._identities:
+            kept = self._identities[args.name]
+            # As the engine keeps it: a block that held a private key is secret.
+            return {"dkimSigningAttributes": wrap_rpc_secret(kept) if kept.get("domainSigningPrivateKey") else kept}
+        if args.typ == SIGNING:
+            if args.inputs.get("selector"):
+                return {"tokens": [args.inputs["selector"]], "reportedOrigin": "EXTERNAL"}
+            region = args.inputs["aws"]["region"]
+            return {"tokens": dkim_tokens(args.inputs["emailIdentity"], region), "reportedOrigin": "AWS_SES"}
+        return {}
+
+
+def second_up(config_a: dict, config_b: dict) -> Transition:
+    run_a = run_program(config_a)
+    return transition(run_a, run_program(config_b, mocks=CarriedOver(run_a)))
+
+
+def position(steps: list[tuple[str, str]], action: str, name: str) -> int:
+    found = [i for i, (a, urn) in enumerate(steps) if a == action and urn.endswith(f"::{name}")]
+    assert len(found) == 1, (action, name, steps)
+    return found[0]
+
+
+# --- the rows -------------------------------------------------------------------------------------
+
+
+def easy_to_byodkim(t: Transition) -> None:
+    assert t.by_name("example.com", IDENTITY).action == UNCHANGED  # ignore_changes: no provider Update
+    signing = t.by_name("example.com-dkim-signing")
+    assert signing.action == UPDATE
+    put = signing.requests[-1]
+    assert put.operation == "PutEmailIdentityDkimSigningAttributes"
+    assert put.params["SigningAttributesOrigin"] == "EXTERNAL"
+    assert set(put.params["SigningAttributes"]) == {"DomainSigningSelector", "DomainSigningPrivateKey"}
+    assert put.params["SigningAttributes"]["DomainSigningSelector"] == "s2026a"
+    # The CNAMEs go last: after the TXT record is on every server (the key step), SES was switched
+    # (the signing step reads SES back) and the verification step saw SES sign with the new key.
+    after = t.after
+    signing_urn, key_urn = signing.urn, t.by_name("example.com-dkim-key-published").urn
+    verification_urn = t.by_name("verification").urn
+    assert key_urn in after[signing_urn].dependencies
+    assert t.by_name("example.com-dkim-key").urn in after[key_urn].dependencies
+    assert signing_urn in after[verification_urn].dependencies
+    steps = t.ordered_steps()
+    txt, key = position(steps, CREATE, "example.com-dkim-key"), position(steps, CREATE, "example.com-dkim-key-published")
+    switch, verify = position(steps, UPDATE, "example.com-dkim-signing"), position(steps, UPDATE, "verification")
+    cnames = [position(steps, DELETE, f"example.com-dkim-{i}") for i in (1, 2, 3)]
+    assert txt < key < switch < verify < min(cnames)
+    assert all(t.by_name(f"example.com-dkim-{i}").operations()[-1] == "ChangeResourceRecordSets" for i in (1, 2, 3))
+
+
+def byodkim_to_easy(t: Transition) -> None:
+    assert t.by_name("example.com", IDENTITY).action == UNCHANGED
+    put = t.by_name("example.com-dkim-signing").requests[-1]
+    assert put.params == {"EmailIdentity": "example.com", "SigningAttributesOrigin": "AWS_SES",
+                          "SigningAttributes": {"NextSigningKeyLength": "RSA_2048_BIT"}}
+    # The new CNAMEs carry the tokens SES gives after the switch, so they follow the signing step;
+    # the TXT record goes at the end.
+    steps = t.ordered_steps()
+    switch = position(steps, UPDATE, "example.com-dkim-signing")
+    for i in (1, 2, 3):
+        cname = t.by_name(f"example.com-dkim-{i}")
+        assert cname.action == CREATE and t.by_name("example.com-dkim-signing").urn in t.after[cname.urn].dependencies
+        assert position(steps, CREATE, f"example.com-dkim-{i}") > switch
+        value = cname.requests[0].params["ChangeBatch"]["Changes"][0]["ResourceRecordSet"]["ResourceRecords"][0]["Value"]
+        assert value == f"{dkim_tokens('example.com')[i - 1]}.dkim.amazonses.com"
+        # The old key made the identity's DKIM block secret; the tokens taken from it are not.
+        assert not is_rpc_secret(t.after[cname.urn].inputs["records"])
+    assert position(steps, DELETE, "example.com-dkim-key") == len(steps) - 1
+
+
+def rotation(t: Transition) -> None:
+    put = t.by_name("example.com-dkim-signing").requests[-1]
+    assert put.params["SigningAttributesOrigin"] == "EXTERNAL"
+    assert put.params["SigningAttributes"]["DomainSigningSelector"] == "s2026b"
+    # The new selector's record (a new name: ForceNew) and the key step come before the switch.
+    steps = t.ordered_steps()
+    assert t.by_name("example.com-dkim-key").action == REPLACE
+    assert position(steps, UPDATE, "example.com-dkim-key-published") < position(steps, UPDATE, "example.com-dkim-signing")
+
+
+def key_length(t: Transition) -> None:
+    assert t.by_name("example.com", IDENTITY).action == UNCHANGED
+    put = t.by_name("example.com-dkim-signing").requests[-1]
+    assert put.params["SigningAttributes"] == {"NextSigningKeyLength": "RSA_2048_BIT"}
+    assert put.params["SigningAttributesOrigin"] == "AWS_SES"
+    assert not [c for c in t.of_type(RECORD) if c.action != UNCHANGED]  # same tokens, same CNAMEs
+
+
+def mail_from_changed(t: Transition) -> None:
+    mail_from = t.by_name("example.com-mail-from")
+    assert mail_from.action == UPDATE
+    assert mail_from.requests[0].params == {"EmailIdentity": "example.com", "BehaviorOnMxFailure": "USE_DEFAULT_VALUE",
+                                            "MailFromDomain": "mail.example.com"}
+    assert t.by_name("example.com-mail-from-mx").action == REPLACE  # name is ForceNew
+
+
+def mail_from_removed(t: Transition) -> None:
+    mail_from = t.by_name("example.com-mail-from")
+    assert mail_from.action == DELETE
+    assert mail_from.requests[0].params == {"EmailIdentity": "example.com"}  # SES's own MAIL FROM again
+    assert {t.by_name(f"example.com-{r}").action for r in ("mail-from-mx", "mail-from-spf")} == {DELETE}
+
+
+def dmarc_removed(t: Transition) -> None:
+    dmarc = t.by_name("example.com-dmarc")
+    assert dmarc.action == DELETE
+    change = dmarc.requests[-1].params["ChangeBatch"]["Changes"][0]
+    assert change["Action"] == "DELETE" and change["ResourceRecordSet"]["Name"] == "_dmarc.example.com"
+
+
+def set_options_removed(t: Transition) -> None:
+    changed = t.by_name("transactional", "aws:sesv2/configurationSet:ConfigurationSet")
+    assert changed.action == UPDATE
+    sent = {r.operation: r.params for r in changed.requests}
+    # Suppression: a Put without reasons (the provider's Update sends reasons only when there are
+    # some): the set keeps no list of its own and the account's settings apply.
+    assert sent["PutConfigurationSetSuppressionOptions"] == {"ConfigurationSetName": "transactional"}
+    assert sent["PutConfigurationSetVdmOptions"] == {"ConfigurationSetName": "transactional"}
+    # Delivery: no pool (shared IPs) and the TLS policy the program declares when none is given.
+    assert sent["PutConfigurationSetDeliveryOptions"] == {"ConfigurationSetName": "transactional",
+                                                          "TlsPolicy": "OPTIONAL"}
+    # The tracking domain: the set ignores trackingOptions; the TrackingOptions step is deleted,
+    # and its Delete puts SES's own tracking domain back (deploy/set_options_ops.py clear_tracking).
+    assert "PutConfigurationSetTrackingOptions" not in sent
+    assert t.by_name("transactional-tracking-options").action == DELETE
+
+
+def sink_changed(t: Transition) -> None:
+    destination = t.by_name("transactional-bounces")
+    assert destination.action == UPDATE
+    assert destination.operations() == ["UpdateConfigurationSetEventDestination"]
+    sent = destination.requests[0].params["EventDestination"]
+    assert "CloudWatchDestination" in sent and "SnsDestination" not in sent
+
+
+def replica_added(t: Transition) -> None:
+    replica = t.by_name("example.com-us-east-1", IDENTITY)
+    assert replica.action == CREATE and replica.operations() == ["CreateEmailIdentity"]
+    assert t.by_name("example.com-us-east-1-dkim-signing").action == CREATE
+    assert t.by_name("example.com", IDENTITY).action == UNCHANGED
+
+
+def replica_removed(t: Transition) -> None:
+    replica = t.by_name("example.com-us-east-1", IDENTITY)
+    assert replica.action == DELETE and replica.requests[0].params == {"EmailIdentity": "example.com"}
+    assert {c.action for c in t.of_type(RECORD) if "us-east-1" in c.name} == {DELETE}
+
+
+def endpoint_added(t: Transition) -> None:
+    endpoint = t.of_type("aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint")
+    assert [c.action for c in endpoint] == [CREATE] and endpoint[0].operations() == ["CreateMultiRegionEndpoint"]
+
+
+def endpoint_removed(t: Transition) -> None:
+    endpoint = t.of_type("aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint")
+    assert [c.action for c in endpoint] == [DELETE]
+    assert endpoint[0].requests[0].params == {"EndpointName": "example-global"}
+
+
+def template_edited(t: Transition) -> None:
+    template = t.of_type("aws:ses/template:Template")[0]
+    assert template.action == UPDATE
+    assert template.requests[0].operation == "UpdateTemplate"
+    assert template.requests[0].params["Template"] == {"TemplateName": "welcome", "SubjectPart": "Hello again {{name}}",
+                                                       "TextPart": "Hi {{name}}"}
+
+
+def pool_mode_changed(t: Transition) -> None:
+    pool = t.of_type("aws:sesv2/dedicatedIpPool:DedicatedIpPool")[0]
+    assert pool.action == REPLACE
+    # deleteBeforeReplace: one name, so the old pool goes first.
+    assert pool.operations() == ["DeleteDedicatedIpPool", "CreateDedicatedIpPool"]
+    assert pool.requests[1].params == {"PoolName": "bulk", "ScalingMode": "MANAGED"}
+
+
+def forwarding_removed(t: Transition) -> None:
+    feedback = t.by_name("example.com-feedback")
+    assert feedback.action == UPDATE
+    assert feedback.requests[0].params == {"EmailIdentity": "example.com", "EmailForwardingEnabled": True}
+
+
+def stop_to_adopt(t: Transition) -> None:
+    # Nothing in the zones but the stack's own records: nothing to adopt, nothing changes.
+    assert [c for c in t.acting() if c.type == RECORD] == []
+
+
+SET_A = {"name": "transactional", "suppressedReasons": ["BOUNCE"], "trackingDomain": "click.example.com",
+         "vdm": {"engagementMetrics": True}, "tlsPolicy": "REQUIRE", "sendingPool": "transactional-pool",
+         "eventDestinations": [{"name": "bounces", "events": ["BOUNCE", "COMPLAINT"], "sns": {"topic": "bounces"}}]}
+SET_B = {"name": "transactional",
+         "eventDestinations": [{"name": "bounces", "events": ["BOUNCE", "COMPLAINT"], "sns": {"topic": "bounces"}}]}
+SINK_B = {**SET_B, "eventDestinations": [{"name": "bounces", "events": ["BOUNCE", "COMPLAINT"],
+                                          "cloudwatch": {"dimensions": [{"name": "campaign", "source": "MESSAGE_TAG",
+                                                                         "default": "none"}]}}]}
+POOLS = [{"name": "transactional-pool"}]
+ENDPOINT = {"name": "example-global", "regions": ["eu-west-1", "us-east-1"]}
+TEMPLATE_A = [{"name": "welcome", "subject": "Hello {{name}}", "text": "Hi {{name}}", "testData": {"name": "Ada"}}]
+TEMPLATE_B = [{**TEMPLATE_A[0], "subject": "Hello again {{name}}"}]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    before: Callable[[], dict]
+    after: Callable[[], dict]
+    follows: str
+    check: Callable[[Transition], None]
+
+
+ROWS = [
+    Row("Easy DKIM -> BYODKIM", lambda: stack(domain()), lambda: stack(domain(dkim=byodkim("s2026a", "a"))),
+        "deploy/dkim_signing_origin_ops.py apply_signing (email_identity.go resourceEmailIdentityUpdate bypassed)",
+        easy_to_byodkim),
+    Row("BYODKIM -> Easy DKIM", lambda: stack(domain(dkim=byodkim("s2026a", "a"))), lambda: stack(domain()),
+        "deploy/dkim_signing_origin_ops.py apply_signing", byodkim_to_easy),
+    Row("BYODKIM rotation", lambda: stack(domain(dkim=byodkim("s2026a", "a"))),
+        lambda: stack(domain(dkim=byodkim("s2026b", "b", previous={"selector": "s2026a",
+                                                                    "publicKey": public_pem(2048, name="a")}))),
+        "deploy/dkim_signing_origin_ops.py apply_signing; route53/record.go (name ForceNew)", rotation),
+    Row("key length change", lambda: stack(domain(dkim={"keyLength": "RSA_1024_BIT"})),
+        lambda: stack(domain(dkim={"keyLength": "RSA_2048_BIT"})), "deploy/dkim_signing_origin_ops.py apply_signing",
+        key_length),
+    Row("MAIL FROM changed", lambda: stack(domain()), lambda: stack(domain(mailFrom="mail")),
+        "sesv2/email_identity_mail_from_attributes.go resourceEmailIdentityMailFromAttributesUpdate", mail_from_changed),
+    Row("MAIL FROM removed", lambda: stack(domain()), lambda: stack({**domain(), "mailFrom": None}),
+        "sesv2/email_identity_mail_from_attributes.go resourceEmailIdentityMailFromAttributesDelete", mail_from_removed),
+    Row("DMARC removed", lambda: stack(domain()), lambda: stack({**domain(), "dmarc": None}),
+        "route53/record.go resourceRecordDelete", dmarc_removed),
+    Row("configuration set options removed", lambda: stack(domain(), configurationSets=[SET_A], dedicatedIpPools=POOLS),
+        lambda: stack(domain(), configurationSets=[SET_B], dedicatedIpPools=POOLS),
+        "sesv2/configuration_set.go resourceConfigurationSetUpdate", set_options_removed),
+    Row("event destination sink changed", lambda: stack(domain(), configurationSets=[SET_B]),
+        lambda: stack(domain(), configurationSets=[SINK_B]),
+        "sesv2/configuration_set_event_destination.go resourceConfigurationSetEventDestinationUpdate", sink_changed),
+    Row("replica region added", lambda: stack(domain()), lambda: stack(domain(replicaRegions=["us-east-1"])),
+        "sesv2/email_identity.go resourceEmailIdentityCreate", replica_added),
+    Row("replica region removed", lambda: stack(domain(replicaRegions=["us-east-1"])), lambda: stack(domain()),
+        "sesv2/email_identity.go resourceEmailIdentityDelete", replica_removed),
+    Row("global endpoint added", lambda: stack(domain(replicaRegions=["us-east-1"])),
+        lambda: stack(domain(replicaRegions=["us-east-1"]), globalEndpoint=ENDPOINT),
+        "sesv2/multi_region_endpoint.go multiRegionEndpointResource.Create", endpoint_added),
+    Row("global endpoint removed", lambda: stack(domain(replicaRegions=["us-east-1"]), globalEndpoint=ENDPOINT),
+        lambda: stack(domain(replicaRegions=["us-east-1"])),
+        "sesv2/multi_region_endpoint.go multiRegionEndpointResource.Delete", endpoint_removed),
+    Row("template edited", lambda: stack(domain(), templates=TEMPLATE_A), lambda: stack(domain(), templates=TEMPLATE_B),
+        "ses/template.go resourceTemplateUpdate", template_edited),
+    Row("pool scaling mode changed", lambda: stack(domain(), dedicatedIpPools=[{"name": "bulk", "scalingMode": "STANDARD"}]),
+        lambda: stack(domain(), dedicatedIpPools=[{"name": "bulk", "scalingMode": "MANAGED"}]),
+        "sesv2/dedicated_ip_pool.go schema (scaling_mode ForceNew), resourceDedicatedIPPoolDelete/Create",
+        pool_mode_changed),
+    Row("feedback forwarding removed",
+        lambda: stack(domain(configurationSet="transactional", feedbackForwarding=False), configurationSets=[SET_B]),
+        lambda: stack(domain(configurationSet="transactional"), configurationSets=[SET_B]),
+        "sesv2/email_identity_feedback_attributes.go resourceEmailIdentityFeedbackAttributesUpdate", forwarding_removed),
+    Row("existingRecords stop -> adopt", lambda: stack(domain(existingRecords="stop")),
+        lambda: stack(domain(existingRecords="adopt")), "route53/record.go schema (allow_overwrite Optional+Computed)",
+        stop_to_adopt),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_transition(row: Row):
+    t = second_up(row.before(), row.after())
+
+    row.check(t)
+    assert not t.violations(), "\n".join(str(v) for v in t.violations())
+    # Every change that sends something names the provider (or own) function it follows.
+    assert all(c.follows for c in t.acting() if c.requests), [(c.name, c.follows) for c in t.acting()]
+    assert row.follows
+
+
+def test_the_provider_alone_would_send_aws_ses_with_the_byodkim_key():
+    """Why the identity ignores its DKIM block after create: without it, the provider's plan keeps
+    next_signing_key_length from state (Optional+Computed) and resourceEmailIdentityUpdate ->
+    getSigningAttributesOrigin sends origin AWS_SES beside the selector and key (issue 20, 1)."""
+    run_a = run_program(stack(domain()))
+    run_b = run_program(stack(domain(dkim=byodkim("s2026a", "a"))), mocks=CarriedOver(run_a))
+    before, after = resources_of(run_a), resources_of(run_b)
+    urn = next(u for u, r in after.items() if r.type == IDENTITY)
+    assert after[urn].ignore_changes == ("dkimSigningAttributes",)
+    after[urn].ignore_changes = ()
+
+    change = judge(before[urn], after[urn], Context(zone_names={}, role_names={}))
+
+    put = change.requests[-1]
+    assert change.follows == "sesv2/email_identity.go resourceEmailIdentityUpdate"
+    assert put.params["SigningAttributesOrigin"] == "AWS_SES"
+    assert set(put.params["SigningAttributes"]) == {"DomainSigningSelector", "DomainSigningPrivateKey",
+                                                    "NextSigningKeyLength"}
+
+
+def test_every_replica_is_switched_too():
+    t = second_up(stack(domain(replicaRegions=["us-east-1"])),
+                  stack(domain(replicaRegions=["us-east-1"], dkim=byodkim("s2026a", "a"))))
+
+    switched = {c.name: c.requests[-1].params for c in t.of_type(SIGNING) if c.action == UPDATE}
+    assert set(switched) == {"example.com-dkim-signing", "example.com-us-east-1-dkim-signing"}
+    assert {p["SigningAttributesOrigin"] for p in switched.values()} == {"EXTERNAL"}
+    assert t.by_name("example.com-us-east-1", IDENTITY).action == UNCHANGED
+    replica_step = t.after[t.by_name("example.com-us-east-1-dkim-signing").urn]
+    assert t.by_name("example.com-dkim-key-published").urn in replica_step.dependencies
+
+
+@pytest.mark.xfail(strict=True, reason="found by this table, not fixed yet: the rotation re-creates the previous "
+                   "selector's TXT record under a new resource while the old resource still holds it")
+def test_a_rotation_keeps_the_previous_selectors_record_in_place():
+    """Rotation s2026a -> s2026b (previous: s2026a): the intended end state has s2026a's TXT record
+    untouched. Today ``<domain>-dkim-key`` is replaced (its name is ForceNew) and
+    ``<domain>-dkim-previous-key`` is created: route53/record.go resourceRecordCreate sends CREATE
+    for s2026a._domainkey (allow_overwrite false), which Route 53 refuses while the old resource
+    still holds that record set, and the replacement's Delete at the end of the update would remove
+    it anyway."""
+    t = second_up(stack(domain(dkim=byodkim("s2026a", "a"))),
+                  stack(domain(dkim=byodkim("s2026b", "b", previous={"selector": "s2026a",
+                                                                      "publicKey": public_pem(2048, name="a")}))))
+
+    touched = [(c.name, change["Action"]) for c in t.acting() for r in c.requests
+               for change in r.params.get("ChangeBatch", {}).get("Changes", [])
+               if change["ResourceRecordSet"]["Name"] == "s2026a._domainkey.example.com"]
+    assert touched == []
