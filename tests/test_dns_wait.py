@@ -143,7 +143,8 @@ def test_dead_server_is_named_and_does_not_slow_the_others(knot_pair, blackhole_
     assert_took_at_least(elapsed, 2.4)
     assert_no_hang(elapsed, 2.5)
     # the two live servers finished their rounds first, before the dead one's first question gave up
-    assert [p.ready_pairs for p in progress[:2]] == [4, 8]
+    # (answers are judged as they arrive: the first round's report may already count the other's)
+    assert 4 <= progress[0].ready_pairs <= 8 and progress[1].ready_pairs == 8
     assert {p.nameserver for p in report.problems} == {blackhole_server.endpoint}
     assert all(p.state is PairState.TIMEOUT for p in report.problems)
     assert blackhole_server.endpoint in report.describe()

@@ -18,13 +18,15 @@ A problem that some servers show outranks a server that could not be asked: ``ch
 what it found. Nameserver names are resolved here one by one, so a name that does not resolve
 is "could not check" for the domains that use it, and the other domains go on.
 
-Email auth: :func:`~ses_domains.engine.email_auth.judge_email_auth` (checkdmarc), run in a thread
-pool while the record queries are in flight.
+Email auth: :func:`~ses_domains.engine.email_auth.judge_email_auth_async` (checkdmarc), on the same
+event loop and transport as the record queries, its lookups shared by every domain of the run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -36,7 +38,7 @@ from ses_domains.engine.dns.nameservers import UnresolvedNameserver, format_host
 from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.engine.dns.wait import DomainTarget, PairStatus, check_once
 from ses_domains.engine.email_auth import (
-    EmailAuthJudgment, EmailAuthTarget, JudgmentStatus, ResolverSettings, judge_email_auth,
+    EmailAuthJudgment, EmailAuthTarget, JudgmentStatus, ResolverSettings, judge_email_auth_async,
 )
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 from ses_domains.records.model import DnsRecord
@@ -159,6 +161,11 @@ class DomainAudit:
 class AuditReport:
     domains: tuple[DomainAudit, ...]
     elapsed_s: float
+
+    def __repr__(self) -> str:
+        # Short: asyncio.run formats its finished main task, result included, when it restores the
+        # SIGINT handler; the full repr of 10,000 domains took seconds.
+        return f"AuditReport(verdict={self.verdict.value!r}, domains={len(self.domains)}, elapsed_s={self.elapsed_s:.3f})"
 
     @property
     def verdict(self) -> AuditVerdict:
@@ -335,6 +342,22 @@ def email_auth_target(target: AuditTarget) -> EmailAuthTarget:
     return EmailAuthTarget(domain, target.ses_region, mail_from, dmarc, bimi)
 
 
+@contextlib.contextmanager
+def _fewer_collections():
+    """Fewer garbage collections while the audit runs. It makes hundreds of thousands of small
+    objects that live until its report is made; at the default thresholds the collector rescans
+    them again and again, a third of a 10,000-domain check's time (measured: 21.3 s, 13.6 s
+    without). What exists before is frozen out of the scans; the thresholds come back after."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(before[0], 50_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 async def audit(
     targets: Iterable[AuditTarget],
     *,
@@ -343,22 +366,33 @@ async def audit(
 ) -> AuditReport:
     """The records of every domain on every nameserver and, unless ``email_auth`` is None, the
     email-auth judgment (its lookups go where ``email_auth.nameservers`` say: pass the command's
-    ``--nameserver`` values; empty means the system's resolvers). Both run at the same time.
+    ``--nameserver`` values; empty means the system's resolvers). Both run at the same time on
+    this event loop, through one transport: each server's window is shared, the record questions
+    go out first, and the judgment's lookups (each asked once per run) follow them.
 
     Never raises for DNS trouble; raises :class:`AuditError` for unusable input and
     :class:`~ses_domains.engine.email_auth.NameserverSetupError` for an unusable judgment nameserver.
     """
     started = time.monotonic()
     targets = _validate(targets)
-    judgment = None
-    if email_auth is not None:
-        loop = asyncio.get_running_loop()
-        judgment = loop.run_in_executor(None, judge_email_auth,
-                                        [email_auth_target(t) for t in targets], email_auth)
+    own = transport is None
+    transport = transport or DnsTransport()
     try:
-        domains = await audit_records(targets, transport=transport)
+        with _fewer_collections():
+            records = asyncio.ensure_future(audit_records(targets, transport=transport))
+            try:
+                judgments = None
+                if email_auth is not None:
+                    judgments = await judge_email_auth_async([email_auth_target(t) for t in targets], email_auth,
+                                                             transport=transport)
+                domains = await records
+            finally:
+                if not records.done():
+                    records.cancel()
+                    await asyncio.gather(records, return_exceptions=True)
     finally:
-        judgments = await judgment if judgment is not None else None
+        if own:
+            await transport.aclose()
     if judgments is not None:
         domains = tuple(DomainAudit(d.domain, d.ses_region, d.records, j) for d, j in zip(domains, judgments))
     return AuditReport(domains, time.monotonic() - started)

@@ -17,29 +17,31 @@ DMARC is judged as RFC 9989 has it (checkdmarc 5.16 and later: ``t``, ``psd`` an
 ``pct``, ``rf`` and ``ri`` removed ones that only warn; policy discovery walks the DNS tree, and
 ``location`` says where the record that applies was found).
 
-Every lookup checkdmarc makes goes through one :class:`dns.resolver.Resolver` built here: to the
-given ``host[:port]`` nameservers (so a check runs offline against a loopback server on a high
-port) or, without any, to the system's resolvers. A given server is asked as the engine's record
-check asks it: its timeout adapts to its measured round trip (the engine's RFC 6298 timer, shared
-by the worker threads), a retransmission waits the backed-off timeout on the same socket and an
-answer to either try counts, so a server 800 ms away is judged, not written off. A query that got
-no answer from a server silent since it was sent marks the server as stopped: it is skipped at
-once for the rest of the run, so a dead server costs one query's timeouts per run, not one per
-lookup. Each lookup is bounded, and the whole judgment by ``deadline_s``.
+Every lookup checkdmarc makes is answered from the run's
+:class:`~ses_domains.engine.dns.lookups.SharedLookups`: each (name, type) is asked once per run,
+whichever domains need it (``include:amazonses.com`` once for 10,000 domains), through the
+engine's transport when ``host[:port]`` nameservers are given (each server's adaptive RFC 6298
+timeout, its window, and its breaker once it stops answering: a dead server costs one query's
+timeouts per run), or to the system's resolvers without any. The whole judgment is bounded by a
+deadline that grows with the number of domains.
 
-checkdmarc is sequential and blocking: domains are judged concurrently in a bounded thread pool.
-It also keeps a process-wide answer cache keyed by name and type only (not by nameserver); a
-run clears it first, so a judgment sees what the servers serve now and never answers
-learned from other servers, and runs in one process take turns.
+checkdmarc is blocking, the event loop must not be: a domain is judged in passes on the loop's
+thread. A pass runs checkdmarc against what the run knows; at the first question it does not
+know, the pass stops (:class:`_LookupNeeded`), the answer is awaited, and the domain is judged
+again from the start. The questions every domain needs are asked together before its first
+pass, so most domains take one pass. No threads: the judgment never starves the record check
+that shares the loop, and domains are judged ``concurrency`` at a time.
+
+checkdmarc also keeps a process-wide answer cache keyed by name and type only (not by
+nameserver): it is cleared before each pass, so a judgment never sees answers learned from
+other servers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import socket
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
@@ -49,20 +51,20 @@ import checkdmarc.dmarc as cd_dmarc
 import checkdmarc.spf as cd_spf
 import checkdmarc.utils as cd_utils
 import dns.exception
-import dns.message
-import dns.nameserver
-import dns.query
+import dns.name
 import dns.resolver
 import requests
 
-from ses_domains.engine.dns.round_trip import RoundTripTimer, RtoLimits
+from ses_domains.engine.dns.lookups import LookupKind, SharedLookups
+from ses_domains.engine.dns.nameservers import Nameserver, UnresolvedNameserver, resolve_each
+from ses_domains.engine.dns.round_trip import RtoLimits
+from ses_domains.engine.dns.transport import DnsTransport
 from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
 SPF_LOOKUP_LIMIT = 10
-TCP_TIMEOUT_S = 2.0
-DEFAULT_WORKERS = 128
+DEFAULT_CONCURRENCY = 256  # domains judged at once: their lookups are latency-bound
+MAX_PASSES = 64  # rounds of lookups one domain may need (an SPF tree has at most 10 lookups, each a few)
 
-_RUN_LOCK = threading.Lock()
 
 
 class EmailAuthError(Exception):
@@ -239,165 +241,91 @@ def feedback_mx(region: str) -> str:
 # ---------------------------------------------------------------- the resolver
 
 
-class _ServerHealth:
-    """One nameserver during one run, shared by the worker threads: its round-trip estimate
-    (the engine's RFC 6298 timer, so a server 800 ms away gets timeouts that cover 800 ms), when
-    it last answered, and whether it stopped answering."""
-
-    def __init__(self, label: str, limits: RtoLimits) -> None:
-        self.label = label
-        self.timer = RoundTripTimer(limits)
-        self.last_answer_at = float("-inf")
-        self.stopped = False
-
-    def answered(self, now: float, rtt_s: float | None) -> None:
-        self.last_answer_at = now
-        if rtt_s is not None:
-            self.timer.sample(rtt_s)
-
-    def silent_since(self, moment: float) -> bool:
-        return self.last_answer_at < moment
-
-
-class _RunHealth:
-    """Every nameserver's health during one run, and the run's deadline."""
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self._servers: dict[str, _ServerHealth] = {}
-
-    def server(self, label: str, limits: RtoLimits) -> _ServerHealth:
-        return self._servers.setdefault(label, _ServerHealth(label, limits))
-
-    def dead_servers(self) -> tuple[str, ...]:
-        return tuple(label for label, server in self._servers.items() if server.stopped)
-
-
-class ServerStoppedAnswering(OSError):
-    """Raised instead of sending to a server that stopped answering during this run (or once the
-    run's deadline has passed).
-
-    An OSError, because dnspython's resolver then drops the server for the lookup (a timeout
-    would be retried until the lookup's lifetime ends)."""
-
-
-class _AdaptiveNameserver(dns.nameserver.Do53Nameserver):
-    """A plain DNS server at an address and port, asked the way the engine's transport asks:
-    the timeout is the server's current RTO; one retransmission with the backed-off RTO on the
-    same socket, so an answer to either try counts (a server slower than the RTO still gets its
-    answer through). A query that got no answer, from a server that answered nothing else since it
-    was sent, marks the server as stopped: it is skipped at once for the rest of the run."""
-
-    def __init__(self, address: str, port: int, health: _ServerHealth, run: _RunHealth,
-                 settings: "ResolverSettings") -> None:
-        super().__init__(address, port)
-        self.label = health.label
-        self._health = health
-        self._run = run
-        self._retries = settings.retries
-
-    def query(self, request, timeout, source, source_port, max_size, one_rr_per_rrset=False,
-              ignore_trailing=False):
-        health = self._health
-        if health.stopped:
-            raise ServerStoppedAnswering(f"{self.label} stopped answering during this check")
-        now = time.monotonic()
-        budget = min(timeout, self._run.deadline - now)
-        if budget <= 0:
-            raise ServerStoppedAnswering(f"the check's time ran out before {self.label} was asked")
-        if max_size:  # TCP, after a truncated answer: connect and ask, at least two round trips
-            response = super().query(request, min(budget, max(TCP_TIMEOUT_S, 3 * health.timer.rto_s)), source,
-                                     source_port, max_size, one_rr_per_rrset, ignore_trailing)
-            health.answered(time.monotonic(), None)
-            return response
-        return self._ask_over_udp(request, now + budget, source, source_port, one_rr_per_rrset, ignore_trailing)
-
-    def _ask_over_udp(self, request, expiration, source, source_port, one_rr_per_rrset, ignore_trailing):
-        health = self._health
-        family = socket.AF_INET6 if ":" in self.address else socket.AF_INET
-        first_sent = time.monotonic()
-        with socket.socket(family, socket.SOCK_DGRAM) as sock:
-            sock.setblocking(False)
-            if source or source_port:
-                sock.bind((source or ("::" if family == socket.AF_INET6 else "0.0.0.0"), source_port))
-            for attempt in range(1 + self._retries):
-                sent = time.monotonic()
-                rto = health.timer.rto_s
-                wait = min(rto, expiration - sent)
-                if wait <= 0:
-                    break
-                try:
-                    response = dns.query.udp(
-                        request, self.address, timeout=wait, port=self.port, sock=sock,
-                        raise_on_truncation=True, one_rr_per_rrset=one_rr_per_rrset,
-                        ignore_trailing=ignore_trailing, ignore_errors=True, ignore_unexpected=True)
-                except dns.exception.Timeout:
-                    health.timer.timed_out(rto)
-                    continue
-                except dns.message.Truncated:
-                    health.answered(time.monotonic(), None)
-                    raise
-                answered = time.monotonic()
-                health.answered(answered, answered - sent if attempt == 0 else None)  # Karn
-                return response
-        if health.silent_since(first_sent):
-            health.stopped = True
-        raise dns.exception.Timeout(timeout=time.monotonic() - first_sent)
-
-
 @dataclass(frozen=True)
 class ResolverSettings:
     """Where and how long the judgment's lookups go. ``nameservers``: ``host[:port]`` strings;
     empty means the system's resolvers, asked with ``attempt_timeout_s`` per try and
     ``lifetime_s`` per lookup (a recursive resolver's time varies with its cache: no adaptation).
 
-    Given nameservers are each asked with their own adaptive timeout (``rto``: the engine's
-    RFC 6298 limits) and ``retries`` retransmissions; ``server_lifetime_s`` bounds one lookup and
-    ``deadline_s`` the whole judgment (past it, what is left is "could not check")."""
+    Given nameservers are asked through the engine's transport: each with its own adaptive
+    timeout (``rto``: the engine's RFC 6298 limits), ``retries`` retransmissions, and its breaker
+    once it stops answering. ``deadline_s`` bounds the whole judgment (past it, what is left is
+    "could not check"); None: :func:`judgment_deadline_s` of the number of domains."""
 
     nameservers: tuple[str, ...] = ()
     attempt_timeout_s: float = 0.5
     lifetime_s: float = 1.5
-    server_lifetime_s: float = 10.0
-    deadline_s: float = 30.0
+    deadline_s: float | None = None
     retries: int = 1
     rto: RtoLimits = RtoLimits()
     fetch_bimi: bool = False
     """Download each BIMI logo and certificate (HTTPS) and judge them too; off, only the record is judged."""
 
 
-def _server_endpoints(nameservers: Sequence[str]) -> list[tuple[str, str, int]]:
-    """(label, address, port) per nameserver; host names resolved once, here."""
-    endpoints = []
+JUDGMENT_DEADLINE_S = 30.0
+LOOKUPS_PER_DOMAIN = 12  # what checkdmarc asks for a domain of a stack, shared includes aside
+
+
+def judgment_deadline_s(domains: int, rto: RtoLimits = RtoLimits(), window: int = 128) -> float:
+    """30 s, plus every window of the domains' lookups answered at the slowest timeout allowed
+    (the bound of check_once's record questions, for the judgment's): each lookup ends by itself
+    (timeouts, a dead server's breaker), this only bounds a slow server that answers a lot."""
+    return JUDGMENT_DEADLINE_S + domains * LOOKUPS_PER_DOMAIN / window * rto.max_s
+
+
+async def _server_endpoints(nameservers: Sequence[str]) -> list[Nameserver]:
+    """The given nameservers, host names resolved once, here."""
+    specs = []
     for text in nameservers:
         try:
-            spec = parse_nameserver(text)
+            specs.append(parse_nameserver(text))
         except NameserverSpecError as exc:
             raise NameserverSetupError(str(exc)) from exc
-        address = spec.host
-        if not spec.is_ip:
-            try:
-                infos = socket.getaddrinfo(spec.host, spec.port, type=socket.SOCK_DGRAM)
-            except OSError as exc:
-                raise NameserverSetupError(f"cannot resolve nameserver {spec.host}: {exc}") from exc
-            addresses = [info[4][0] for info in infos]
-            address = ([a for a in addresses if ":" not in a] or addresses)[0]
-        endpoints.append((str(spec), address, spec.port))
-    return endpoints
+    resolved = await resolve_each(specs)
+    servers = []
+    for spec in specs:
+        server = resolved[spec]
+        if isinstance(server, UnresolvedNameserver):
+            raise NameserverSetupError(f"cannot resolve nameserver {server.host}: {server.reason}")
+        servers.append(server)
+    return servers
 
 
-def _make_resolver(settings: ResolverSettings, endpoints, run: _RunHealth) -> dns.resolver.Resolver:
-    if endpoints:
-        resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = [_AdaptiveNameserver(a, p, run.server(label, settings.rto), run, settings)
-                                for label, a, p in endpoints]
-        resolver.timeout = resolver.lifetime = settings.server_lifetime_s  # each server's own timeouts decide
-    else:
-        resolver = dns.resolver.Resolver()
-        resolver.timeout = settings.attempt_timeout_s
-        resolver.lifetime = settings.lifetime_s
-    resolver.cache = None
-    return resolver
+class _LookupNeeded(BaseException):
+    """Raised through checkdmarc when it asks what the run has not learned yet: the judgment of
+    the domain is put aside until the answer is in, then run again from the start (checkdmarc
+    is blocking; the event loop must not be). A BaseException, so that no ``except Exception``
+    inside checkdmarc takes it for a DNS failure."""
+
+    def __init__(self, name: str, rdtype: str) -> None:
+        super().__init__(name, rdtype)
+        self.name, self.rdtype = name, rdtype
+
+
+class _RunResolver:
+    """What checkdmarc calls ``resolver``: answers from the run's :class:`SharedLookups`, raising
+    the exceptions dnspython's resolver raises."""
+
+    lifetime = 0.0  # read by checkdmarc, never waited on: nothing here blocks
+
+    def __init__(self, lookups: SharedLookups) -> None:
+        self._lookups = lookups
+        self.unreachable: dict[tuple[str, str], LookupOutcome] = {}  # this domain's gaps (not shared)
+
+    def resolve(self, name, rdtype="A", *args, **kwargs):
+        name, rdtype = str(name), str(rdtype).upper()
+        outcome = self._lookups.peek(name, rdtype) or self.unreachable.get((name.rstrip(".").lower(), rdtype))
+        if outcome is None:
+            raise _LookupNeeded(name, rdtype)
+        if outcome.kind is LookupKind.ANSWER:
+            return list(outcome.rdatas)
+        if outcome.kind is LookupKind.NXDOMAIN:
+            raise dns.resolver.NXDOMAIN(qnames=[dns.name.from_text(name)])
+        if outcome.kind is LookupKind.NO_ANSWER:
+            raise dns.resolver.NoAnswer()
+        if outcome.timed_out:  # as dnspython's resolver says it (checkdmarc reads its ``timeout``)
+            raise dns.resolver.LifetimeTimeout(timeout=outcome.elapsed_s, errors=[])
+        raise dns.resolver.NoNameservers(outcome.detail)
 
 
 # ---------------------------------------------------------------- the checks
@@ -412,12 +340,8 @@ def _lookup_failure(error: BaseException) -> str:
     cause: BaseException | None = error
     while isinstance(cause, BaseException) and id(cause) not in seen:
         seen.add(id(cause))
-        if isinstance(cause, dns.resolver.NoNameservers):
-            reasons = [str(entry[3]) for entry in cause.kwargs.get("errors") or () if len(entry) > 3]
-            plain = [r for r in dict.fromkeys(reasons) if "stopped answering" in r or "time ran out" in r]
-            return "; ".join(plain) if plain else "no nameserver answered"
-        if isinstance(cause, ServerStoppedAnswering):
-            return str(cause)
+        if isinstance(cause, dns.resolver.NoNameservers):  # raised by _RunResolver with the plain reasons
+            return str(cause) if cause.args else "no nameserver answered"
         if isinstance(cause, dns.exception.Timeout):
             return "no answer in time"
         inner = getattr(cause, "error", None)
@@ -607,8 +531,8 @@ class _RequestsWithoutDownloads:
 @contextlib.contextmanager
 def _bimi_downloads(allowed: bool):
     """checkdmarc's BIMI parser always downloads the logo and certificate; unless ``allowed``, its
-    ``requests`` is swapped for sessions that fetch nothing while the run holds ``_RUN_LOCK`` (the
-    only user of checkdmarc in the process), and put back after."""
+    ``requests`` is swapped for sessions that fetch nothing for one synchronous pass (nothing
+    else runs on this thread meanwhile), and put back after."""
     if allowed:
         yield
         return
@@ -672,8 +596,9 @@ def _fetched_problems(parsed: dict) -> list[str]:
     return problems
 
 
-def _judge_domain(target: EmailAuthTarget, resolver, health: _RunHealth, servers: int,
-                  fetch_bimi: bool = False) -> EmailAuthJudgment:
+def _judge_domain(target: EmailAuthTarget, resolver, fetch_bimi: bool = False,
+                  deadline: float = float("inf")) -> EmailAuthJudgment:
+    """One domain's judgment by checkdmarc, every lookup through ``resolver`` (dnspython's surface)."""
     domain = target.domain.rstrip(".").lower()
     spf = []
     mx = None
@@ -693,51 +618,166 @@ def _judge_domain(target: EmailAuthTarget, resolver, health: _RunHealth, servers
     bimi = None
     if target.bimi_selector:
         bimi = _judge_bimi(domain, target.bimi_selector, dmarc_tags, resolver, fetch=fetch_bimi,
-                           deadline=health.deadline)
-    error = ""
-    if servers and len(health.dead_servers()) >= servers:
-        error = f"no nameserver answered ({', '.join(health.dead_servers())})"
-        spf = [s if s.status is JudgmentStatus.OK else
-               SpfJudgment(s.name, s.required, JudgmentStatus.COULD_NOT_CHECK, s.record, s.dns_lookups,
-                           s.error, s.warnings) for s in spf]
-        if dmarc is not None and dmarc.status is JudgmentStatus.PROBLEM:
-            dmarc = DmarcJudgment(dmarc.name, JudgmentStatus.COULD_NOT_CHECK, dmarc.record, dmarc.tags,
-                                  dmarc.report_destinations, dmarc.error, dmarc.warnings)
-        if bimi is not None and bimi.status is JudgmentStatus.PROBLEM:
-            bimi = BimiJudgment(bimi.name, JudgmentStatus.COULD_NOT_CHECK, bimi.record, bimi.tags, bimi.fetched,
-                                bimi.error, bimi.warnings)
-    return EmailAuthJudgment(domain, tuple(spf), dmarc, mx, error, bimi)
+                           deadline=deadline)
+    return EmailAuthJudgment(domain, tuple(spf), dmarc, mx, bimi=bimi)
+
+
+def _unanswered(judgment: EmailAuthJudgment, dead: tuple[str, ...]) -> EmailAuthJudgment:
+    """Every server stopped answering while the domain was judged: what looked like a problem
+    may be an answer that never came, so it is "could not check", and the judgment says why."""
+    spf = tuple(s if s.status is JudgmentStatus.OK else
+                SpfJudgment(s.name, s.required, JudgmentStatus.COULD_NOT_CHECK, s.record, s.dns_lookups,
+                            s.error, s.warnings) for s in judgment.spf)
+    dmarc = judgment.dmarc
+    if dmarc is not None and dmarc.status is JudgmentStatus.PROBLEM:
+        dmarc = DmarcJudgment(dmarc.name, JudgmentStatus.COULD_NOT_CHECK, dmarc.record, dmarc.tags,
+                              dmarc.report_destinations, dmarc.error, dmarc.warnings)
+    bimi = judgment.bimi
+    if bimi is not None and bimi.status is JudgmentStatus.PROBLEM:
+        bimi = BimiJudgment(bimi.name, JudgmentStatus.COULD_NOT_CHECK, bimi.record, bimi.tags, bimi.fetched,
+                            bimi.error, bimi.warnings)
+    return EmailAuthJudgment(judgment.domain, spf, dmarc, judgment.mail_from_mx,
+                             f"no nameserver answered ({', '.join(dead)})", bimi)
+
+
+class _SharedIncludes:
+    """The SPF records that many domains include (``include:amazonses.com``), looked up and
+    parsed by checkdmarc once per run instead of once per domain.
+
+    checkdmarc parses an include's record afresh for every record that includes it. Within a run
+    every lookup has one answer (:class:`SharedLookups`), so the same call gives the same result;
+    only calls that cannot depend on anything else are shared: the lookup of an include target's
+    record, and the parse of an included record that holds no ``include``/``redirect`` of its own
+    (a parse reads the caller's ``seen``/``recursion`` lists only for those). Results are copied
+    out, as checkdmarc's caller rewrites a key of what it gets; failures are not shared."""
+
+    def __init__(self) -> None:
+        self._queries: dict = {}
+        self._parses: dict = {}
+
+    def query_spf_record(self, domain, **kwargs):
+        key = (str(domain).lower(), kwargs.get("quoted_txt_segments"))
+        found = self._queries.get(key)
+        if found is None:
+            found = self._queries[key] = _QUERY_SPF_RECORD(domain, **kwargs)
+        return dict(found)
+
+    def parse_spf_record(self, record, domain, **kwargs):
+        lowered = str(record).lower()
+        if not kwargs.get("_included") or "include" in lowered or "redirect" in lowered:
+            return _PARSE_SPF_RECORD(record, domain, **kwargs)
+        key = (record, str(domain).lower(), kwargs.get("ignore_too_many_lookups"), kwargs.get("parked"))
+        found = self._parses.get(key)
+        if found is None:
+            found = self._parses[key] = _PARSE_SPF_RECORD(record, domain, **kwargs)
+        return dict(found)
+
+    @contextlib.contextmanager
+    def installed(self):
+        """checkdmarc's include handling calls these by their module names: for one synchronous
+        pass (nothing else runs on this thread meanwhile), they are this run's."""
+        cd_spf.query_spf_record, cd_spf.parse_spf_record = self.query_spf_record, self.parse_spf_record
+        try:
+            yield
+        finally:
+            cd_spf.query_spf_record, cd_spf.parse_spf_record = _QUERY_SPF_RECORD, _PARSE_SPF_RECORD
+
+
+_QUERY_SPF_RECORD, _PARSE_SPF_RECORD = cd_spf.query_spf_record, cd_spf.parse_spf_record
+
+
+def _first_questions(target: EmailAuthTarget) -> list[tuple[str, str]]:
+    """What checkdmarc asks first for a domain, asked together before its first pass (the rest,
+    e.g. an include's records, comes in later passes, most of it already learned from others)."""
+    domain = target.domain.rstrip(".").lower()
+    questions = [(domain, "TXT"), (domain, "SPF")]
+    if target.mail_from_domain:
+        mail_from = target.mail_from_domain.rstrip(".").lower()
+        questions += [(mail_from, "SPF"), (mail_from, "TXT"), (mail_from, "CNAME"), (mail_from, "MX")]
+    if target.dmarc:  # and the MX of the domain, where its reports usually go (rua=mailto:...@domain)
+        questions += [(f"_dmarc.{domain}", "TXT"), (f"_dmarc.{domain}", "CNAME"), (domain, "MX")]
+    if target.bimi_selector:
+        questions += [(f"{target.bimi_selector}._bimi.{domain}", "TXT")]
+    return questions
+
+
+async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: _SharedIncludes,
+                     fetch_bimi: bool) -> EmailAuthJudgment:
+    resolver = _RunResolver(lookups)
+    await lookups.prefetch(_first_questions(target))
+    for _ in range(MAX_PASSES):
+        cd_utils.DNS_CACHE.clear()  # checkdmarc's own cache is process-wide and keyed by name only
+        try:
+            with includes.installed(), _bimi_downloads(fetch_bimi):
+                judgment = _judge_domain(target, resolver, fetch_bimi, lookups.deadline)
+            dead = lookups.dead_servers()
+            if resolver.unreachable and lookups.servers and len(dead) >= len(lookups.servers):
+                return _unanswered(judgment, dead)
+            return judgment
+        except _LookupNeeded as need:
+            outcome = await lookups.get(need.name, need.rdtype)
+            if outcome.kind is LookupKind.UNREACHABLE:
+                resolver.unreachable[(need.name.rstrip(".").lower(), need.rdtype)] = outcome
+        except Exception as exc:  # one domain's surprise must not sink the others
+            return EmailAuthJudgment(target.domain, (), None, None,
+                                     error=f"judgment failed: {type(exc).__name__}: {exc}")
+    return EmailAuthJudgment(target.domain, (), None, None,
+                             error=f"judgment failed: more than {MAX_PASSES} rounds of lookups")
+
+
+async def judge_email_auth_async(
+    targets: Iterable[EmailAuthTarget],
+    settings: ResolverSettings = ResolverSettings(),
+    *,
+    transport: DnsTransport | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> tuple[EmailAuthJudgment, ...]:
+    """Judge every domain's SPF, DMARC and MAIL FROM MX, ``concurrency`` domains at a time, on the
+    running event loop; results in order. Lookups are shared by every domain of the run and go
+    through ``transport`` (pass the record check's, so both share each server's window).
+
+    Never raises for DNS trouble (unreachable servers make parts "could not check"); raises
+    :class:`NameserverSetupError` when a given nameserver is malformed or unresolvable.
+    """
+    targets = list(targets)
+    servers = await _server_endpoints(settings.nameservers)
+    if not targets:
+        return ()
+    own = transport is None and bool(servers)
+    if own:
+        rto = settings.rto
+        # A question is asked once, with ``retries`` retransmissions: no resends of a silent
+        # server's probe (they serve a wait, which keeps asking until a server comes back).
+        transport = DnsTransport(initial_rto_s=rto.initial_s, min_rto_s=rto.min_s, max_rto_s=rto.max_s,
+                                 retries=settings.retries, resend_every_s=2 * rto.max_s)
+    deadline_s = settings.deadline_s
+    if deadline_s is None:
+        deadline_s = judgment_deadline_s(len(targets), settings.rto,
+                                         transport.max_in_flight_per_server if transport else 128)
+    lookups = SharedLookups(servers, transport, time.monotonic() + deadline_s,
+                            system_timeout_s=settings.attempt_timeout_s, system_lifetime_s=settings.lifetime_s)
+    includes = _SharedIncludes()
+    results: list[EmailAuthJudgment | None] = [None] * len(targets)
+    waiting = iter(range(len(targets)))
+
+    async def worker() -> None:
+        for index in waiting:
+            results[index] = await _judge_one(targets[index], lookups, includes, settings.fetch_bimi)
+
+    try:
+        with transport.watching(lookups.learn) if transport is not None else contextlib.nullcontext():
+            await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(targets))))))
+    finally:
+        if own:
+            await transport.aclose()
+    return tuple(results)  # type: ignore[arg-type]
 
 
 def judge_email_auth(
     targets: Iterable[EmailAuthTarget],
     settings: ResolverSettings = ResolverSettings(),
     *,
-    max_workers: int = DEFAULT_WORKERS,
+    max_workers: int = DEFAULT_CONCURRENCY,
 ) -> tuple[EmailAuthJudgment, ...]:
-    """Judge every domain's SPF, DMARC, MAIL FROM MX and BIMI, domains concurrently; results in order.
-
-    Never raises for DNS trouble (unreachable servers make parts "could not check"); raises
-    :class:`NameserverSetupError` when a given nameserver is malformed or unresolvable.
-    """
-    targets = list(targets)
-    endpoints = _server_endpoints(settings.nameservers)
-    if not targets:
-        return ()
-    health = _RunHealth(time.monotonic() + settings.deadline_s)
-    resolver = _make_resolver(settings, endpoints, health)
-    with _RUN_LOCK, _bimi_downloads(settings.fetch_bimi):
-        cd_utils.DNS_CACHE.clear()
-        workers = max(1, min(max_workers, len(targets)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="email-auth") as pool:
-            futures = [pool.submit(_judge_domain, t, resolver, health, len(endpoints), settings.fetch_bimi)
-                       for t in targets]
-            results = []
-            for target, future in zip(targets, futures):
-                try:
-                    results.append(future.result())
-                except Exception as exc:  # one domain's surprise must not sink the others
-                    results.append(EmailAuthJudgment(target.domain, (), None, None,
-                                                     error=f"judgment failed: {type(exc).__name__}: {exc}"))
-        cd_utils.DNS_CACHE.clear()
-    return tuple(results)
+    """Blocking :func:`judge_email_auth_async` (runs its own event loop)."""
+    return asyncio.run(judge_email_auth_async(targets, settings, concurrency=max_workers))

@@ -14,11 +14,13 @@ control, and a parser that raised ``IndexError`` once left a query waiting forev
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 FLAG_AA = 0x0400
 FLAG_TC = 0x0200
-TYPE_NAMES = {5: "CNAME", 15: "MX", 16: "TXT", 1: "A", 2: "NS", 6: "SOA", 28: "AAAA", 39: "DNAME"}
+TYPE_NAMES = {5: "CNAME", 15: "MX", 16: "TXT", 1: "A", 2: "NS", 6: "SOA", 12: "PTR", 28: "AAAA", 39: "DNAME",
+              99: "SPF"}
+_NAME_TYPES = (2, 5, 12)  # NS, CNAME, PTR: the rdata is one domain name
 _MAX_NAME_WIRE_LENGTH = 255  # RFC 1035 section 3.1, length octets included
 
 
@@ -29,12 +31,13 @@ class WireFormatError(ValueError):
 @dataclass(frozen=True)
 class AnswerRecord:
     """One answer-section record: owner (lower case, no trailing dot), type, value in
-    ``DnsRecord.values`` presentation (CNAME target; TXT strings joined; MX "10 host";
-    other types: the rdata in hex)."""
+    ``DnsRecord.values`` presentation (CNAME, NS, PTR target; TXT strings joined; MX "10 host";
+    other types, SPF included: the rdata in hex)."""
 
     name: str
     type: str
     value: str
+    strings: tuple[bytes, ...] = field(default=(), compare=False)  # TXT/SPF: the character-strings as sent
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def read_name(wire: bytes, offset: int, limit: int | None = None) -> tuple[str, 
     return ".".join(labels), (end if end is not None else offset)
 
 
-def _txt(rdata: bytes) -> str:
+def _character_strings(rdata: bytes) -> tuple[bytes, ...]:
     parts, i = [], 0
     while i < len(rdata):
         length = rdata[i]
@@ -97,7 +100,7 @@ def _txt(rdata: bytes) -> str:
             raise WireFormatError("TXT string runs past its rdata")
         parts.append(chunk)
         i += 1 + length
-    return b"".join(parts).decode("utf-8", "backslashreplace")
+    return tuple(parts)
 
 
 def _rdata_name(wire: bytes, start: int, end: int) -> str:
@@ -108,14 +111,12 @@ def _rdata_name(wire: bytes, start: int, end: int) -> str:
 
 
 def _value(wire: bytes, rtype: int, start: int, end: int) -> str:
-    if rtype == 5:
+    if rtype in _NAME_TYPES:
         return _rdata_name(wire, start, end)
     if rtype == 15:
         if end - start < 3:
             raise WireFormatError("MX rdata without an exchange")
         return f"{(wire[start] << 8) | wire[start + 1]} {_rdata_name(wire, start + 2, end)}"
-    if rtype == 16:
-        return _txt(wire[start:end])
     return wire[start:end].hex()
 
 
@@ -154,5 +155,10 @@ def _parse_answer(wire: bytes) -> WireAnswer:
         offset = start + rdlength
         if offset > size:
             raise WireFormatError("rdata runs past the end of the message")
-        answers.append(AnswerRecord(owner, TYPE_NAMES.get(rtype, f"TYPE{rtype}"), _value(wire, rtype, start, offset)))
+        if rtype in (16, 99):  # TXT, SPF
+            strings = _character_strings(wire[start:offset])
+            value = b"".join(strings).decode("utf-8", "backslashreplace") if rtype == 16 else wire[start:offset].hex()
+            answers.append(AnswerRecord(owner, TYPE_NAMES[rtype], value, strings))
+        else:
+            answers.append(AnswerRecord(owner, TYPE_NAMES.get(rtype, f"TYPE{rtype}"), _value(wire, rtype, start, offset)))
     return WireAnswer(flags & 0x000F, bool(flags & FLAG_AA), bool(flags & FLAG_TC), tuple(answers))
