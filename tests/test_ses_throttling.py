@@ -11,7 +11,7 @@ import json
 import pytest
 
 from ses_domains.cli import ses_identities
-from ses_domains.engine.ses.errors import SesApiError, SesThrottled
+from ses_domains.engine.ses.errors import SesApiError, SesThrottled, SesUnreachable
 from ses_domains.engine.ses.pacing import RetryCount, TokenBucket, retry_throttling
 from ses_domains.engine.ses.policy import Backoff
 from tests import cli_dns
@@ -134,6 +134,38 @@ def test_a_permanent_throttle_ends_at_the_deadline_with_a_plain_message():
     assert "\n" not in message and "Traceback" not in message
 
 
+def test_a_last_try_that_runs_out_of_time_after_throttling_still_says_throttling():
+    """Throttled, then the last try gets no answer in the little time left (a busy SES, a busy
+    machine): the message says SES kept throttling, and what the last try got."""
+    clock = FakeClock()
+    answers = iter([throttling(), throttling()])
+
+    def call(left: float):
+        answer = next(answers, None)
+        if answer is not None:
+            raise answer
+        clock.now += left
+        raise SesUnreachable("example.com", f"SES did not answer GetEmailIdentity(example.com) within {left:.1f}s.",
+                             "ReadTimeout", "http://ses")
+
+    with pytest.raises(SesThrottled) as raised:
+        retry_throttling(call, what="GetEmailIdentity(example.com)", deadline=5.0, clock=clock,
+                         sleep=clock.sleep, rand=lambda: 0.0)
+    message = str(raised.value)
+    assert message.startswith("SES kept throttling GetEmailIdentity(example.com) (3 tries in ")
+    assert "(the last try: SES did not answer GetEmailIdentity(example.com) within" in message
+
+
+def test_an_unreachable_ses_at_the_first_try_is_the_caller_s():
+    clock = FakeClock()
+
+    def call(left: float):
+        raise SesUnreachable("example.com", "SES is unreachable", "ConnectTimeout", "http://ses")
+
+    with pytest.raises(SesUnreachable):
+        retry_throttling(call, what="x", deadline=5.0, clock=clock, sleep=clock.sleep)
+
+
 def test_the_first_try_goes_even_at_the_deadline():
     """The caller bounds the call; a read that starts late is its "no answer", not throttling."""
     clock = FakeClock()
@@ -208,7 +240,7 @@ def test_records_show_the_tokens_after_ses_throttles(capsys, tmp_path, aws_env, 
 
 def test_a_permanent_throttle_ends_check_at_the_deadline_with_a_plain_message(capsys, tmp_path, world, aws_env,
                                                                              verified, monkeypatch):
-    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 3.0)
+    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 6.0)
     verified.throttle_next = 10**9
     code, out, err = command(capsys, tmp_path, "check", *world.nameserver_options, "--json")
     assert code == 2
@@ -218,7 +250,7 @@ def test_a_permanent_throttle_ends_check_at_the_deadline_with_a_plain_message(ca
 
 
 def test_a_permanent_throttle_stops_wait_before_it_starts(capsys, tmp_path, world, aws_env, verified, monkeypatch):
-    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 3.0)
+    monkeypatch.setattr(ses_identities, "READS_DEADLINE_S", 6.0)
     verified.throttle_next = 10**9
     code, out, err = command(capsys, tmp_path, "wait", *world.nameserver_options, "--timeout", "30s")
     assert code == 2 and out == ""

@@ -148,6 +148,10 @@ def retry_throttling(
             value = call(max(0.0, deadline - clock()))
         except Exception as error:
             if not getattr(error, "throttled", False):
+                if tries > 1 and getattr(error, "retryable", False):
+                    # Throttled until now, and the last try, in what time was left, got no answer.
+                    raise SesThrottled(what, _gave_up(service, what, tries, clock() - started, last=str(error))) \
+                        from error
                 raise
             if bucket is not None:
                 bucket.throttled()
@@ -161,9 +165,10 @@ def retry_throttling(
         return value
 
 
-def _gave_up(service: str, what: str, tries: int, elapsed_s: float) -> str:
+def _gave_up(service: str, what: str, tries: int, elapsed_s: float, last: str = "") -> str:
     if not tries:
         return (f"{what} was not sent: the time allowed ran out while it waited its turn behind this account's "
                 f"other {service} requests (they are paced to what {service} allows).")
-    return (f"{service} kept throttling {what} ({tries} tries in {elapsed_s:.1f}s) until the time allowed ran out; "
-            f"try again when the account's other {service} requests are fewer.")
+    ending = f" (the last try: {last.rstrip('.')})" if last else ""
+    return (f"{service} kept throttling {what} ({tries} tries in {elapsed_s:.1f}s) until the time allowed ran "
+            f"out{ending}; try again when the account's other {service} requests are fewer.")
