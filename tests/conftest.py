@@ -76,3 +76,16 @@ def pytest_unconfigure(config):
 
     logging.getLogger("asyncio").disabled = True
     warnings.filterwarnings("ignore", category=RuntimeWarning, message="coroutine .* was never awaited")
+
+
+# ---------------------------------------------------------------- one command, one process
+@pytest.fixture(autouse=True)
+def _fresh_aws_rate_buckets():
+    """The command shares one request-rate bucket per account and region for its whole process.
+    A test is one command: it starts with full buckets, not with what an earlier test's throttling
+    left (a bucket drained by a permanent throttle made a later read wait past its deadline)."""
+    from ses_domains.engine.ses import pacing
+
+    pacing._SHARED.clear()
+    yield
+    pacing._SHARED.clear()
