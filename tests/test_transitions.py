@@ -72,7 +72,9 @@ def second_up(config_a: dict, config_b: dict) -> Transition:
 
 
 def position(steps: list[tuple[str, str]], action: str, name: str) -> int:
-    found = [i for i, (a, urn) in enumerate(steps) if a == action and urn.endswith(f"::{name}")]
+    """``name``: the resource's name, or ``<type>::<name>`` where a component shares it."""
+    ending = name if "::" in name else f"::{name}"
+    found = [i for i, (a, urn) in enumerate(steps) if a == action and urn.endswith(ending)]
     assert len(found) == 1, (action, name, steps)
     return found[0]
 
@@ -214,6 +216,43 @@ def endpoint_removed(t: Transition) -> None:
     assert endpoint[0].requests[0].params == {"EndpointName": "example-global"}
 
 
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SET = "aws:sesv2/configurationSet:ConfigurationSet"
+
+
+def endpoint_added_to_a_domain_with_a_set(t: Transition) -> None:
+    # The replica in the endpoint's other region takes the copy of its domain's set as its default
+    # set, in place, once that copy exists.
+    replica = t.by_name("example.com-us-east-1", IDENTITY)
+    assert replica.action == UPDATE and replica.changed == ("configurationSetName",)
+    assert [(r.operation, r.params) for r in replica.requests] == [
+        ("PutEmailIdentityConfigurationSetAttributes", {"EmailIdentity": "example.com",
+                                                        "ConfigurationSetName": "transactional"})]
+    assert t.by_name("example.com", IDENTITY).action == UNCHANGED
+    steps = t.ordered_steps()
+    copy = f"{SET}::transactional-us-east-1"
+    assert position(steps, CREATE, copy) < position(steps, UPDATE, f"{IDENTITY}::example.com-us-east-1")
+    # The other region's alarms are new; the stack region's stay as they are.
+    alarms = {c.name: c for c in t.of_type(ALARM)}
+    assert {name: c.action for name, c in alarms.items()} == {
+        "reputation-alarms-bounce-rate": UNCHANGED, "reputation-alarms-complaint-rate": UNCHANGED,
+        "reputation-alarms-us-east-1-bounce-rate": CREATE, "reputation-alarms-us-east-1-complaint-rate": CREATE}
+    assert alarms["reputation-alarms-us-east-1-bounce-rate"].requests[0].params["AlarmActions"] == [US_ALARM_TOPIC]
+
+
+def endpoint_removed_from_a_domain_with_a_set(t: Transition) -> None:
+    replica = t.by_name("example.com-us-east-1", IDENTITY)
+    assert replica.action == UPDATE
+    # No ConfigurationSetName: SES takes the default set off, before the copy is deleted.
+    assert [(r.operation, r.params) for r in replica.requests] == [
+        ("PutEmailIdentityConfigurationSetAttributes", {"EmailIdentity": "example.com"})]
+    steps = t.ordered_steps()
+    copy = f"{SET}::transactional-us-east-1"
+    assert position(steps, UPDATE, f"{IDENTITY}::example.com-us-east-1") < position(steps, DELETE, copy)
+    assert {c.name: c.action for c in t.of_type(ALARM) if c.action != UNCHANGED} == {
+        "reputation-alarms-us-east-1-bounce-rate": DELETE, "reputation-alarms-us-east-1-complaint-rate": DELETE}
+
+
 def template_edited(t: Transition) -> None:
     template = t.of_type("aws:ses/template:Template")[0]
     assert template.action == UPDATE
@@ -251,6 +290,15 @@ SINK_B = {**SET_B, "eventDestinations": [{"name": "bounces", "events": ["BOUNCE"
                                                                          "default": "none"}]}}]}
 POOLS = [{"name": "transactional-pool"}]
 ENDPOINT = {"name": "example-global", "regions": ["eu-west-1", "us-east-1"]}
+US_ALARM_TOPIC = "arn:aws:sns:us-east-1:123456789012:ses-alarms"
+ALARMS = {"snsTopicArn": "arn:aws:sns:eu-west-1:123456789012:ses-alarms"}
+
+
+def with_set_and_alarms(**settings: Any) -> dict:
+    return stack(domain(replicaRegions=["us-east-1"], configurationSet="transactional"), configurationSets=[SET_B],
+                 reputationAlarms=ALARMS, **settings)
+
+
 TEMPLATE_A = [{"name": "welcome", "subject": "Hello {{name}}", "text": "Hi {{name}}", "testData": {"name": "Ada"}}]
 TEMPLATE_B = [{**TEMPLATE_A[0], "subject": "Hello again {{name}}"}]
 
@@ -299,6 +347,15 @@ ROWS = [
     Row("global endpoint removed", lambda: stack(domain(replicaRegions=["us-east-1"]), globalEndpoint=ENDPOINT),
         lambda: stack(domain(replicaRegions=["us-east-1"])),
         "sesv2/multi_region_endpoint.go multiRegionEndpointResource.Delete", endpoint_removed),
+    Row("global endpoint added to a domain with a set and alarms", with_set_and_alarms,
+        lambda: with_set_and_alarms(globalEndpoint={**ENDPOINT, "alarmTopics": {"us-east-1": US_ALARM_TOPIC}}),
+        "sesv2/email_identity.go resourceEmailIdentityUpdate (configuration_set_name); "
+        "cloudwatch/metric_alarm.go resourceMetricAlarmCreate", endpoint_added_to_a_domain_with_a_set),
+    Row("global endpoint removed from a domain with a set and alarms",
+        lambda: with_set_and_alarms(globalEndpoint={**ENDPOINT, "alarmTopics": {"us-east-1": US_ALARM_TOPIC}}),
+        with_set_and_alarms,
+        "sesv2/email_identity.go resourceEmailIdentityUpdate (configuration_set_name removed)",
+        endpoint_removed_from_a_domain_with_a_set),
     Row("template edited", lambda: stack(domain(), templates=TEMPLATE_A), lambda: stack(domain(), templates=TEMPLATE_B),
         "ses/template.go resourceTemplateUpdate", template_edited),
     Row("pool scaling mode changed", lambda: stack(domain(), dedicatedIpPools=[{"name": "bulk", "scalingMode": "STANDARD"}]),

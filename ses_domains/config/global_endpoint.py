@@ -5,6 +5,8 @@ ses-domains:globalEndpoint:
   name: example-global
   regions: [eu-west-1, us-east-1]      # primary (where the endpoint is created), secondary
   sinks: {...}                         # fixed event-destination ARNs of the other region (secondary_region.py)
+  alarmTopics:                         # with reputationAlarms: the topic the other region's alarms notify
+    us-east-1: arn:aws:sns:us-east-1:123456789012:ses-alarms
 ```
 
 SES splits sending through the endpoint between both regions, so every identity that sends
@@ -23,12 +25,13 @@ from ses_domains.config.errors import Problems
 from ses_domains.config.fields import Section, describe
 from ses_domains.config.regions import partition_problem
 from ses_domains.config.replicas import REPLICA_KEY, ses_region_problem
+from ses_domains.config.reputation_alarms import ALARM_TOPICS_KEY, read_alarm_topics
 from ses_domains.config.secondary_region import SINKS_KEY, SinkTable, read_sinks
 
 if TYPE_CHECKING:
     from ses_domains.config.domains import DomainSpec
 
-GLOBAL_ENDPOINT_KEYS = ("name", "regions", SINKS_KEY)
+GLOBAL_ENDPOINT_KEYS = ("name", "regions", SINKS_KEY, ALARM_TOPICS_KEY)
 MAX_ENDPOINT_NAME = 64
 _ENDPOINT_NAME = re.compile(r"^[\w-]+$", re.ASCII)
 """SESv2 ``EndpointName``: 1 to 64 letters, digits, ``_`` and ``-`` (botocore's service model)."""
@@ -43,6 +46,8 @@ class GlobalEndpointSpec:
     secondary: str
     sinks: SinkTable = field(default_factory=dict)
     """The event destinations' ARNs in the regions other than ``aws:region`` (``sinks``)."""
+    alarm_topics: dict[str, str] = field(default_factory=dict)
+    """Region other than ``aws:region`` -> the SNS topic its reputation alarms notify (``alarmTopics``)."""
 
     @property
     def regions(self) -> tuple[str, str]:
@@ -50,7 +55,8 @@ class GlobalEndpointSpec:
 
     def secondary_regions(self, stack_region: str) -> tuple[str, ...]:
         """The endpoint's regions other than the stack's: each gets the stack's configuration sets,
-        templates, address identities and dedicated IP pools once more (``secondary_region``)."""
+        templates, address identities, dedicated IP pools and reputation alarms once more
+        (``secondary_region``)."""
         return tuple(region for region in self.regions if region != stack_region)
 
 
@@ -79,9 +85,11 @@ def read_global_endpoint(raw: Any, key: str, problems: Problems) -> Optional[Glo
             else:
                 regions.append(item)
     sinks = read_sinks(section.raw.get(SINKS_KEY), section.path(SINKS_KEY), problems)
+    alarm_topics = read_alarm_topics(section.raw.get(ALARM_TOPICS_KEY), section.path(ALARM_TOPICS_KEY), problems)
     if len(problems.found) != before or name is None or len(regions) != 2:
         return None
-    return GlobalEndpointSpec(key=key, name=name, primary=regions[0], secondary=regions[1], sinks=sinks)
+    return GlobalEndpointSpec(key=key, name=name, primary=regions[0], secondary=regions[1], sinks=sinks,
+                              alarm_topics=alarm_topics)
 
 
 def check_served_domains(endpoint: GlobalEndpointSpec, domains: "list[DomainSpec]", stack_region: str,

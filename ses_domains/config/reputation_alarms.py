@@ -7,14 +7,16 @@ CloudWatch"), for the account and, for a configuration set with reputation metri
 ``5`` is refused with that suggestion. The defaults are the levels at which SES starts reviewing an
 account (``records.ses``). A CloudWatch alarm notifies only an SNS topic of its own region
 (PutMetricAlarm refuses another region: "Invalid region ... specified. Only <region> is
-supported"), so the topic must be in the stack's region.
+supported"), so the topic must be in the stack's region. SES publishes these metrics per region:
+a global endpoint's other region gets alarms of its own, notifying a topic of that region given
+under ``globalEndpoint.alarmTopics`` (:func:`check_secondary_alarm_topics`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec, ConfigurationSets
 from ses_domains.config.errors import Problems
@@ -101,17 +103,76 @@ def check_reputation_alarms(
             )
 
 
+def check_secondary_alarm_topics(
+    spec: Optional[ReputationAlarmsSpec], endpoint_key: str, secondary_regions: tuple[str, ...],
+    alarm_topics: Mapping[str, str], problems: Problems,
+) -> None:
+    """With a global endpoint, each of its regions other than ``aws:region`` gets the alarms too
+    (SES publishes each region's rates apart), notifying a topic of that region: one for each such
+    region in ``<endpoint_key>.alarmTopics``, and no entry for any other region."""
+    topics_key = f"{endpoint_key}.{ALARM_TOPICS_KEY}"
+    if spec is None:
+        if alarm_topics:
+            problems.add(topics_key, f"there are no reputation alarms to notify: set "
+                                     f"{top_level_key(endpoint_key, 'reputationAlarms')}, or leave {ALARM_TOPICS_KEY} out")
+        return
+    for region in secondary_regions:
+        if region not in alarm_topics:
+            problems.add(
+                f"{topics_key}.{region}",
+                f"is required: {endpoint_key} also sends from {region}, where SES publishes that region's bounce and "
+                f"complaint rates, so {spec.key} is declared there too; a CloudWatch alarm notifies only a topic of "
+                f"its own region ({spec.key}.snsTopicArn is in {spec.topic_region}): give an SNS topic of {region} "
+                f"such as arn:aws:sns:{region}:123456789012:ses-alarms")
+    for region in alarm_topics:
+        if region not in secondary_regions:
+            problems.add(f"{topics_key}.{region}",
+                         f"{region} is not a region of {endpoint_key} other than aws:region (those are: "
+                         f"{', '.join(secondary_regions) or 'none'}); the alarms of aws:region notify {spec.key}.snsTopicArn")
+
+
+ALARM_TOPICS_KEY = "alarmTopics"
+
+
+def read_alarm_topics(raw: Any, key: str, problems: Problems) -> dict[str, str]:
+    """``globalEndpoint.alarmTopics``: region -> the SNS topic ARN the alarms of that region notify."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.add(key, f"must be a mapping of region -> SNS topic ARN of that region, got {describe(raw)}")
+        return {}
+    topics: dict[str, str] = {}
+    for region, value in raw.items():
+        item_key = f"{key}.{region}"
+        topic = topic_arn(value, item_key, problems, f"an SNS topic ARN of {region} such as "
+                                                     f"arn:aws:sns:{region}:123456789012:ses-alarms")
+        if topic is None:
+            continue
+        named = _TOPIC_ARN.match(topic).group("region")  # type: ignore[union-attr]  # topic_arn matched it
+        if named != region:
+            problems.add(item_key, f"names {named}, but this entry is for {region}: a CloudWatch alarm notifies "
+                                   f"only a topic of its own region; give a topic of {region}")
+            continue
+        topics[str(region)] = topic
+    return topics
+
+
+def topic_arn(raw: Any, key: str, problems: Problems, expected: str) -> Optional[str]:
+    """``raw`` when it is an SNS topic ARN; otherwise a problem under ``key`` saying why."""
+    if not isinstance(raw, str) or not _TOPIC_ARN.match(raw):
+        reason = arn_problem(raw, "sns")
+        problems.add(key, f"must be {expected}, got {describe(raw)}{', ' + reason if reason else ''}")
+        return None
+    return raw
+
+
 def _topic_arn(section: Section) -> Optional[str]:
     raw = section.raw.get("snsTopicArn")
     expected = "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ses-alarms"
     if raw is None:
         section.problem("snsTopicArn", f"is required: {expected}, the topic the alarms notify")
         return None
-    if not isinstance(raw, str) or not _TOPIC_ARN.match(raw):
-        reason = arn_problem(raw, "sns")
-        section.problem("snsTopicArn", f"must be {expected}, got {describe(raw)}{', ' + reason if reason else ''}")
-        return None
-    return raw
+    return topic_arn(raw, section.path("snsTopicArn"), section.problems, expected)
 
 
 def _rate(section: Section, name: str, default: float, what: str, warnings: list[str]) -> float:

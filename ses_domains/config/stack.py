@@ -27,7 +27,12 @@ from ses_domains.config.receive import check_receiving
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.secondary_region import check_secondary_sinks, secondary_region_warnings
 from ses_domains.config.replicas import check_replicas
-from ses_domains.config.reputation_alarms import ReputationAlarmsSpec, check_reputation_alarms, read_reputation_alarms
+from ses_domains.config.reputation_alarms import (
+    ReputationAlarmsSpec,
+    check_reputation_alarms,
+    check_secondary_alarm_topics,
+    read_reputation_alarms,
+)
 from ses_domains.config.regions import looks_like_region, region_facts_problem, ses_regions
 from ses_domains.config.templates import TemplateSpec, read_templates
 
@@ -124,9 +129,8 @@ def read_stack_config(
         get_project_value("dedicatedIpPools"), f"{namespace}:dedicatedIpPools", problems
     )
     check_sending_pools(configuration_sets, dedicated_ip_pools, problems, warnings)
-    reputation_alarms = read_reputation_alarms(
-        get_project_value("reputationAlarms"), f"{namespace}:reputationAlarms", problems, warnings
-    )
+    raw_alarms = get_project_value("reputationAlarms")
+    reputation_alarms = read_reputation_alarms(raw_alarms, f"{namespace}:reputationAlarms", problems, warnings)
     if region:
         for spec in domains:
             check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
@@ -139,6 +143,9 @@ def read_stack_config(
         _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
         check_reputation_alarms(reputation_alarms, read_sets, region, problems)
+        if global_endpoint is not None and (reputation_alarms is not None or raw_alarms is None):
+            check_secondary_alarm_topics(reputation_alarms, global_endpoint.key,
+                                         global_endpoint.secondary_regions(region), global_endpoint.alarm_topics, problems)
         check_receiving({spec.key: spec.receive for spec in domains if spec.receive is not None}, region, problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))

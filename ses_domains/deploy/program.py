@@ -22,7 +22,11 @@ from ses_domains.deploy.dedicated_ip_pools import declare_dedicated_ip_pools
 from ses_domains.deploy.email_identity import declare_email_addresses, email_addresses_summary
 from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
 from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
-from ses_domains.deploy.secondary_region import declare_secondary_regions
+from ses_domains.deploy.secondary_region import (
+    declare_secondary_alarms,
+    declare_secondary_regions,
+    replica_configuration_sets,
+)
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
 from ses_domains.deploy.sending_domain import SendingDomain
@@ -67,6 +71,8 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
     account = declare_account_settings(stack.account, stack.region)
     pools = declare_dedicated_ip_pools(stack)
     configuration_sets = declare_configuration_sets(stack, zones, pools)
+    # Before the domains: a replica identity in a secondary region names the copy of its domain's set there.
+    secondary_regions = declare_secondary_regions(stack)
     sending_domains = {
         spec.domain: SendingDomain.in_stack(
             spec.domain,
@@ -74,6 +80,7 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
                                             configuration_sets.get(spec.configuration_set or ""))),
             zone=zones[spec.domain],
             existing=existing,
+            replica_configuration_sets=replica_configuration_sets(spec, secondary_regions),
         )
         for spec in stack.domains
     }
@@ -92,9 +99,6 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
     endpoint = declare_global_endpoint(stack.global_endpoint, sending_domains.values())
     if endpoint is not None:
         pulumi.export("globalEndpoint", endpoint_summary(stack.global_endpoint, endpoint))
-    secondary_regions = declare_secondary_regions(stack)
-    if secondary_regions:
-        pulumi.export("secondaryRegions", {region: copies.summary for region, copies in secondary_regions.items()})
     if verification is not None:
         pulumi.export("verification", verification.results if verification.address_results is None else
                       pulumi.Output.all(verification.results, verification.address_results).apply(
@@ -125,6 +129,9 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
     )
     if alarms is not None:
         pulumi.export("reputationAlarms", alarms.alarm_arns)
+    declare_secondary_alarms(stack, secondary_regions)
+    if secondary_regions:
+        pulumi.export("secondaryRegions", {region: copies.summary for region, copies in secondary_regions.items()})
     if email_addresses:
         pulumi.export("emailIdentities", email_addresses_summary(email_addresses))
     if templates:

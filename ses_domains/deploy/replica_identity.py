@@ -13,13 +13,15 @@ cannot be declared with pulumi-aws 7. A replica is therefore an identity of its 
   as the stack region's identity: the key's records serve every region, nothing more is written.
 - MAIL FROM: ``<region>.<mailFrom>``, whose MX names that region's feedback endpoint (one name
   holds one MX record set); see ``records.replicas``.
-- No default configuration set (the stack's configuration sets live in its own region, where SES
-  looks them up) and SES's default feedback forwarding (on).
+- A default configuration set only where the domain's set is declared in the replica's region
+  too (a global endpoint's secondary region, ``secondary_region``): SES looks an identity's set up
+  in the identity's own region, and the stack's sets live in ``aws:region``. Elsewhere none; and
+  SES's default feedback forwarding (on).
 """
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -62,13 +64,18 @@ class ReplicaIdentity(pulumi.ComponentResource):
         opts: Optional[pulumi.ResourceOptions] = None,
         with_zone_id: bool = False,
         profile: Optional[str] = None,
+        configuration_set: Optional[pulumi.Resource] = None,
     ):
+        """``configuration_set``: the ``ConfigurationSet`` declared in ``region`` that is the
+        replica's default set (the set changes in place: PutEmailIdentityConfigurationSetAttributes)."""
         super().__init__("ses-domains:index:ReplicaIdentity", name, None, opts)
         self.region = region
         # Named by the domain like the stack region's identity: a replacement deletes first.
         self.identity = aws.sesv2.EmailIdentity(
             name,
             email_identity=spec.domain,
+            configuration_set_name=(configuration_set.configuration_set_name  # type: ignore[attr-defined]
+                                    if configuration_set is not None else None),
             region=region,
             dkim_signing_attributes=signing_attributes,
             opts=pulumi.ResourceOptions(
@@ -115,12 +122,15 @@ def declare_replicas(
     adopted: frozenset[tuple[str, str]] = frozenset(),
     with_zone_id: bool = False,
     profile: Optional[str] = None,
+    configuration_sets: Mapping[str, pulumi.Resource] = {},
 ) -> list[ReplicaIdentity]:
-    """One ``ReplicaIdentity`` per ``replicaRegions`` entry, named ``<name>-<region>``."""
+    """One ``ReplicaIdentity`` per ``replicaRegions`` entry, named ``<name>-<region>``;
+    ``configuration_sets``: region -> the replica's default set there, where there is one."""
     return [
         ReplicaIdentity(
             f"{name}-{region}", spec, region, zone, signing_attributes, identity_depends_on, adopted,
             opts=pulumi.ResourceOptions(parent=parent), with_zone_id=with_zone_id, profile=profile,
+            configuration_set=configuration_sets.get(region),
         )
         for region in spec.replica_regions
     ]

@@ -1,4 +1,6 @@
-"""The ReputationAlarms component: CloudWatch alarms on SES's bounce and complaint rates."""
+"""The ReputationAlarms component: CloudWatch alarms on SES's bounce and complaint rates, in one
+region (SES publishes each region's rates apart: a stack sending from two regions declares one per
+region, each notifying a topic of its region)."""
 
 from dataclasses import dataclass
 from typing import Mapping, Optional
@@ -8,6 +10,7 @@ import pulumi_aws as aws
 from typing_extensions import NotRequired, TypedDict
 
 from ses_domains.config.errors import Problem, Problems
+from ses_domains.config.replicas import ses_region_problem
 from ses_domains.config.reputation_alarms import REPUTATION_ALARM_KEYS, ReputationAlarmsSpec, read_reputation_alarms
 from ses_domains.deploy.arguments import ROOT, CheckedArgs, as_arguments, config_mapping, unknown_arguments
 from ses_domains.records.ses import (
@@ -65,6 +68,9 @@ class ReputationAlarmsArgs(TypedDict):
     name_prefix: NotRequired[str]
     """The start of each alarm's name (alarm names are unique per account and region); default
     ``<project>-<stack>``."""
+    region: NotRequired[str]
+    """The SES region whose rates the alarms watch, where they are declared (pulumi-aws's
+    per-resource ``region``); default the AWS provider's. The topic must be of this region."""
 
 
 class ReputationAlarms(pulumi.ComponentResource):
@@ -90,6 +96,7 @@ class ReputationAlarms(pulumi.ComponentResource):
             known["sns_topic_arn"] = _KNOWN_LATER_TOPIC  # judged in an apply once known
         spec = _spec(known)
         self._topic = checked.get("sns_topic_arn")
+        self._region = checked.get("region")
         super().__init__("ses-domains:index:ReputationAlarms", name, None, opts)
         prefix = checked.values.get("name_prefix")
         self._alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
@@ -139,6 +146,7 @@ class ReputationAlarms(pulumi.ComponentResource):
             actions_enabled=True,
             alarm_actions=[self._topic],
             ok_actions=[self._topic] if spec.notify_ok else None,
+            region=self._region,
             # Explicit names: the provider refuses to create an alarm whose name exists.
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
@@ -147,26 +155,43 @@ class ReputationAlarms(pulumi.ComponentResource):
 _KNOWN_LATER_TOPIC = "arn:aws:sns:us-east-1:000000000000:known-later"
 
 
+_NOT_CONFIG = ("name_prefix", "region")
+"""Arguments the stack config's ``reputationAlarms`` has no key for."""
+
+
 def check_alarm_args(args: dict) -> list[Problem]:
     problems = Problems()
-    read_reputation_alarms(config_mapping({k: v for k, v in args.items() if k != "name_prefix"}), ROOT, problems, [])
+    spec = read_reputation_alarms(config_mapping({k: v for k, v in args.items() if k not in _NOT_CONFIG}),
+                                  ROOT, problems, [])
     found = unknown_arguments(args, ReputationAlarmsArgs.__annotations__)
     prefix = args.get("name_prefix")
     if prefix is not None and (not isinstance(prefix, str) or not prefix.strip()):
         found.append(Problem("name_prefix", "must be a non-empty string"))
+    region = args.get("region")
+    region_problem = ses_region_problem(region) if region is not None else None
+    if region_problem:
+        found.append(Problem("region", region_problem))
+    # A region known only later (None here, the key present) is judged once known.
+    alarms_region = region if "region" in args else pulumi.Config("aws").get("region")
+    if spec is not None and spec.topic_region and not region_problem and alarms_region \
+            and spec.topic_region != alarms_region:
+        where = "region" if region else "the AWS provider's region (aws:region)"
+        found.append(Problem("sns_topic_arn", f"the topic is in {spec.topic_region}, but the alarms are in "
+                                              f"{alarms_region} ({where}): a CloudWatch alarm notifies only a topic of "
+                                              f"its own region; give a topic of {alarms_region}"))
     return found + as_arguments(problems.found, REPUTATION_ALARM_KEYS)
 
 
 def _spec(args: dict) -> ReputationAlarmsSpec:
     spec = read_reputation_alarms(
-        config_mapping({k: v for k, v in args.items() if k != "name_prefix"}), ROOT, Problems(), []
+        config_mapping({k: v for k, v in args.items() if k not in _NOT_CONFIG}), ROOT, Problems(), []
     )
     assert spec is not None  # the arguments were judged already
     return spec
 
 
 def reputation_alarms_args(spec: ReputationAlarmsSpec) -> ReputationAlarmsArgs:
-    """The stack's ``ses-domains:reputationAlarms`` as the component's arguments."""
+    """The stack's ``ses-domains:reputationAlarms`` as the component's arguments (in the stack's region)."""
     return ReputationAlarmsArgs(
         sns_topic_arn=spec.sns_topic_arn, bounce_rate=spec.bounce_rate, complaint_rate=spec.complaint_rate,
         notify_ok=spec.notify_ok, configuration_sets=list(spec.configuration_sets),

@@ -1,6 +1,7 @@
 """A global endpoint's secondary regions: the stack's configuration sets, templates, address
-identities, contact list and dedicated IP pools declared once more, under the same names, in each
-endpoint region that is not the stack's (``config/secondary_region.py`` says why and what differs).
+identities, contact list, dedicated IP pools and reputation alarms declared once more, under the
+same names, in each endpoint region that is not the stack's (``config/secondary_region.py`` says
+why and what differs).
 
 Every copy is a resource of its own with pulumi-aws 7's per-resource ``region``, under one
 ``SecondaryRegion`` component per region: the stack's resources in ``aws:region`` are untouched.
@@ -14,11 +15,13 @@ import pulumi_aws as aws
 
 from ses_domains.config.contact_lists import ContactListSpec
 from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec
+from ses_domains.config.domains import DomainSpec
 from ses_domains.config.secondary_region import copied_pools, secondary_configuration_set
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.configuration_set import ConfigurationSet, ConfigurationSetPlan
 from ses_domains.deploy.contact_lists import declare_contact_list
 from ses_domains.deploy.dedicated_ip_pools import declare_pool
+from ses_domains.deploy.reputation_alarms import ReputationAlarms, reputation_alarms_args
 from ses_domains.deploy.templates import declare_template
 
 
@@ -33,6 +36,7 @@ class SecondaryRegion(pulumi.ComponentResource):
         self.email_identities: dict[str, aws.sesv2.EmailIdentity] = {}
         self.contact_lists: dict[str, aws.sesv2.ContactList] = {}
         self.dedicated_ip_pools: dict[str, aws.sesv2.DedicatedIpPool] = {}
+        self.reputation_alarms: Optional[ReputationAlarms] = None
 
     @property
     def summary(self) -> dict:
@@ -44,6 +48,7 @@ class SecondaryRegion(pulumi.ComponentResource):
             **({"contactLists": {name: c.arn for name, c in self.contact_lists.items()}} if self.contact_lists else {}),
             **({"dedicatedIpPools": {name: p.arn for name, p in self.dedicated_ip_pools.items()}}
                if self.dedicated_ip_pools else {}),
+            **({"reputationAlarms": self.reputation_alarms.alarm_arns} if self.reputation_alarms is not None else {}),
         }
 
 
@@ -120,3 +125,31 @@ def declare_secondary_regions(stack: StackSpec) -> Mapping[str, SecondaryRegion]
         )
         for region in endpoint.secondary_regions(stack.region)
     }
+
+
+def declare_secondary_alarms(stack: StackSpec, secondary_regions: Mapping[str, SecondaryRegion]) -> None:
+    """``reputationAlarms`` in each secondary region, as children of its ``SecondaryRegion``
+    (``reputation-alarms-<region>``): SES publishes each region's bounce and complaint rates apart.
+    Same levels and alarm names (CloudWatch names alarms per region); each notifies the topic of its
+    region (``globalEndpoint.alarmTopics``) and a set's alarms watch that region's copy of the set."""
+    spec, endpoint = stack.reputation_alarms, stack.global_endpoint
+    if spec is None or endpoint is None:
+        return
+    for region, copies in secondary_regions.items():
+        copies.reputation_alarms = ReputationAlarms(
+            f"reputation-alarms-{region}",
+            {**reputation_alarms_args(spec), "sns_topic_arn": endpoint.alarm_topics[region], "region": region},
+            pulumi.ResourceOptions(parent=copies),
+            set_names={name: copies.configuration_sets[name].configuration_set_name
+                       for name in spec.configuration_sets},
+        )
+
+
+def replica_configuration_sets(spec: DomainSpec, secondary_regions: Mapping[str, SecondaryRegion]) -> dict[str, ConfigurationSet]:
+    """Replica region -> the copy of the domain's default configuration set there, for each replica
+    region that is a secondary region (SES looks a set up in the identity's own region); a replica
+    in another region keeps no default set: the stack declares none there."""
+    if spec.configuration_set is None:
+        return {}
+    return {region: secondary_regions[region].configuration_sets[spec.configuration_set]
+            for region in spec.replica_regions if region in secondary_regions}

@@ -3,7 +3,7 @@
 # No ``from __future__ import annotations``: the SDK's Analyzer reads this class's annotations (its
 # outputs) and ``__init__``'s ``args`` as objects to infer the package schema.
 from dataclasses import replace
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -78,18 +78,22 @@ class SendingDomain(pulumi.ComponentResource):
     def in_stack(
         cls, name: str, args: SendingDomainArgs, zone: HostedZone, existing: Preflight,
         opts: Optional[pulumi.ResourceOptions] = None,
+        replica_configuration_sets: Optional[Mapping[str, pulumi.Resource]] = None,
     ) -> "SendingDomain":
         """A domain of the stack-config program: its zone was looked up and every zone of the stack
         checked at once (``existing``, with the report authorizations between them), so neither is
-        done again here; its warnings were shown with the config's keys."""
+        done again here; its warnings were shown with the config's keys. ``replica_configuration_sets``:
+        replica region -> the ``ConfigurationSet`` the replica there names as its default set."""
         read = read_sending_domain_args(args)
         component = cls.__new__(cls)
-        component._declare(name, read, zone, existing, opts, public=False)
+        component._declare(name, read, zone, existing, opts, public=False,
+                           replica_configuration_sets=replica_configuration_sets or {})
         return component
 
     def _declare(
         self, name: str, read: DomainArguments, zone: HostedZone, existing: Preflight,
         opts: Optional[pulumi.ResourceOptions], *, public: bool,
+        replica_configuration_sets: Mapping[str, pulumi.Resource] = {},
     ) -> None:
         """``public``: ``records`` name each record's zone id (the stack's export keeps its shape)."""
         super().__init__("ses-domains:index:SendingDomain", name, None, opts)
@@ -187,7 +191,8 @@ class SendingDomain(pulumi.ComponentResource):
                                                        read_zone.name_servers),
             )
         self.replicas = declare_replicas(name, spec, zone, dkim.signing_attributes, dkim.identity_depends_on, self,
-                                         existing.adopted, with_zone_id=public, profile=read.profile)
+                                         existing.adopted, with_zone_id=public, profile=read.profile,
+                                         configuration_sets=replica_configuration_sets)
         self.records = with_zone(
             self.verification_job, zone,
             lambda job, read_zone: [record_output(r, read_zone, public) for r in job.records],

@@ -223,7 +223,9 @@ def _arns(stack: StackSpec, zone_ids: Mapping[str, str], account_id: str, partit
                             for s in stack.configuration_sets for role in _created_firehose_roles(s)),
         Scope.SERVICE_LINKED_ROLE: ((f"arn:{partition}:iam::{account_id}:role/aws-service-role/{SES_SERVICE}/"
                                      "AWSServiceRoleForAmazonSES",) if stack.global_endpoint is not None else ()),
-        Scope.ALARM: (f"arn:{partition}:cloudwatch:{stack.region}:{account_id}:alarm:{PROJECT}-{stack_name}-*",),
+        # Reputation alarms are declared in each secondary region too, under the same names.
+        Scope.ALARM: tuple(f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:{PROJECT}-{stack_name}-*"
+                           for region in (stack.region, *(secondary if stack.reputation_alarms is not None else ()))),
         Scope.BUCKET: _unique(f"arn:{partition}:s3:::{d.receive.bucket}" for d in stack.domains if d.receive),
         Scope.POLICY_BUCKET: _unique(f"arn:{partition}:s3:::{d.receive.bucket}"
                                      for d in stack.domains if d.receive and d.receive.bucket_policy),
