@@ -11,7 +11,7 @@ SES gives after the switch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 from pulumi.runtime.rpc import is_rpc_secret, wrap_rpc_secret
@@ -67,9 +67,28 @@ class CarriedOver(RecordingMocks):
         return {}
 
 
-def second_up(config_a: dict, config_b: dict) -> Transition:
+def second_up(config_a: dict, config_b: dict, renamed: Optional[dict[str, str]] = None) -> Transition:
+    """As ``pulumi up`` with B finds the world A's up left: A's record sets in the zones, A's
+    outputs as the stack's last ones (what the program's preflight reads). ``renamed``: A was
+    deployed by an earlier version that named these resources otherwise."""
     run_a = run_program(config_a)
-    return transition(run_a, run_program(config_b, mocks=CarriedOver(run_a)))
+    mocks = CarriedOver(run_a)
+    mocks.stack_outputs = run_a.outputs
+    return transition(run_a, run_program(config_b, mocks=mocks, prepare=records_of(run_a)), renamed)
+
+
+def records_of(run: Any) -> Callable[[Any, dict[str, str]], None]:
+    """Writes the record sets ``run`` declared into the next run's zones (its own zone ids)."""
+    zone_names = {zone_id: name for name, zone_id in run.zone_ids.items()}
+
+    def prepare(route53: Any, zone_ids: dict[str, str]) -> None:
+        for record in run.of_type(RECORD):
+            zone_id = zone_ids[zone_names[record.inputs["zoneId"]]]
+            route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+                "Action": "CREATE", "ResourceRecordSet": {
+                    "Name": record.inputs["name"], "Type": record.inputs["type"], "TTL": int(record.inputs["ttl"]),
+                    "ResourceRecords": [{"Value": v} for v in record.inputs["records"]]}}]})
+    return prepare
 
 
 def record_changes(change: Change) -> list[tuple[str, str]]:
@@ -454,3 +473,29 @@ def test_the_engine_refuses_an_alias_that_names_a_resource_of_the_run():
 
     with pytest.raises(EngineRefusal, match="another resource of this run"):
         matched_states(before, after)
+
+
+OLD_ROTATION_NAMES = {"example.com-dkim-key-s2026b": "example.com-dkim-key",
+                      "example.com-dkim-key-s2026a": "example.com-dkim-previous-key"}
+"""A rotation as ses-domains declared it before the records were named by selector."""
+
+
+def test_a_rotation_an_earlier_version_declared_keeps_its_records_in_place():
+    """The zone holds the new selector's record as the stack's own: each record's resource takes
+    over the state that holds its name (``-dkim-key``: the new selector's, ``-dkim-previous-key``:
+    the previous one's)."""
+    t = second_up(stack(domain(dkim=ROTATING)), stack(domain(dkim=ROTATING)), renamed=OLD_ROTATION_NAMES)
+
+    records = {c.name: (c.action, c.aliased_from.rsplit("::", 1)[-1]) for c in t.of_type(RECORD) if "dkim-key" in c.name}
+    assert records == {"example.com-dkim-key-s2026b": (UNCHANGED, "example.com-dkim-key"),
+                       "example.com-dkim-key-s2026a": (UNCHANGED, "example.com-dkim-previous-key")}
+    assert t.acting() == []
+
+
+def test_the_end_of_a_rotation_an_earlier_version_declared_retires_the_previous_record():
+    t = second_up(stack(domain(dkim=ROTATING)), stack(domain(dkim=byodkim("s2026b", "b"))), renamed=OLD_ROTATION_NAMES)
+
+    assert t.by_name("example.com-dkim-key").action == UNCHANGED
+    retired = t.by_name("example.com-dkim-previous-key")
+    assert retired.action == DELETE and record_changes(retired) == [("DELETE", "s2026a._domainkey.example.com")]
+    assert [c.name for c in t.of_type(RECORD) if c.action != UNCHANGED] == ["example.com-dkim-previous-key"]

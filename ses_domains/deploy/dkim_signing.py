@@ -26,6 +26,7 @@ from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.dkim_keys import DkimPrivateKey
 from ses_domains.records.plan import dkim_strategy
+from ses_domains.records.ses import dkim_selector_host
 
 
 @dataclass
@@ -40,17 +41,21 @@ class DkimSetup:
 def declare_dkim_before_identity(
     name: str, spec: DomainSpec, region: str, zone: HostedZone, parent: pulumi.Resource,
     adopted: frozenset[tuple[str, str]] = frozenset(), byodkim_later: Optional[pulumi.Output] = None,
-    old_rotation: bool = False,
+    owned: frozenset[tuple[str, str]] = frozenset(),
 ) -> DkimSetup:
     """``byodkim_later``: the BYODKIM key when it is known only later (``spec.byodkim`` then holds a
-    stand-in, whose selectors are right and whose key is not used). ``old_rotation``: the stack is
-    in a rotation an earlier version declared (see :func:`key_record_holders`)."""
+    stand-in, whose selectors are right and whose key is not used). ``owned``: the (name, type) of
+    the record sets the zone holds already as the stack's own (the preflight's)."""
     dkim = dkim_strategy(spec, region)
     if isinstance(dkim, EasyDkim) or spec.byodkim is None:
         return DkimSetup(aws.sesv2.EmailIdentityDkimSigningAttributesArgs(next_signing_key_length=dkim.key_length))
     later = None if byodkim_later is None else public_byodkim(byodkim_later).apply(
         lambda byodkim: byodkim.strategy().records(spec.domain, (), spec.ttl))
     records = []
+    # The new selector's record is there already, the stack's own: the rotation began in an earlier
+    # update (by ses-domains before the records were named by selector, or by this one: then
+    # each resource finds its own state first, and the aliases do not matter).
+    old_rotation = dkim.previous is not None and (dkim_selector_host(dkim.current.selector, spec.domain), "TXT") in owned
     holders = key_record_holders(name, [s.selector for s in dkim.selectors()], old_rotation)
     for index, (holder, record) in enumerate(zip(holders, dkim.records(spec.domain, (), spec.ttl))):
         if later is None:

@@ -634,9 +634,21 @@ def _delete_requests(resource: Resource, state: dict, context: Context, change: 
     return _requests(resource, delete[0](state, context), delete[1])
 
 
-def transition(run_a: Any, run_b: Any) -> Transition:
-    """What ``pulumi up`` with B does to the stack A deployed (both runs of ``tests.pulumi_program``)."""
-    before, after = resources_of(run_a), resources_of(run_b)
+def _renamed(resources: dict[str, Resource], names: Mapping[str, str]) -> dict[str, Resource]:
+    urns = {urn: urn.rsplit("::", 1)[0] + "::" + names[r.name] for urn, r in resources.items() if r.name in names}
+    result = {}
+    for urn, resource in resources.items():
+        resource.urn, resource.name = urns.get(urn, urn), names.get(resource.name, resource.name)
+        resource.dependencies = tuple(urns.get(d, d) for d in resource.dependencies)
+        result[resource.urn] = resource
+    return result
+
+
+def transition(run_a: Any, run_b: Any, renamed: Optional[Mapping[str, str]] = None) -> Transition:
+    """What ``pulumi up`` with B does to the stack A deployed (both runs of ``tests.pulumi_program``).
+    ``renamed``: A's state as an earlier version of the program named its resources (name in A's
+    run -> the earlier name)."""
+    before, after = _renamed(resources_of(run_a), renamed or {}), resources_of(run_b)
     # Each run made its own hosted zones (moto's random ids): A's ids read as B's, zone by zone.
     same_zone = {run_a.zone_ids[name]: zone_id for name, zone_id in run_b.zone_ids.items() if name in run_a.zone_ids}
     for resource in before.values():
