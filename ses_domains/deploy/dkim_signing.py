@@ -55,7 +55,8 @@ def declare_dkim_before_identity(
     # The new selector's record is there already, the stack's own: the rotation began in an earlier
     # update (by ses-domains before the records were named by selector, or by this one: then
     # each resource finds its own state first, and the aliases do not matter).
-    old_rotation = dkim.previous is not None and (dkim_selector_host(dkim.current.selector, spec.domain), "TXT") in owned
+    new_record = (dkim_selector_host(dkim.current.selector, spec.domain), "TXT")
+    old_rotation = dkim.previous is not None and new_record in owned
     holders = key_record_holders(name, [s.selector for s in dkim.selectors()], old_rotation)
     for index, (holder, record) in enumerate(zip(holders, dkim.records(spec.domain, (), spec.ttl))):
         if later is None:

@@ -1,7 +1,8 @@
 """Two runs of the program (config A deployed, then config B) -> what the second ``pulumi up`` does.
 
-Per resource, matched by URN (then by its aliases, as the engine does: ``matched_states``): unchanged, update in place, replace, create or delete, and the API
-request(s) each step sends, built as terraform-provider-aws builds them from the state it keeps:
+Per resource, matched by URN (then by its aliases, as Pulumi's engine does: ``matched_states``):
+unchanged, update in place, replace, create or delete, and the API request(s) each step sends,
+built as terraform-provider-aws builds them from the state it keeps:
 
 - **State after A** (``state_of``): the inputs A declared, plus what the provider's Read stores
   that matters for the next plan (``READ_STORES``: an Easy DKIM identity's
