@@ -124,7 +124,9 @@ def test_rotation_publishes_both_selectors_and_gives_ses_the_new_key_after_its_r
     step = run.named("example.com-dkim-key-published")
     assert [r["name"] for r in step.inputs["records"]] == ["s2026b._domainkey.example.com",
                                                            "s2026a._domainkey.example.com"]
-    assert {urn_of(run, "example.com-dkim-key"), urn_of(run, "example.com-dkim-previous-key")} <= set(
+    # Each record held by a resource named by its selector (tests/test_transitions.py: how the
+    # state moves between them over a rotation).
+    assert {urn_of(run, "example.com-dkim-key-s2026b"), urn_of(run, "example.com-dkim-key-s2026a")} <= set(
         run.dependencies["example.com-dkim-key-published"])
     assert urn_of(run, "example.com-dkim-key-published") in run.typed_dependencies[(IDENTITY, "example.com")]
     # The exported records show both selectors (what a user checks before retiring the old one).

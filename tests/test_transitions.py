@@ -11,13 +11,14 @@ SES gives after the switch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 from pulumi.runtime.rpc import is_rpc_secret, wrap_rpc_secret
 
 from tests.aws_rules.transitions import (
-    CREATE, DELETE, REPLACE, UNCHANGED, UPDATE, Transition, judge, resources_of, transition,
+    CREATE, DELETE, REPLACE, UNCHANGED, UPDATE, Change, EngineRefusal, Resource, Transition, judge, matched_states,
+    resources_of, transition,
 )
 from tests.aws_rules.requests import Context
 from tests.dkim_test_keys import private_pem, public_pem
@@ -66,9 +67,34 @@ class CarriedOver(RecordingMocks):
         return {}
 
 
-def second_up(config_a: dict, config_b: dict) -> Transition:
+def second_up(config_a: dict, config_b: dict, renamed: Optional[dict[str, str]] = None) -> Transition:
+    """As ``pulumi up`` with B finds the world A's up left: A's record sets in the zones, A's
+    outputs as the stack's last ones (what the program's preflight reads). ``renamed``: A was
+    deployed by an earlier version that named these resources otherwise."""
     run_a = run_program(config_a)
-    return transition(run_a, run_program(config_b, mocks=CarriedOver(run_a)))
+    mocks = CarriedOver(run_a)
+    mocks.stack_outputs = run_a.outputs
+    return transition(run_a, run_program(config_b, mocks=mocks, prepare=records_of(run_a)), renamed)
+
+
+def records_of(run: Any) -> Callable[[Any, dict[str, str]], None]:
+    """Writes the record sets ``run`` declared into the next run's zones (its own zone ids)."""
+    zone_names = {zone_id: name for name, zone_id in run.zone_ids.items()}
+
+    def prepare(route53: Any, zone_ids: dict[str, str]) -> None:
+        for record in run.of_type(RECORD):
+            zone_id = zone_ids[zone_names[record.inputs["zoneId"]]]
+            route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+                "Action": "CREATE", "ResourceRecordSet": {
+                    "Name": record.inputs["name"], "Type": record.inputs["type"], "TTL": int(record.inputs["ttl"]),
+                    "ResourceRecords": [{"Value": v} for v in record.inputs["records"]]}}]})
+    return prepare
+
+
+def record_changes(change: Change) -> list[tuple[str, str]]:
+    """(action, record name) of each Route 53 change a step sends."""
+    return [(c["Action"], c["ResourceRecordSet"]["Name"]) for r in change.requests
+            for c in r.params.get("ChangeBatch", {}).get("Changes", [])]
 
 
 def position(steps: list[tuple[str, str]], action: str, name: str) -> int:
@@ -131,10 +157,29 @@ def rotation(t: Transition) -> None:
     put = t.by_name("example.com-dkim-signing").requests[-1]
     assert put.params["SigningAttributesOrigin"] == "EXTERNAL"
     assert put.params["SigningAttributes"]["DomainSigningSelector"] == "s2026b"
-    # The new selector's record (a new name: ForceNew) and the key step come before the switch.
+    # s2026a's record keeps its state (the engine finds it through the alias), untouched; s2026b's
+    # is a plain create; then the key step waits for both, then SES gets the new key.
+    kept = t.by_name("example.com-dkim-key-s2026a")
+    assert kept.action == UNCHANGED and kept.aliased_from.endswith("::example.com-dkim-key")
+    created = t.by_name("example.com-dkim-key-s2026b")
+    assert created.action == CREATE and record_changes(created) == [("CREATE", "s2026b._domainkey.example.com")]
+    assert [c for c in t.of_type(RECORD) if c.action in (REPLACE, DELETE)] == []
     steps = t.ordered_steps()
-    assert t.by_name("example.com-dkim-key").action == REPLACE
-    assert position(steps, UPDATE, "example.com-dkim-key-published") < position(steps, UPDATE, "example.com-dkim-signing")
+    assert (position(steps, CREATE, "example.com-dkim-key-s2026b") < position(steps, UPDATE, "example.com-dkim-key-published")
+            < position(steps, UPDATE, "example.com-dkim-signing"))
+
+
+def rotation_end(t: Transition) -> None:
+    # The state created for s2026b during the rotation goes back to <domain>-dkim-key, unchanged;
+    # s2026a's record is deleted, at the end of the update.
+    current = t.by_name("example.com-dkim-key")
+    assert current.action == UNCHANGED and current.aliased_from.endswith("::example.com-dkim-key-s2026b")
+    retired = t.by_name("example.com-dkim-key-s2026a")
+    assert retired.action == DELETE and record_changes(retired) == [("DELETE", "s2026a._domainkey.example.com")]
+    assert t.by_name("example.com-dkim-signing").action == UNCHANGED  # same key, same selector
+    steps = t.ordered_steps()
+    assert steps[-1] == (DELETE, retired.urn)
+    assert [c.name for c in t.of_type(RECORD) if c.action != UNCHANGED] == ["example.com-dkim-key-s2026a"]
 
 
 def key_length(t: Transition) -> None:
@@ -302,6 +347,9 @@ def with_set_and_alarms(**settings: Any) -> dict:
 TEMPLATE_A = [{"name": "welcome", "subject": "Hello {{name}}", "text": "Hi {{name}}", "testData": {"name": "Ada"}}]
 TEMPLATE_B = [{**TEMPLATE_A[0], "subject": "Hello again {{name}}"}]
 
+ROTATING = {"selector": "s2026b", "privateKey": private_pem(2048, name="b"),
+            "previous": {"selector": "s2026a", "publicKey": public_pem(2048, name="a")}}
+
 
 @dataclass(frozen=True)
 class Row:
@@ -318,10 +366,12 @@ ROWS = [
         easy_to_byodkim),
     Row("BYODKIM -> Easy DKIM", lambda: stack(domain(dkim=byodkim("s2026a", "a"))), lambda: stack(domain()),
         "deploy/dkim_signing_origin_ops.py apply_signing", byodkim_to_easy),
-    Row("BYODKIM rotation", lambda: stack(domain(dkim=byodkim("s2026a", "a"))),
-        lambda: stack(domain(dkim=byodkim("s2026b", "b", previous={"selector": "s2026a",
-                                                                    "publicKey": public_pem(2048, name="a")}))),
-        "deploy/dkim_signing_origin_ops.py apply_signing; route53/record.go (name ForceNew)", rotation),
+    Row("BYODKIM rotation", lambda: stack(domain(dkim=byodkim("s2026a", "a"))), lambda: stack(domain(dkim=ROTATING)),
+        "deploy/dkim_signing_origin_ops.py apply_signing; route53/record.go (name ForceNew); "
+        "pulumi step_generator.go generateSteps (aliases)", rotation),
+    Row("BYODKIM rotation end", lambda: stack(domain(dkim=ROTATING)), lambda: stack(domain(dkim=byodkim("s2026b", "b"))),
+        "pulumi step_generator.go generateSteps (aliases), GenerateDeletes; route53/record.go resourceRecordDelete",
+        rotation_end),
     Row("key length change", lambda: stack(domain(dkim={"keyLength": "RSA_1024_BIT"})),
         lambda: stack(domain(dkim={"keyLength": "RSA_2048_BIT"})), "deploy/dkim_signing_origin_ops.py apply_signing",
         key_length),
@@ -415,15 +465,12 @@ def test_every_replica_is_switched_too():
     assert t.by_name("example.com-dkim-key-published").urn in replica_step.dependencies
 
 
-@pytest.mark.xfail(strict=True, reason="found by this table, not fixed yet: the rotation re-creates the previous "
-                   "selector's TXT record under a new resource while the old resource still holds it")
 def test_a_rotation_keeps_the_previous_selectors_record_in_place():
-    """Rotation s2026a -> s2026b (previous: s2026a): the intended end state has s2026a's TXT record
-    untouched. Today ``<domain>-dkim-key`` is replaced (its name is ForceNew) and
-    ``<domain>-dkim-previous-key`` is created: route53/record.go resourceRecordCreate sends CREATE
-    for s2026a._domainkey (allow_overwrite false), which Route 53 refuses while the old resource
-    still holds that record set, and the replacement's Delete at the end of the update would remove
-    it anyway."""
+    """Rotation s2026a -> s2026b (previous: s2026a): s2026a's TXT record is untouched. Before the fix
+    ``<domain>-dkim-key`` was replaced (its name is ForceNew) and ``<domain>-dkim-previous-key``
+    created: route53/record.go resourceRecordCreate sent CREATE for s2026a._domainkey
+    (allow_overwrite false), which Route 53 refuses while the old resource still holds that record
+    set, and the replacement's Delete at the end of the update would have removed it anyway."""
     t = second_up(stack(domain(dkim=byodkim("s2026a", "a"))),
                   stack(domain(dkim=byodkim("s2026b", "b", previous={"selector": "s2026a",
                                                                       "publicKey": public_pem(2048, name="a")}))))
@@ -432,3 +479,80 @@ def test_a_rotation_keeps_the_previous_selectors_record_in_place():
                for change in r.params.get("ChangeBatch", {}).get("Changes", [])
                if change["ResourceRecordSet"]["Name"] == "s2026a._domainkey.example.com"]
     assert touched == []
+
+
+def test_a_rotation_from_start_to_end_writes_only_the_new_record_and_retires_the_old_one():
+    """Steady on s2026a, the rotation's start, steady during it, its end, steady on s2026b: each
+    record set stays with one resource state throughout (never replaced: the engine takes it over
+    through an alias where its resource's name changes); Route 53 sees one CREATE (s2026b, at the
+    start) and one DELETE (s2026a, at the end of the update that ends the rotation)."""
+    before, during, after = (stack(domain(dkim=byodkim("s2026a", "a"))), stack(domain(dkim=ROTATING)),
+                             stack(domain(dkim=byodkim("s2026b", "b"))))
+    sent, moved = [], []
+    for config_a, config_b in [(before, before), (before, during), (during, during), (during, after), (after, after)]:
+        t = second_up(config_a, config_b)
+        records = t.of_type(RECORD)
+        assert not [c.name for c in records if c.action in (REPLACE, UPDATE)]
+        sent += [change for c in records for change in record_changes(c)]
+        moved += [(c.aliased_from.rsplit("::", 1)[1], c.name) for c in records if c.aliased_from]
+
+    assert sent == [("CREATE", "s2026b._domainkey.example.com"), ("DELETE", "s2026a._domainkey.example.com")]
+    assert moved == [("example.com-dkim-key", "example.com-dkim-key-s2026a"),
+                     ("example.com-dkim-key-s2026b", "example.com-dkim-key")]
+
+
+def _resource(name: str, *aliases: str) -> Resource:
+    urn = f"urn:pulumi:test::p::aws:route53/record:Record::{name}"
+    return Resource(urn, RECORD, name, {}, aliases=tuple(f"urn:pulumi:test::p::aws:route53/record:Record::{a}"
+                                                         for a in aliases))
+
+
+def test_the_engine_takes_a_resources_own_state_before_an_alias():
+    """step_generator.go generateSteps: own URN first; the aliased state it does not take is left
+    to be deleted."""
+    before = {r.urn: r for r in (_resource("d-dkim-key"), _resource("d-dkim-key-s1"))}
+    after = {r.urn: r for r in (_resource("d-dkim-key", "d-dkim-key-s1"),)}
+
+    assert matched_states(before, after) == {after_urn: after_urn for after_urn in after}
+
+
+def test_the_engine_refuses_two_resources_taking_one_alias():
+    before = {r.urn: r for r in (_resource("d-dkim-key"),)}
+    after = {r.urn: r for r in (_resource("d-dkim-key-s1", "d-dkim-key"), _resource("d-dkim-key-s2", "d-dkim-key"))}
+
+    with pytest.raises(EngineRefusal, match="already taken"):
+        matched_states(before, after)
+
+
+def test_the_engine_refuses_an_alias_that_names_a_resource_of_the_run():
+    before = {r.urn: r for r in (_resource("d-dkim-key"),)}
+    after = {r.urn: r for r in (_resource("d-dkim-key"), _resource("d-dkim-key-s1", "d-dkim-key"))}
+
+    with pytest.raises(EngineRefusal, match="another resource of this run"):
+        matched_states(before, after)
+
+
+OLD_ROTATION_NAMES = {"example.com-dkim-key-s2026b": "example.com-dkim-key",
+                      "example.com-dkim-key-s2026a": "example.com-dkim-previous-key"}
+"""A rotation as ses-domains declared it before the records were named by selector."""
+
+
+def test_a_rotation_an_earlier_version_declared_keeps_its_records_in_place():
+    """The zone holds the new selector's record as the stack's own: each record's resource takes
+    over the state that holds its name (``-dkim-key``: the new selector's, ``-dkim-previous-key``:
+    the previous one's)."""
+    t = second_up(stack(domain(dkim=ROTATING)), stack(domain(dkim=ROTATING)), renamed=OLD_ROTATION_NAMES)
+
+    records = {c.name: (c.action, c.aliased_from.rsplit("::", 1)[-1]) for c in t.of_type(RECORD) if "dkim-key" in c.name}
+    assert records == {"example.com-dkim-key-s2026b": (UNCHANGED, "example.com-dkim-key"),
+                       "example.com-dkim-key-s2026a": (UNCHANGED, "example.com-dkim-previous-key")}
+    assert t.acting() == []
+
+
+def test_the_end_of_a_rotation_an_earlier_version_declared_retires_the_previous_record():
+    t = second_up(stack(domain(dkim=ROTATING)), stack(domain(dkim=byodkim("s2026b", "b"))), renamed=OLD_ROTATION_NAMES)
+
+    assert t.by_name("example.com-dkim-key").action == UNCHANGED
+    retired = t.by_name("example.com-dkim-previous-key")
+    assert retired.action == DELETE and record_changes(retired) == [("DELETE", "s2026a._domainkey.example.com")]
+    assert [c.name for c in t.of_type(RECORD) if c.action != UNCHANGED] == ["example.com-dkim-previous-key"]

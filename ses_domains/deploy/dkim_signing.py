@@ -26,6 +26,7 @@ from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.dkim_keys import DkimPrivateKey
 from ses_domains.records.plan import dkim_strategy
+from ses_domains.records.ses import dkim_selector_host
 
 
 @dataclass
@@ -40,22 +41,29 @@ class DkimSetup:
 def declare_dkim_before_identity(
     name: str, spec: DomainSpec, region: str, zone: HostedZone, parent: pulumi.Resource,
     adopted: frozenset[tuple[str, str]] = frozenset(), byodkim_later: Optional[pulumi.Output] = None,
+    owned: frozenset[tuple[str, str]] = frozenset(),
 ) -> DkimSetup:
     """``byodkim_later``: the BYODKIM key when it is known only later (``spec.byodkim`` then holds a
-    stand-in, whose selectors are right and whose key is not used)."""
+    stand-in, whose selectors are right and whose key is not used). ``owned``: the (name, type) of
+    the record sets the zone holds already as the stack's own (the preflight's)."""
     dkim = dkim_strategy(spec, region)
     if isinstance(dkim, EasyDkim) or spec.byodkim is None:
         return DkimSetup(aws.sesv2.EmailIdentityDkimSigningAttributesArgs(next_signing_key_length=dkim.key_length))
     later = None if byodkim_later is None else public_byodkim(byodkim_later).apply(
         lambda byodkim: byodkim.strategy().records(spec.domain, (), spec.ttl))
     records = []
-    for index, (selector, record) in enumerate(zip(dkim.selectors(), dkim.records(spec.domain, (), spec.ttl))):
-        role = "dkim-key" if selector is dkim.current else "dkim-previous-key"
+    # The new selector's record is there already, the stack's own: the rotation began in an earlier
+    # update (by ses-domains before the records were named by selector, or by this one: then
+    # each resource finds its own state first, and the aliases do not matter).
+    new_record = (dkim_selector_host(dkim.current.selector, spec.domain), "TXT")
+    old_rotation = dkim.previous is not None and new_record in owned
+    holders = key_record_holders(name, [s.selector for s in dkim.selectors()], old_rotation)
+    for index, (holder, record) in enumerate(zip(holders, dkim.records(spec.domain, (), spec.ttl))):
         if later is None:
-            records.append(declare_known_record(f"{name}-{role}", zone, parent, record, adopted))
+            records.append(declare_known_record(holder.name, zone, parent, record, adopted, aliases=holder.aliases))
         else:
-            records.append(declare_record(f"{name}-{role}", zone, parent, later.apply(lambda found, i=index: found[i]),
-                                          record_type="TXT", ttl=spec.ttl, adopted=adopted))
+            records.append(declare_record(holder.name, zone, parent, later.apply(lambda found, i=index: found[i]),
+                                          record_type="TXT", ttl=spec.ttl, adopted=adopted, aliases=holder.aliases))
     private_key = (spec.byodkim.key.ses_private_key if byodkim_later is None
                    else byodkim_later.apply(lambda byodkim: byodkim.key.ses_private_key))
     attributes = aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
@@ -75,6 +83,40 @@ def declare_dkim_before_identity(
         opts=pulumi.ResourceOptions(parent=parent, depends_on=records),
     )
     return DkimSetup(attributes, identity_depends_on=[published], records=records)
+
+
+@dataclass(frozen=True)
+class KeyRecordHolder:
+    """The Pulumi resource that holds one selector's TXT record, and the earlier names of it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+def key_record_holders(name: str, selectors: list[str], old_rotation: bool = False) -> list[KeyRecordHolder]:
+    """Who holds each selector's TXT record (``selectors``: the current one, then the previous one
+    during a rotation), so that a record stays with one resource state from the rotation's start
+    to its end: a record's name is ForceNew (route53/record.go), a resource that changed selector
+    would be replaced, its new record created while the old one still holds the name and the old
+    record deleted at the end of the update. Pulumi's engine finds a resource's state by its own
+    URN first, then by its aliases; an alias claimed by two resources is an error.
+
+    - No rotation: ``<name>-dkim-key``, as ever; its alias ``<name>-dkim-key-<selector>`` takes
+      over the state of the selector that was current during the rotation that just ended.
+    - Rotation from p to s: ``<name>-dkim-key-<p>`` takes over ``<name>-dkim-key`` (which held p,
+      unchanged), ``<name>-dkim-key-<s>`` is created.
+    - ``old_rotation``: a rotation declared by ses-domains before this scheme (s held by
+      ``<name>-dkim-key``, p by ``<name>-dkim-previous-key``): each keeps its record under the
+      selector's name.
+    """
+    current, previous = selectors[0], selectors[1] if len(selectors) > 1 else None
+    plain = f"{name}-dkim-key"
+    if previous is None:
+        return [KeyRecordHolder(plain, (f"{plain}-{current}",))]
+    if old_rotation:
+        return [KeyRecordHolder(f"{plain}-{current}", (plain,)),
+                KeyRecordHolder(f"{plain}-{previous}", (f"{name}-dkim-previous-key",))]
+    return [KeyRecordHolder(f"{plain}-{current}"), KeyRecordHolder(f"{plain}-{previous}", (plain,))]
 
 
 def public_byodkim(byodkim: pulumi.Output) -> pulumi.Output:

@@ -97,6 +97,8 @@ class Decision:
     """What preview says about them."""
     problems: tuple[Problem, ...] = ()
     """The foreign record sets that stop the program, each under the key that wants the name."""
+    owned: frozenset[tuple[str, str]] = frozenset()
+    """(name, type) of the planned record sets the zone holds already as the stack's own."""
 
 
 @dataclass
@@ -165,9 +167,12 @@ def decide(found: Iterable[Collision], owns: Callable[[str, str], bool]) -> Deci
     problems: list[Problem] = []
     adopted: set[tuple[str, str]] = set()
     notices: list[str] = []
+    owned: set[tuple[str, str]] = set()
     for collision in found:
         plan = collision.planned
         foreign = [live for live in collision.live if not owns(live.name, live.type)]
+        if any(live.type == plan.record.type for live in collision.live if live not in foreign):
+            owned.add(plan.where)
         if not foreign:
             continue
         same = [live for live in foreign if live.type == plan.record.type and not live.alias_target and not live.set_identifier]
@@ -177,7 +182,7 @@ def decide(found: Iterable[Collision], owns: Callable[[str, str], bool]) -> Deci
             notices.append(_adoption_notice(plan, same[0]))
             continue
         problems.append(Problem(plan.key, _conflict_message(plan, foreign, adoptable=not other and plan.policy != NEVER)))
-    return Decision(frozenset(adopted), tuple(notices), tuple(problems))
+    return Decision(frozenset(adopted), tuple(notices), tuple(problems), frozenset(owned))
 
 
 def dkim_names_in_ses(domain: str, get_email_identity: GetEmailIdentity = aws.sesv2.get_email_identity) -> Optional[tuple[str, ...]]:

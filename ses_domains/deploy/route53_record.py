@@ -20,9 +20,11 @@ def declare_record(
     record_type: str,
     ttl: int,
     adopted: frozenset[tuple[str, str]] = frozenset(),
+    aliases: tuple[str, ...] = (),
 ) -> aws.route53.Record:
     """``record`` may be known (static records) or an output (DKIM records, whose tokens SES
     gives only once the identity exists); type and TTL are always known, so previews show them.
+    ``aliases``: earlier names of the resource (same parent), whose state it takes over.
 
     ``allow_overwrite`` only for a record set in ``adopted`` (``existingRecords: adopt``, seen and
     announced at preview): otherwise Route 53's CREATE fails on an existing record set instead of
@@ -38,13 +40,13 @@ def declare_record(
         # An output only when something of this type is adopted: an apply per record costs time.
         allow_overwrite=record.apply(lambda r: (r.name, r.type) in adopted)
         if any(kind == record_type for _, kind in adopted) else False,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, aliases=_aliases(aliases)),
     )
 
 
 def declare_known_record(
     name: str, zone: HostedZone, parent: pulumi.Resource, record: DnsRecord, adopted: frozenset[tuple[str, str]] = frozenset(),
-    depends_on: Optional[list[pulumi.Resource]] = None,
+    depends_on: Optional[list[pulumi.Resource]] = None, aliases: tuple[str, ...] = (),
 ) -> aws.route53.Record:
     """A record whose name and values are known before anything is created (after ``depends_on``)."""
     return aws.route53.Record(
@@ -55,8 +57,13 @@ def declare_known_record(
         ttl=record.ttl,
         records=record.route53_values(),
         allow_overwrite=(record.name, record.type) in adopted,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on, aliases=_aliases(aliases)),
     )
+
+
+def _aliases(names: tuple[str, ...]) -> Optional[list[pulumi.Alias]]:
+    """None without aliases: the registration of every other record stays as it was."""
+    return [pulumi.Alias(name=alias) for alias in names] or None
 
 
 def record_output(record: DnsRecord, zone: HostedZone, with_zone_id: bool = False) -> dict:

@@ -101,7 +101,8 @@ class SendingDomain(pulumi.ComponentResource):
         configuration_set = read.configuration_set
         self.domain = spec.domain
         self.region, self.profile = region, read.profile
-        dkim = declare_dkim_before_identity(name, spec, region, zone, self, existing.adopted, read.byodkim_later)
+        dkim = declare_dkim_before_identity(name, spec, region, zone, self, existing.adopted, read.byodkim_later,
+                                            existing.owned)
 
         # SES identities are named by the domain itself: a replacement (`pulumi up --replace`,
         # which restarts a FAILED verification) must delete the old identity before creating one

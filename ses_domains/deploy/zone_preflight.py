@@ -80,6 +80,8 @@ class Preflight:
     report_authorizations: dict[str, tuple[ReportAuthorization, ...]] = field(default_factory=dict)
     needless_warnings: frozenset[str] = frozenset()
     """Config warnings that no longer apply: the authorization records the stack writes, or that exist."""
+    owned: frozenset[tuple[str, str]] = frozenset()
+    """(name, type) of the record sets the stack writes that the zones hold already as its own."""
 
 
 def preflight(
@@ -210,6 +212,7 @@ def preflight(
         apex_spf=apex_spf,
         report_authorizations={domain: found for domain, found in authorizations.items() if found},
         needless_warnings=frozenset(a.warning for found in wanted_authorizations.values() for a in found),
+        owned=decision.owned,
     )
 
 

@@ -1,7 +1,8 @@
 """Two runs of the program (config A deployed, then config B) -> what the second ``pulumi up`` does.
 
-Per resource, matched by URN: unchanged, update in place, replace, create or delete, and the API
-request(s) each step sends, built as terraform-provider-aws builds them from the state it keeps:
+Per resource, matched by URN (then by its aliases, as Pulumi's engine does: ``matched_states``):
+unchanged, update in place, replace, create or delete, and the API request(s) each step sends,
+built as terraform-provider-aws builds them from the state it keeps:
 
 - **State after A** (``state_of``): the inputs A declared, plus what the provider's Read stores
   that matters for the next plan (``READ_STORES``: an Easy DKIM identity's
@@ -103,6 +104,8 @@ class Resource:
     dependencies: tuple[str, ...] = ()
     ignore_changes: tuple[str, ...] = ()
     delete_before_replace: bool = False
+    aliases: tuple[str, ...] = ()
+    """The URNs of its ``aliases`` option, in the order given."""
 
 
 @dataclass
@@ -116,6 +119,8 @@ class Change:
     changed: tuple[str, ...] = ()
     """The top-level properties whose planned value differs from state."""
     notes: list[str] = field(default_factory=list)
+    aliased_from: str = ""
+    """The URN of A's resource whose state this one took over through an alias."""
 
     def operations(self) -> list[str]:
         return [r.operation for r in self.requests]
@@ -190,8 +195,10 @@ def resources_of(run: Any) -> dict[str, Resource]:
         _, _, qualified, name = urn.split("::", 3)
         urn_of[(qualified.split("$")[-1], name)] = urn
     options = {(r.type, r.name): r for r in run.monitor.registrations}
+    registered = {(r.type, r.name): i for i, r in enumerate(run.monitor.registrations)}
     result = {}
-    for declared in run.mocks.resources:
+    # In the order the program registered them: the engine matches aliases in that order.
+    for declared in sorted(run.mocks.resources, key=lambda d: registered.get((d.type, d.name), len(registered))):
         urn = urn_of[(declared.type, declared.name)]
         registration = options.get((declared.type, declared.name))
         result[urn] = Resource(
@@ -199,8 +206,57 @@ def resources_of(run: Any) -> dict[str, Resource]:
             tuple(run.typed_dependencies.get((declared.type, declared.name), ())),
             tuple(registration.ignoreChanges) if registration is not None else (),
             bool(registration.deleteBeforeReplace) if registration is not None else False,
+            _alias_urns(urn, registration.aliases) if registration is not None else (),
         )
     return result
+
+
+def _alias_urns(urn: str, aliases: Iterable[Any]) -> tuple[str, ...]:
+    """The URNs the engine makes of a registration's alias specs (step_generator.go
+    collapseAliasToUrn): a spec without parent, type, project or stack keeps the resource's own;
+    only the name is given here."""
+    found = []
+    for alias in aliases:
+        if alias.urn:
+            found.append(alias.urn)
+            continue
+        spec = alias.spec
+        assert not (spec.type or spec.parentUrn or spec.noParent or spec.project or spec.stack), (
+            f"{urn}: alias spec {spec} is not modelled (only a new name under the same parent)")
+        found.append(urn.rsplit("::", 1)[0] + "::" + (spec.name or urn.rsplit("::", 1)[1]))
+    return tuple(found)
+
+
+class EngineRefusal(Exception):
+    """What Pulumi's engine refuses before any step runs (the update fails at preview)."""
+
+
+def matched_states(before: Mapping[str, Resource], after: Mapping[str, Resource]) -> dict[str, str]:
+    """For each of B's resources that has a state in A, the URN of that state: as
+    pulumi/pkg/resource/deploy/step_generator.go generateSteps looks it up, its own URN first,
+    then its aliases in order; the first found is taken. Refused (``EngineRefusal``), as there:
+    a URN an earlier resource claimed as its alias, an alias that is an earlier resource's own
+    URN, and an alias an earlier resource claimed. An A state found through an alias is not
+    deleted at the end (GenerateDeletes skips what was aliased)."""
+    matched: dict[str, str] = {}
+    seen: set[str] = set()
+    claimed: dict[str, str] = {}
+    for urn, resource in after.items():
+        seen.add(urn)
+        if urn in claimed:
+            raise EngineRefusal(f"{urn}: another resource ({claimed[urn]}) already took this URN as its alias")
+        for candidate in (urn, *resource.aliases):
+            if candidate not in before:
+                continue
+            if candidate != urn:
+                if candidate in seen:
+                    raise EngineRefusal(f"{urn}: its alias {candidate} is another resource of this run")
+                if candidate in claimed:
+                    raise EngineRefusal(f"{urn}: its alias {candidate} was already taken by {claimed[candidate]}")
+                claimed[candidate] = urn
+            matched[urn] = candidate
+            break
+    return matched
 
 
 def state_of(resource: Resource) -> dict:
@@ -579,9 +635,21 @@ def _delete_requests(resource: Resource, state: dict, context: Context, change: 
     return _requests(resource, delete[0](state, context), delete[1])
 
 
-def transition(run_a: Any, run_b: Any) -> Transition:
-    """What ``pulumi up`` with B does to the stack A deployed (both runs of ``tests.pulumi_program``)."""
-    before, after = resources_of(run_a), resources_of(run_b)
+def _renamed(resources: dict[str, Resource], names: Mapping[str, str]) -> dict[str, Resource]:
+    urns = {urn: urn.rsplit("::", 1)[0] + "::" + names[r.name] for urn, r in resources.items() if r.name in names}
+    result = {}
+    for urn, resource in resources.items():
+        resource.urn, resource.name = urns.get(urn, urn), names.get(resource.name, resource.name)
+        resource.dependencies = tuple(urns.get(d, d) for d in resource.dependencies)
+        result[resource.urn] = resource
+    return result
+
+
+def transition(run_a: Any, run_b: Any, renamed: Optional[Mapping[str, str]] = None) -> Transition:
+    """What ``pulumi up`` with B does to the stack A deployed (both runs of ``tests.pulumi_program``).
+    ``renamed``: A's state as an earlier version of the program named its resources (name in A's
+    run -> the earlier name)."""
+    before, after = _renamed(resources_of(run_a), renamed or {}), resources_of(run_b)
     # Each run made its own hosted zones (moto's random ids): A's ids read as B's, zone by zone.
     same_zone = {run_a.zone_ids[name]: zone_id for name, zone_id in run_b.zone_ids.items() if name in run_a.zone_ids}
     for resource in before.values():
@@ -591,17 +659,21 @@ def transition(run_a: Any, run_b: Any) -> Transition:
                   for r in list(before.values()) + list(after.values()) if r.type == "aws:iam/role:Role"}
     context = Context(zone_names=zone_names, role_names=role_names)
     changes: dict[str, Change] = {}
+    matched = matched_states(before, after)
     for urn, resource in after.items():
-        if urn in before:
-            changes[urn] = judge(before[urn], resource, context)
+        if urn in matched:
+            changes[urn] = judge(before[matched[urn]], resource, context)
+            if matched[urn] != urn:
+                changes[urn].aliased_from = matched[urn]
         else:
             change = Change(urn, resource.type, resource.name, CREATE)
             if not resource.type.startswith(COMPONENT_PREFIX):
                 change.requests = _create_requests(resource, context)
                 change.follows = MAPPINGS[resource.type].follows if resource.type in MAPPINGS else resource.type
             changes[urn] = change
+    taken = set(matched.values())
     for urn, resource in before.items():
-        if urn not in after:
+        if urn not in taken:
             change = Change(urn, resource.type, resource.name, DELETE)
             if not resource.type.startswith(COMPONENT_PREFIX):
                 change.requests = _delete_requests(resource, state_of(resource), context, change)
