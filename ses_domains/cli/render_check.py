@@ -43,8 +43,8 @@ def check_table(stack: str, region: str, checks: Sequence[DomainCheck], verdict:
     if judged:
         ready = {o: sum(1 for r in judged if r.outcome is o) for o in Outcome}
         lines.extend(wrap_lines(
-            f"bulk-sender readiness: {ready[Outcome.PASS]} ready, {ready[Outcome.FAIL]} failing a requirement, "
-            f"{ready[Outcome.UNKNOWN]} with unknowns"
+            f"bulk sender: {ready[Outcome.PASS]} ready, {ready[Outcome.FAIL]} not ready, "
+            f"{ready[Outcome.UNKNOWN]} not known"
             + (" (required: a fail is a problem)" if require_bulk_sender else " (not required: --require bulk-sender)")
         ))
     lines.extend(wrap_lines(
