@@ -221,7 +221,8 @@ def _dkim(setup: SendingSetup, seen: Observations, adkim: str) -> Requirement:
     bits = setup.byodkim_key_bits if external else KEY_LENGTH_BITS.get(identity.dkim_current_key_length or "")
     if bits is None:
         return Requirement(DKIM, Outcome.UNKNOWN, f"{signing}; key length unknown",
-                           "" if external else "SES gave no CurrentSigningKeyLength")
+                           "check where the selector's record is served (its key's length is read there)"
+                           if external else "SES gave no CurrentSigningKeyLength: ask SES again later")
     if bits < MIN_KEY_BITS:
         return Requirement(DKIM, Outcome.FAIL, f"{signing}; a {bits}-bit key", "use a key of 2048 bits")
     note = ""
