@@ -205,3 +205,17 @@ def test_the_setup_is_read_from_the_stack_config():
     setup = sending_setup(plan, spec, None)
     assert setup == SendingSetup(DOMAIN, KEY, MAIL_FROM, True, None, "bulk", "ses-domains:configurationSets[0]",
                                  "REQUIRE", None, 0, True)
+
+
+def test_application_list_unsubscribe_is_true_or_false_under_its_key():
+    from ses_domains.config.errors import ConfigError
+    from tests.test_sending_domain_args import problems_of, read
+
+    config = {"ses-domains:domains": [{"domain": DOMAIN, "applicationListUnsubscribe": "yes"}]}
+    with pytest.raises(ConfigError) as raised:
+        read_stack_config(lambda k: config.get(f"ses-domains:{k}"), {"region": "eu-west-1"}.get)
+    assert [str(p) for p in raised.value.problems] == [
+        "ses-domains:domains[0].applicationListUnsubscribe: must be true or false, got 'yes'"]
+    assert problems_of(domain=DOMAIN, application_list_unsubscribe="yes") == [
+        "application_list_unsubscribe: must be true or false, got 'yes'"]
+    assert read(domain=DOMAIN, application_list_unsubscribe=True).spec.application_list_unsubscribe is True
