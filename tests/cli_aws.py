@@ -157,6 +157,8 @@ def aws_environment(ses_url: str, route53_url: str | None = None, *, credentials
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_ENDPOINT_URL_SESV2": ses_url,
         "AWS_ENDPOINT_URL_ROUTE_53": route53_url or "http://127.0.0.1:9",
+        # moto serves CloudWatch too (check reads the account's reputation rates)
+        "AWS_ENDPOINT_URL_CLOUDWATCH": route53_url or "http://127.0.0.1:9",
         "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9",
     }
     if credentials:

@@ -30,6 +30,9 @@ BYODKIM_SELECTOR = "s2026a"
 BIMI = "bimi.test"  # healthy, with DMARC at reject and a BIMI record (logo and certificate never fetched)
 BIMI_LOGO = "https://brand.example.com/bimi/logo.svg"
 BIMI_CERTIFICATE = "https://brand.example.com/bimi/vmc.pem"
+BULK = "bulk.test"  # healthy with every option bulk senders need: MAIL FROM, DMARC at reject (adkim s), BIMI,
+# a default configuration set that requires TLS, a contact list with topics
+BULK_SET = "bulk-mail"
 REPORTS = "reports.test"
 LOOKUPS = "lookups.test"
 SENDING_DOMAINS = (HEALTHY, WRONG_DKIM, MX_REGION, TWO_SPF, SPF_LOOKUPS, FOREIGN_RUA, STALE)
@@ -44,11 +47,25 @@ def domain_entry(domain: str) -> dict:
         entry["bimi"] = {"logo": BIMI_LOGO, "certificate": BIMI_CERTIFICATE}
     if domain == BYODKIM:
         entry["dkim"] = {"selector": BYODKIM_SELECTOR, "privateKey": private_pem(2048, name=BYODKIM)}
+    if domain == BULK:
+        entry.update({
+            "mailFromOnMxFailure": "REJECT_MESSAGE", "configurationSet": BULK_SET, "feedbackForwarding": True,
+            "dkim": {"keyLength": "RSA_2048_BIT"},
+            "dmarc": {"policy": "reject", "subdomainPolicy": "quarantine", "nonexistentPolicy": "reject",
+                      "adkim": "s", "aspf": "r", "failureOptions": "1", "rua": [rua], "ruf": [rua]},
+            "bimi": {"logo": BIMI_LOGO, "certificate": BIMI_CERTIFICATE},
+        })
     return entry
 
 
-def stack_config(domains=SENDING_DOMAINS) -> dict:
-    return {"aws:region": REGION, "ses-domains:domains": [domain_entry(d) for d in domains]}
+def stack_config(domains=SENDING_DOMAINS, *, tls_policy: str = "REQUIRE") -> dict:
+    config = {"aws:region": REGION, "ses-domains:domains": [domain_entry(d) for d in domains]}
+    if BULK in domains:
+        config["ses-domains:configurationSets"] = [{"name": BULK_SET, "tlsPolicy": tls_policy,
+                                                    "reputationMetrics": True}]
+        config["ses-domains:contactLists"] = [{"name": "newsletter", "topics": [
+            {"name": "product-updates", "displayName": "Product updates", "defaultSubscription": "OPT_IN"}]}]
+    return config
 
 
 def _expected_lines(domain: str) -> list[str]:

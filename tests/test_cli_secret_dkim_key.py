@@ -76,6 +76,9 @@ def test_check_confirms_the_key_the_selector_publishes(capsys, tmp_path, world, 
     dkim = next(r for r in domain["records"] if r["name"] == SELECTOR_HOST)
     assert dkim["status"] == "ok"
     assert all(s["served"][0].startswith("v=DKIM1; k=rsa; p=MII") for s in dkim["servers"])
+    # bulk-sender readiness reads the key's length from the record the selector serves
+    readiness = {r["requirement"]: r for r in domain["bulk_sender"]["requirements"]}
+    assert readiness["DKIM"]["outcome"] == "pass" and readiness["DKIM"]["found"].endswith("a 2048-bit key")
 
 
 def test_check_still_finds_a_missing_key_record(capsys, tmp_path, world, aws_env, verified):

@@ -165,6 +165,7 @@ def test_check_of_the_every_option_stack_fits_100_columns(capsys, tmp_path, worl
     code, out, err = run(capsys, "check", "--stack", "every", "-C", str(project), *world["servers"])
     assert code in (1, 2), out + err  # its records are not served: problems
     assert "on 127.0.0.57:" in out  # what each server serves instead
+    assert "  bulk sender: " in out and "to change: " in out  # readiness, wrapped like the rest
     assert too_wide(out) == []
 
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 from ses_domains.cli.domain_plans import DomainPlan
 from ses_domains.engine.audit import AuditVerdict, DomainAudit
+from ses_domains.engine.bulk_sender import Readiness
 from ses_domains.engine.ses.status import Verdict, judge
 
 
@@ -19,6 +20,8 @@ class DomainCheck:
     audit: Optional[DomainAudit]
     gaps: tuple[str, ...]
     """Why part of the domain could not be checked (beyond what the audit itself reports)."""
+    readiness: Optional[Readiness] = None
+    """Bulk-sender readiness: reported, and part of the verdict only with ``--require bulk-sender``."""
 
     @property
     def ses_failure(self) -> Optional[str]:
@@ -39,8 +42,12 @@ class DomainCheck:
         return audited
 
 
-def overall(checks: list[DomainCheck]) -> AuditVerdict:
+def overall(checks: list[DomainCheck], *, require_bulk_sender: bool = False) -> AuditVerdict:
+    """The worst domain's verdict; with ``require_bulk_sender`` a failed readiness requirement is
+    a problem too (an unknown one is not: see ``check --help``)."""
     verdicts = {c.verdict for c in checks}
+    if require_bulk_sender and any(c.readiness is not None and c.readiness.failed() for c in checks):
+        verdicts.add(AuditVerdict.PROBLEMS)
     for verdict in (AuditVerdict.PROBLEMS, AuditVerdict.COULD_NOT_CHECK):
         if verdict in verdicts:
             return verdict

@@ -75,14 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[common, nameservers], help="check every record on every authoritative nameserver",
         description="Check each domain's records on each of its authoritative nameservers (expected, served, "
-        "status) and judge SPF, DMARC (RFC 9989), BIMI and the MAIL FROM MX as a whole. Exit 0 all good, 1 problems found, "
-        "2 could not check.",
+        "status) and judge SPF, DMARC (RFC 9989), BIMI and the MAIL FROM MX as a whole; then list each "
+        "domain's bulk-sender readiness (what Gmail, Yahoo and Outlook.com require of bulk senders: pass, fail "
+        "or unknown, and what to change). Exit 0 all good, 1 problems found, 2 could not check.",
     )
     add_output_option(check, ("table", "json"), json_flag=True)
     check.add_argument(
         "--fetch-bimi", action="store_true",
         help="download each BIMI logo and mark certificate (HTTPS) and judge them too; without it only the "
         "BIMI record is judged, so the check runs without internet",
+    )
+    check.add_argument(
+        "--require", action="append", choices=("bulk-sender",), default=[], metavar="bulk-sender",
+        help="make a failed bulk-sender requirement (SPF and DKIM aligned, DMARC, TLS, one-click unsubscribe, "
+        "complaint and bounce rates; listed per domain either way) a problem: exit 1. An unknown one (no AWS "
+        "credentials for SES or CloudWatch, no reputation data yet) is not a fail: it is listed with the "
+        "reason, and what the check could not read still exits 2 as always",
     )
     check.set_defaults(run=_lazy("ses_domains.cli.check_command", "run_check"))
 

@@ -10,6 +10,7 @@ from ses_domains.cli.colours import Palette
 from ses_domains.cli.domain_check import DomainCheck
 from ses_domains.cli.table import WIDTH, Text, format_table, shorten, wrap_lines
 from ses_domains.engine.audit import AuditVerdict, RecordAudit, RecordStatus, ServerState
+from ses_domains.engine.bulk_sender import Outcome, Readiness
 from ses_domains.engine.email_auth import EmailAuthJudgment, JudgmentStatus
 
 _SENTENCE_END = re.compile(r"(?<=[.)])\s+(?=[A-Z])")
@@ -22,15 +23,15 @@ VERDICT_TEXT = {
 
 
 def _paint_status(text: str, palette: Palette) -> str:
-    if text == "ok":
+    if text in ("ok", "pass", "ready"):
         return palette.good(text)
-    if text in ("could not check", "no answer", "refused"):
+    if text in ("could not check", "no answer", "refused", "unknown"):
         return palette.warn(text)
     return palette.bad(text)
 
 
 def check_table(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict,
-                palette: Palette) -> str:
+                palette: Palette, *, require_bulk_sender: bool = False) -> str:
     """Every line within ``table.WIDTH`` columns: long names shortened in the middle, long text wrapped."""
     lines = wrap_lines(f"Check of stack {stack} (SES region {region})")
     for check in checks:
@@ -38,6 +39,14 @@ def check_table(stack: str, region: str, checks: Sequence[DomainCheck], verdict:
         lines.extend(_domain_lines(check, palette))
     counts = {v: sum(1 for c in checks if c.verdict is v) for v in AuditVerdict}
     lines.append("")
+    judged = [c.readiness for c in checks if c.readiness is not None]
+    if judged:
+        ready = {o: sum(1 for r in judged if r.outcome is o) for o in Outcome}
+        lines.extend(wrap_lines(
+            f"bulk sender: {ready[Outcome.PASS]} ready, {ready[Outcome.FAIL]} not ready, "
+            f"{ready[Outcome.UNKNOWN]} not known"
+            + (" (required: a fail is a problem)" if require_bulk_sender else " (not required: --require bulk-sender)")
+        ))
     lines.extend(wrap_lines(
         f"{len(checks)} domain{'s' if len(checks) != 1 else ''}: {counts[AuditVerdict.OK]} ok, "
         f"{counts[AuditVerdict.PROBLEMS]} with problems, {counts[AuditVerdict.COULD_NOT_CHECK]} not fully checked"
@@ -85,6 +94,34 @@ def _domain_lines(check: DomainCheck, palette: Palette) -> list[str]:
                                f"{record.record.type} {record.record.name}: {record.detail}"))
     if check.audit.email_auth is not None:
         lines.extend(_email_auth_lines(check.audit.email_auth, palette))
+    if check.readiness is not None:
+        lines.extend(_readiness_lines(check.readiness, palette))
+    return lines
+
+
+_READINESS_WORDS = {Outcome.PASS: "ready", Outcome.FAIL: "not ready", Outcome.UNKNOWN: "not known"}
+
+
+def _readiness_lines(readiness: Readiness, palette: Palette) -> list[str]:
+    """One line per requirement (``pass  DKIM: ...``), what to change or a note under it."""
+    failed = len(readiness.failed())
+    unknown = sum(1 for r in readiness.requirements if r.outcome is Outcome.UNKNOWN)
+    counts = ", ".join(part for part in (f"{failed} fail" if failed else "", f"{unknown} unknown" if unknown else "")
+                       if part)
+    word = _READINESS_WORDS[readiness.outcome]
+    paint = palette.good if readiness.outcome is Outcome.PASS else (
+        palette.bad if readiness.outcome is Outcome.FAIL else palette.warn)
+    lines = [f"  bulk sender: {paint(word)}" + (f" ({counts})" if counts else "")]
+    for requirement in readiness.requirements:
+        outcome = requirement.outcome.value
+        padding = " " * (len("unknown") - len(outcome))
+        lines.extend(wrap_lines(f"{_paint_status(outcome, palette)}{padding}  {requirement.name}: {requirement.found}",
+                                indent="    ", hanging="             "))
+        if requirement.change:
+            label = "to change" if requirement.outcome is Outcome.FAIL else "to learn it"
+            lines.extend(_note(label, requirement.change, indent="             "))
+        if requirement.note:
+            lines.extend(_note(palette.warn("note"), requirement.note, indent="             "))
     return lines
 
 
@@ -140,11 +177,13 @@ def _email_auth_lines(judgment: EmailAuthJudgment, palette: Palette) -> list[str
     return lines
 
 
-def check_json(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict) -> str:
+def check_json(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict, *,
+               require_bulk_sender: bool = False) -> str:
     document = {
         "stack": stack,
         "region": region,
         "verdict": verdict.value,
+        "required": ["bulk-sender"] if require_bulk_sender else [],
         "domains": [_domain_json(check) for check in checks],
     }
     return json.dumps(document, indent=2) + "\n"
@@ -166,4 +205,5 @@ def _domain_json(check: DomainCheck) -> dict:
         "could_not_check": list(check.gaps),
         "records": audit["records"],
         "email_auth": audit["email_auth"],
+        "bulk_sender": check.readiness.as_json() if check.readiness is not None else None,
     }

@@ -24,7 +24,7 @@ from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
 DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
     "configurationSet", "feedbackForwarding", "existingRecords", "spf", "replicaRegions",
-    "receive", "bimi",
+    "receive", "bimi", "applicationListUnsubscribe",
 )
 MX_FAILURE_BEHAVIORS = ("USE_DEFAULT_VALUE", "REJECT_MESSAGE")
 DEFAULT_TTL = 1800
@@ -83,6 +83,10 @@ class DomainSpec:
     """Receive the domain's mail through SES into an S3 bucket (``receive``); ``None``: the MX is never touched."""
     bimi: Optional[BimiAssertion] = None
     """The BIMI record (``bimi``): the brand logo receivers show; ``None``: ``_bimi`` is never touched."""
+    application_list_unsubscribe: bool = False
+    """``applicationListUnsubscribe``: the application adds RFC 8058 one-click unsubscribe headers
+    (``List-Unsubscribe``, ``List-Unsubscribe-Post``) to its bulk mail itself. Declares nothing: what
+    ``check``'s bulk-sender readiness takes as one-click unsubscribe without a contact list."""
 
 
 def report_authorization_warning(key: str, domain: str, report_domain: str) -> str:
@@ -148,6 +152,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     receive = read_receive(section, domain, warnings)
     bimi_section = section.section("bimi", BIMI_KEYS)
     bimi = read_bimi(bimi_section, dmarc, dmarc_section is not None, warnings) if bimi_section is not None else None
+    application_list_unsubscribe = section.boolean("applicationListUnsubscribe", default=False)
     if len(problems.found) != before or domain is None:
         return None
     return DomainSpec(
@@ -168,6 +173,7 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         replica_regions=replica_regions,
         receive=receive,
         bimi=bimi,
+        application_list_unsubscribe=application_list_unsubscribe,
     )
 
 

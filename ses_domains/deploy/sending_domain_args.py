@@ -145,6 +145,10 @@ class SendingDomainArgs(TypedDict, total=False):
     """Merge SES into the SPF record of the domain itself; without it the apex is never touched."""
     verify: VerifyArgs
     """Waiting for verification (default: ``pulumi up`` waits for this domain)."""
+    application_list_unsubscribe: pulumi.Input[bool]
+    """The application adds RFC 8058 one-click unsubscribe headers (``List-Unsubscribe`` and
+    ``List-Unsubscribe-Post``) to its bulk mail itself (default: false). Declares nothing: ``ses-domains
+    check`` then counts one-click unsubscribe as possible without a contact list."""
     region: pulumi.Input[str]
     """The SES region of the AWS provider the resources use (default: the ``aws:region`` config, then
     ``AWS_REGION``, then ``AWS_DEFAULT_REGION``): the MAIL FROM MX and some DKIM records name it."""

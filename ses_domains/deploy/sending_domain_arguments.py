@@ -38,6 +38,7 @@ RENAMES = {"spf": "apex_spf", "zone": "zone_id"}
 ARGUMENTS = (
     "domain", "zone_id", "mail_from", "mail_from_on_mx_failure", "dmarc", "bimi", "dkim", "ttl", "configuration_set",
     "feedback_forwarding", "replica_regions", "existing_records", "apex_spf", "verify", "region",
+    "application_list_unsubscribe",
 )
 _OWN = ("zone_id", "configuration_set", "region", "apex_spf", "verify")
 """Judged here, not (only) by the config reader."""
@@ -250,6 +251,8 @@ def domain_args(
         args["existing_records"] = spec.existing_records
     if spec.apex_spf is not None:
         args["apex_spf"] = {"include": list(spec.apex_spf.include)}
+    if spec.application_list_unsubscribe:
+        args["application_list_unsubscribe"] = True
     args["verify"] = {"enabled": spec.verify.enabled, "timeout": _duration(spec.verify.timeout_s),
                       "shared": spec.verify.enabled}
     if spec.verify.nameservers:

@@ -84,6 +84,11 @@ class IdentityStatus:
     configuration_set: str | None = None
     """The identity's default configuration set (``ConfigurationSetName``); not in ``as_dict``, whose
     keys are stored in stacks' state."""
+    dkim_current_key_length: str | None = None
+    """Easy DKIM: the length of the key SES signs with now (``CurrentSigningKeyLength``, such as
+    ``RSA_2048_BIT``); not in ``as_dict`` either."""
+    dkim_next_key_length: str | None = None
+    """Easy DKIM: the length of SES's next key (``NextSigningKeyLength``); not in ``as_dict`` either."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe plain dict (timestamps as ISO 8601), e.g. for a dynamic provider's outputs."""
@@ -168,6 +173,8 @@ def parse_identity(domain: str, response: Mapping[str, Any]) -> IdentityStatus:
         behavior_on_mx_failure=mail_from.get("BehaviorOnMxFailure"),
         verification_info=_parse_verification_info(response.get("VerificationInfo")),
         configuration_set=response.get("ConfigurationSetName") or None,
+        dkim_current_key_length=dkim.get("CurrentSigningKeyLength") or None,
+        dkim_next_key_length=dkim.get("NextSigningKeyLength") or None,
     )
 
 
