@@ -13,6 +13,8 @@ from typing import Any, Callable
 import pulumi
 
 from ses_domains.config.errors import ConfigError
+from ses_domains.config.route53_writes import PER_RECORD
+from ses_domains.deploy import record_writes
 from ses_domains.config.stack import StackSpec, read_stack_config
 from ses_domains.deploy.account_settings import declare_account_settings
 from ses_domains.deploy.aws_profile import check_aws_profile
@@ -64,6 +66,21 @@ def main() -> None:
 
 
 def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), inbound: InboundPlan = InboundPlan()) -> None:
+    writes = record_writes.RecordWrites(stack.route53_writes, stack.region, stack.profile)
+    record_writes.use(writes)
+    try:
+        _declare(stack, zones, existing, inbound)
+        writes.declare_batches()
+    except BaseException:
+        writes.abandon()
+        raise
+    finally:
+        record_writes.use(record_writes.RecordWrites())
+    if stack.route53_writes != PER_RECORD:
+        pulumi.export("route53Writes", stack.route53_writes)
+
+
+def _declare(stack: StackSpec, zones: dict, existing: Preflight, inbound: InboundPlan) -> None:
     account = declare_account_settings(stack.account, stack.region)
     pools = declare_dedicated_ip_pools(stack)
     configuration_sets = declare_configuration_sets(stack, zones, pools)

@@ -7,6 +7,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from ses_domains.deploy import record_writes
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.model import DnsRecord
 
@@ -21,13 +22,19 @@ def declare_record(
     ttl: int,
     adopted: frozenset[tuple[str, str]] = frozenset(),
 ) -> aws.route53.Record:
-    """``record`` may be known (static records) or an output (DKIM records, whose tokens SES
+    """In ``route53Writes: batched`` the record joins its zone's resource instead, and what is
+    returned is an output of that resource (``deploy.record_writes``).
+
+    ``record`` may be known (static records) or an output (DKIM records, whose tokens SES
     gives only once the identity exists); type and TTL are always known, so previews show them.
 
     ``allow_overwrite`` only for a record set in ``adopted`` (``existingRecords: adopt``, seen and
     announced at preview): otherwise Route 53's CREATE fails on an existing record set instead of
     silently replacing what another owner put there."""
     record = pulumi.Output.from_input(record)
+    writes = record_writes.current()
+    if writes.batched:
+        return writes.add(zone, record, adopted)
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -38,7 +45,7 @@ def declare_record(
         # An output only when something of this type is adopted: an apply per record costs time.
         allow_overwrite=record.apply(lambda r: (r.name, r.type) in adopted)
         if any(kind == record_type for _, kind in adopted) else False,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, retain_on_delete=True if writes.retained else None),
     )
 
 
@@ -47,6 +54,9 @@ def declare_known_record(
     depends_on: Optional[list[pulumi.Resource]] = None,
 ) -> aws.route53.Record:
     """A record whose name and values are known before anything is created (after ``depends_on``)."""
+    writes = record_writes.current()
+    if writes.batched and not depends_on:
+        return writes.add(zone, pulumi.Output.from_input(record), adopted)
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -55,7 +65,8 @@ def declare_known_record(
         ttl=record.ttl,
         records=record.route53_values(),
         allow_overwrite=(record.name, record.type) in adopted,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on,
+                                    retain_on_delete=True if writes.retained else None),
     )
 
 

@@ -84,11 +84,11 @@ class ZoneRecords(pulumi.dynamic.Resource, module="ses-domains", name="ZoneRecor
     records: pulumi.Output[dict]
 
     def __init__(self, resource_name: str, *, zone_id: pulumi.Input[str], records: pulumi.Input[dict],
-                 adopt: Sequence[str], region: str, profile: Optional[str],
+                 adopt: pulumi.Input[Sequence[str]], region: str, profile: Optional[str],
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(
             ZoneRecordsProvider(), resource_name,
-            {"zoneId": zone_id, "records": records, "adopt": sorted(adopt),
+            {"zoneId": zone_id, "records": records, "adopt": adopt,
              "aws": {"region": region, "profile": profile}},
             opts,
         )
