@@ -170,3 +170,18 @@ def test_the_provider_is_pickled_by_reference_to_its_module():
     pickled = dill.dumps(ZoneRecordsProvider(), protocol=5, recurse=True)
     assert b"ses_domains.deploy.zone_records" in pickled and b"ZoneRecordsProvider" in pickled
     assert isinstance(dill.loads(base64.b64decode(base64.b64encode(pickled))), ZoneRecordsProvider)
+
+
+def test_the_deployer_policy_covers_the_zones_resource_of_a_batched_stack():
+    from ses_domains.config.stack import read_stack_config
+    from ses_domains.permissions.actions import permissions_of
+    from ses_domains.permissions.stack_policy import declared_types
+
+    raw = config("batched")
+    stack = read_stack_config(lambda key: raw.get(f"ses-domains:{key}"), lambda key: raw.get(f"aws:{key}"))
+
+    assert ZONE_RECORDS in declared_types(stack)
+    assert ZONE_RECORDS not in declared_types(read_stack_config(lambda key: config().get(f"ses-domains:{key}"),
+                                                                lambda key: raw.get(f"aws:{key}")))
+    zone = permissions_of(ZONE_RECORDS)
+    assert {"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets", "route53:GetChange"} <= zone.actions()
