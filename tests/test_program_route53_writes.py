@@ -141,7 +141,8 @@ def test_the_switch_to_batched_never_leaves_a_record_set_missing():
     assert all(r.retainOnDelete for r in step.monitor.registrations if r.type == RECORD)
 
     identities = {d["domain"]: dkim_tokens(d["domain"]) for d in DOMAINS}
-    mocks = RecordingMocks(ses_identities=identities, stack_outputs={"domains": step.outputs["domains"]})
+    mocks = RecordingMocks(ses_identities=identities, stack_outputs={
+        "domains": step.outputs["domains"], "route53Writes": step.outputs["route53Writes"]})
 
     def in_dns(route53, ids):  # what the per-record resources wrote
         for zone, sets in exported(before).items():
@@ -164,6 +165,17 @@ def test_the_switch_to_batched_never_leaves_a_record_set_missing():
             outs = zone_records_ops.write(props, zone=client)
             assert counted.count("ChangeResourceRecordSets") == 0  # nothing written, nothing missing
             assert set(outs["records"]) == set(zone.inputs["records"])
+
+
+def test_switching_straight_from_per_record_to_batched_is_refused_before_anything_is_declared():
+    before = run_program(config())
+    mocks = RecordingMocks(stack_outputs={"domains": before.outputs["domains"]})
+
+    message = refused_at_preview(config("batched"), mocks=mocks)
+
+    assert (f"{W}: batched: this stack's records are per-record resources now, which pulumi up would delete from "
+            "DNS once the zones' resources took the records over; first pulumi up once with per-record-retained, "
+            "then switch to batched") in message
 
 
 def test_the_provider_is_pickled_by_reference_to_its_module():

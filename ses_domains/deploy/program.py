@@ -8,12 +8,14 @@ traceback, and no resource has been declared.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pulumi
 
 from ses_domains.config.errors import ConfigError
-from ses_domains.config.route53_writes import PER_RECORD
+from ses_domains.config.errors import Problem
+from ses_domains.config.route53_writes import BATCHED, PER_RECORD, PER_RECORD_RETAINED
+from ses_domains.deploy.own_records import read_own_records
 from ses_domains.deploy import record_writes
 from ses_domains.config.stack import StackSpec, read_stack_config
 from ses_domains.deploy.account_settings import declare_account_settings
@@ -48,7 +50,7 @@ def main() -> None:
         )
         check_aws_profile(stack.region, stack.profile)
         zones = lookup_zones(stack)
-        existing = preflight(stack, zones)
+        existing = preflight(stack, zones, owns=switch_checked(stack))
         inbound = inbound_preflight(stack, pulumi.get_stack())
     except ConfigError as error:
         for warning in stack.warnings if "stack" in locals() else ():
@@ -146,6 +148,21 @@ def _declare(stack: StackSpec, zones: dict, existing: Preflight, inbound: Inboun
         pulumi.export("emailIdentities", email_addresses_summary(email_addresses))
     if templates:
         pulumi.export("templates", templates_summary(templates))
+
+
+def switch_checked(stack: StackSpec) -> Optional[Callable[[str, str], bool]]:
+    """For a batched stack: refuses the switch straight from per-record resources (they would be
+    deleted from DNS after the zones' resources took their records over) and gives the preflight
+    the stack's own records, read once. ``None`` otherwise: the preflight reads them if need be."""
+    if stack.route53_writes != BATCHED:
+        return None
+    own = read_own_records()
+    if own.managed and own.route53_writes not in (PER_RECORD_RETAINED, BATCHED):
+        raise ConfigError([Problem(f"{pulumi.get_project()}:route53Writes", (
+            "batched: this stack's records are per-record resources now, which pulumi up would delete from DNS "
+            "once the zones' resources took the records over; first pulumi up once with per-record-retained, then "
+            "switch to batched (README: Many domains)"))])
+    return own.owns
 
 
 def config_getter(namespace: str) -> Callable[[str], Any]:
