@@ -30,7 +30,9 @@ from ses_domains.records.model import DnsRecord
 @dataclass
 class _ZoneBatch:
     zone: HostedZone
-    records: list[pulumi.Output] = field(default_factory=list)
+    records: dict[str, pulumi.Output] = field(default_factory=dict)
+    """By the name the record's own resource has per record set: known at preview even when the
+    record's name is not yet (Easy DKIM), so that one new domain leaves the others' diff readable."""
     adopted: list[pulumi.Output] = field(default_factory=list)
     waiting: list[tuple[asyncio.Future, asyncio.Future]] = field(default_factory=list)
 
@@ -48,11 +50,14 @@ class RecordWrites:
     def retained(self) -> bool:
         return self.mode == PER_RECORD_RETAINED
 
-    def add(self, zone: HostedZone, record: pulumi.Output, adopted: frozenset[tuple[str, str]]) -> pulumi.Output:
+    def add(self, name: str, zone: HostedZone, record: pulumi.Output,
+            adopted: frozenset[tuple[str, str]]) -> pulumi.Output:
         """``record`` (an ``Output[DnsRecord]``) joins its zone's batch; returns an output that
         resolves to the zone's resource once it is declared (:meth:`declare_batches`)."""
         batch = self._zones.setdefault(zone.zone_id, _ZoneBatch(zone))
-        batch.records.append(record)
+        if name in batch.records:
+            raise ValueError(f"two record sets of zone {zone.name} are both named {name}")
+        batch.records[name] = record.apply(_props)
         batch.adopted.append(record.apply(lambda r: record_key(r.name, r.type) if (r.name, r.type) in adopted else ""))
         loop = asyncio.get_event_loop()
         resource, known = loop.create_future(), loop.create_future()
@@ -66,7 +71,7 @@ class RecordWrites:
             declared[zone_id] = resource = ZoneRecords(
                 f"route53-records-{batch.zone.name}",
                 zone_id=zone_id,
-                records=pulumi.Output.all(*batch.records).apply(_by_key),
+                records=dict(sorted(batch.records.items())),
                 adopt=pulumi.Output.all(*batch.adopted).apply(lambda keys: sorted(k for k in keys if k)),
                 region=self.region, profile=self.profile,
             )
@@ -85,9 +90,8 @@ class RecordWrites:
         self._zones.clear()
 
 
-def _by_key(records: list[DnsRecord]) -> dict:
-    return {record_key(r.name, r.type): RecordSet(r.name, r.type, r.ttl, tuple(r.values)).to_props()
-            for r in records}
+def _props(record: DnsRecord) -> dict:
+    return RecordSet(record.name, record.type, record.ttl, tuple(record.values)).to_props()
 
 
 _current: list[RecordWrites] = [RecordWrites()]

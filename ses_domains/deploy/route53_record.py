@@ -34,7 +34,7 @@ def declare_record(
     record = pulumi.Output.from_input(record)
     writes = record_writes.current()
     if writes.batched:
-        return writes.add(zone, record, adopted)
+        return writes.add(name, zone, record, adopted)
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -56,7 +56,7 @@ def declare_known_record(
     """A record whose name and values are known before anything is created (after ``depends_on``)."""
     writes = record_writes.current()
     if writes.batched and not depends_on:
-        return writes.add(zone, pulumi.Output.from_input(record), adopted)
+        return writes.add(name, zone, pulumi.Output.from_input(record), adopted)
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,

@@ -2,8 +2,9 @@
 (``ses-domains:route53Writes: batched``): a few transactional change batches per zone instead of
 a ``ChangeResourceRecordSets`` and its ``GetChange`` polls per record set.
 
-Preview still shows each record set that changes: ``records`` is keyed by record set
-(``<name>/<TYPE>``), so the engine's diff of the inputs (``pulumi preview --diff``) names each one
+Preview still shows each record set that changes: ``records`` holds one entry per record set,
+keyed by the name its own resource has per record set (known at preview, when an Easy DKIM
+record's name is not yet), each with its name, type, TTL and values, so the engine's diff of the inputs (``pulumi preview --diff``) names each one
 added, changed or removed (the Python dynamic provider host passes no detailed diff of the
 provider's own; :func:`record_changes` is the same judgment, per record set, deciding whether
 there is a change at all). Refresh reads each record set back. The provider is pickled by
@@ -24,24 +25,30 @@ ADD, UPDATE, DELETE = "add", "update", "delete"
 
 
 def record_changes(olds: dict, news: dict) -> dict[str, str]:
-    """Each record set added, changed or removed, by key: ``add``, ``update`` or ``delete``."""
-    before, after = olds.get("records") or {}, news.get("records") or {}
+    """Each record set added, changed or removed, by ``<name>/<TYPE>`` (by resource name while its
+    name is unknown, at preview): ``add``, ``update`` or ``delete``."""
+    before, after = _by_record(olds), _by_record(news)
     found = {}
     for key in sorted(set(before) | set(after)):
         if key not in after:
-            kind = DELETE
+            found[key] = DELETE
         elif key not in before:
-            kind = ADD
-        elif _same(before[key], after[key]):
-            continue
-        else:
-            kind = UPDATE
-        found[key] = kind
+            found[key] = ADD
+        elif not _same(before[key], after[key]):
+            found[key] = UPDATE
     return found
 
 
-def _same(old: dict, new: Any) -> bool:
-    if not isinstance(new, dict):
+def _by_record(props: dict) -> dict[str, Any]:
+    found = {}
+    for name, value in (props.get("records") or {}).items():
+        known = isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("name", "type"))
+        found[f"{value['name']}/{value['type'].upper()}" if known else name] = value
+    return found
+
+
+def _same(old: Any, new: Any) -> bool:
+    if not isinstance(old, dict) or not isinstance(new, dict):
         return False  # unknown at preview (values known only once SES made the identity)
     return old.get("ttl") == new.get("ttl") and sorted(old.get("values") or []) == sorted(new.get("values") or [])
 
@@ -78,8 +85,9 @@ class ZoneRecordsProvider(pulumi.dynamic.ResourceProvider):
 
 
 class ZoneRecords(pulumi.dynamic.Resource, module="ses-domains", name="ZoneRecords"):
-    """The record sets ``records`` (each ``{name, type, ttl, values}``, keyed ``<name>/<TYPE>``)
-    in the zone ``zone_id``; ``adopt``: keys of record sets already there that the stack takes over."""
+    """The record sets ``records`` (each ``{name, type, ttl, values}``, keyed by a name of the
+    stack's) in the zone ``zone_id``; ``adopt``: ``<name>/<TYPE>`` of record sets already there
+    that the stack takes over."""
 
     records: pulumi.Output[dict]
 

@@ -38,7 +38,9 @@ def zone_client(props: Mapping[str, Any], client: Any = None) -> ZoneRecordsClie
 
 
 def records_of(props: Optional[Mapping[str, Any]]) -> dict[str, RecordSet]:
-    return {key: RecordSet.from_props(value) for key, value in ((props or {}).get("records") or {}).items()}
+    """The record sets of the props by ``<name>/<TYPE>`` (the props key them by resource name)."""
+    found = [RecordSet.from_props(value) for value in ((props or {}).get("records") or {}).values()]
+    return {record.key: record for record in found}
 
 
 def write(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None, zone: Optional[ZoneRecordsClient] = None) -> dict:
@@ -59,7 +61,7 @@ def write(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None, zon
     except BatchTooLarge as error:
         raise Route53WriteError(str(error)) from None
     _send(zone, ordered)
-    return {**_plain(news), "records": {key: record.to_props() for key, record in sorted(wanted.items())}}
+    return _plain(news)
 
 
 def remove(props: Mapping[str, Any], zone: Optional[ZoneRecordsClient] = None) -> None:
@@ -75,7 +77,11 @@ def read(props: Mapping[str, Any], zone: Optional[ZoneRecordsClient] = None) -> 
     update creates it again), one changed shows as an update of that record set."""
     zone = zone or zone_client(props)
     live = zone.live()
-    kept = {key: live[key][0].to_props() for key in sorted(records_of(props)) if key in live}
+    kept = {}
+    for name, value in sorted((props.get("records") or {}).items()):
+        found = live.get(RecordSet.from_props(value).key)
+        if found is not None:
+            kept[name] = found[0].to_props()
     return {**_plain(props), "records": kept}
 
 
