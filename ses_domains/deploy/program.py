@@ -12,12 +12,10 @@ from typing import Any, Callable, Optional
 
 import pulumi
 
-from ses_domains.config.errors import ConfigError
-from ses_domains.config.errors import Problem
+from ses_domains.config.errors import ConfigError, Problem
 from ses_domains.config.route53_writes import BATCHED, PER_RECORD, PER_RECORD_RETAINED
-from ses_domains.deploy.own_records import read_own_records
-from ses_domains.deploy import record_writes
 from ses_domains.config.stack import StackSpec, read_stack_config
+from ses_domains.deploy import record_writes
 from ses_domains.deploy.account_settings import declare_account_settings
 from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets
@@ -27,6 +25,7 @@ from ses_domains.deploy.email_identity import declare_email_addresses, email_add
 from ses_domains.deploy.global_endpoint import declare_global_endpoint, endpoint_summary
 from ses_domains.deploy.reputation_alarms import declare_reputation_alarms
 from ses_domains.deploy.secondary_region import declare_secondary_regions
+from ses_domains.deploy.own_records import read_own_records
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
 from ses_domains.deploy.sending_domain import SendingDomain
