@@ -27,6 +27,7 @@ from ses_domains.config.receive import check_receiving
 from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
 from ses_domains.config.secondary_region import check_secondary_sinks, secondary_region_warnings
 from ses_domains.config.replicas import check_replicas
+from ses_domains.config.route53_writes import PER_RECORD, read_route53_writes
 from ses_domains.config.reputation_alarms import (
     ReputationAlarmsSpec,
     check_reputation_alarms,
@@ -39,7 +40,7 @@ from ses_domains.config.templates import TemplateSpec, read_templates
 PROJECT = "ses-domains"
 PROJECT_KEYS = (
     "domains", "configurationSets", "globalEndpoint", "emailIdentities", "templates", "contactLists",
-    "dedicatedIpPools", "reputationAlarms", "account",
+    "dedicatedIpPools", "reputationAlarms", "account", "route53Writes",
 )
 """Every key of the ``ses-domains:`` namespace; any other is a typo and is reported."""
 
@@ -58,6 +59,8 @@ class StackSpec:
     reputation_alarms: Optional[ReputationAlarmsSpec] = None
     email_identities: tuple[EmailIdentitySpec, ...] = field(default=())
     templates: tuple[TemplateSpec, ...] = field(default=())
+    route53_writes: str = PER_RECORD
+    """``ses-domains:route53Writes`` (``config.route53_writes``)."""
 
 
 def read_stack_config(
@@ -88,14 +91,15 @@ def read_stack_config(
     raw_domains = get_project_value("domains")
     domains_key = f"{namespace}:domains"
     domains: list[DomainSpec] = []
-    others = [key for key in PROJECT_KEYS if key != "domains" and get_project_value(key) not in (None, [], {}, "")]
+    others = [key for key in PROJECT_KEYS if key not in ("domains", "route53Writes")
+              and get_project_value(key) not in (None, [], {}, "")]
     if raw_domains is None and others:
         pass  # A stack of addresses, account settings or alarms only: no domain of its own.
     elif raw_domains is None:
         problems.add(
             domains_key,
             "is required: a list of domains, each at least {domain: example.com} (or, for a stack without "
-            f"domains, one of {', '.join(f'{namespace}:{key}' for key in PROJECT_KEYS if key != 'domains')})",
+            f"domains, one of {', '.join(f'{namespace}:{key}' for key in PROJECT_KEYS if key not in ('domains', 'route53Writes'))})",
         )
     elif not isinstance(raw_domains, list) or not raw_domains:
         problems.add(domains_key, "must be a non-empty list of domains, each at least {domain: example.com}")
@@ -147,6 +151,7 @@ def read_stack_config(
             check_secondary_alarm_topics(reputation_alarms, global_endpoint.key,
                                          global_endpoint.secondary_regions(region), global_endpoint.alarm_topics, problems)
         check_receiving({spec.key: spec.receive for spec in domains if spec.receive is not None}, region, problems)
+    route53_writes = read_route53_writes(get_project_value("route53Writes"), f"{namespace}:route53Writes", problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
@@ -165,6 +170,7 @@ def read_stack_config(
         reputation_alarms=reputation_alarms,
         email_identities=email_identities,
         templates=templates,
+        route53_writes=route53_writes,
     )
 
 

@@ -20,7 +20,7 @@ declared, not inside an ``apply``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 import pulumi
 
@@ -28,6 +28,8 @@ OUTPUT = "domains"
 RECORD_LISTS = ("records", "reportAuthorizations")
 SETS_OUTPUT = "configurationSets"
 """Each set's ``trackingRecord`` there is a record set the stack manages too."""
+WRITES_OUTPUT = "route53Writes"
+"""How the last update wrote its records (exported only when not per record set)."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,14 @@ class OwnRecords:
     managed: frozenset[tuple[str, str]]
     """(name, type) of every record set the last update of this stack manages."""
 
+    route53_writes: Optional[str] = None
+    """The last update's ``ses-domains:route53Writes`` when not the default."""
+
     def owns(self, name: str, record_type: str) -> bool:
         return (name, record_type.upper()) in self.managed
 
 
-def own_records_from(domains_output: Any, sets_output: Any = None) -> OwnRecords:
+def own_records_from(domains_output: Any, sets_output: Any = None, writes_output: Any = None) -> OwnRecords:
     """The record sets listed in a ``domains`` output and the tracking records of a
     ``configurationSets`` output (any missing part is simply not listed)."""
     found: list[Mapping] = []
@@ -48,7 +53,8 @@ def own_records_from(domains_output: Any, sets_output: Any = None) -> OwnRecords
             found.extend(_records(exported.get(list_name)))
     for exported in _mappings(sets_output):
         found.extend(_records([exported.get("trackingRecord")]))
-    return OwnRecords(frozenset((str(r["name"]).rstrip(".").lower(), str(r["type"]).upper()) for r in found))
+    return OwnRecords(frozenset((str(r["name"]).rstrip(".").lower(), str(r["type"]).upper()) for r in found),
+                      writes_output if isinstance(writes_output, str) else None)
 
 
 def _mappings(output: Any) -> list[Mapping]:
@@ -65,7 +71,7 @@ def read_own_records() -> OwnRecords:
     name = "/".join(part for part in parts if part)
     reference = pulumi.StackReference("ses-domains-last-update", stack_name=name)
     outputs = []
-    for output in (OUTPUT, SETS_OUTPUT):
+    for output in (OUTPUT, SETS_OUTPUT, WRITES_OUTPUT):
         details = _sync_await(reference.get_output_details(output))
         outputs.append(details.value if details.value is not None else details.secret_value)
     return own_records_from(*outputs)

@@ -8,12 +8,14 @@ traceback, and no resource has been declared.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pulumi
 
-from ses_domains.config.errors import ConfigError
+from ses_domains.config.errors import ConfigError, Problem
+from ses_domains.config.route53_writes import BATCHED, PER_RECORD, PER_RECORD_RETAINED
 from ses_domains.config.stack import StackSpec, read_stack_config
+from ses_domains.deploy import record_writes
 from ses_domains.deploy.account_settings import declare_account_settings
 from ses_domains.deploy.aws_profile import check_aws_profile
 from ses_domains.deploy.configuration_set import declare_configuration_sets
@@ -27,6 +29,7 @@ from ses_domains.deploy.secondary_region import (
     declare_secondary_regions,
     replica_configuration_sets,
 )
+from ses_domains.deploy.own_records import read_own_records
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
 from ses_domains.deploy.sending_domain import SendingDomain
@@ -50,7 +53,7 @@ def main() -> None:
         )
         check_aws_profile(stack.region, stack.profile)
         zones = lookup_zones(stack)
-        existing = preflight(stack, zones)
+        existing = preflight(stack, zones, owns=switch_checked(stack))
         inbound = inbound_preflight(stack, pulumi.get_stack())
     except ConfigError as error:
         for warning in stack.warnings if "stack" in locals() else ():
@@ -68,6 +71,21 @@ def main() -> None:
 
 
 def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), inbound: InboundPlan = InboundPlan()) -> None:
+    writes = record_writes.RecordWrites(stack.route53_writes, stack.region, stack.profile)
+    record_writes.use(writes)
+    try:
+        _declare(stack, zones, existing, inbound)
+        writes.declare_batches()
+    except BaseException:
+        writes.abandon()
+        raise
+    finally:
+        record_writes.use(record_writes.RecordWrites())
+    if stack.route53_writes != PER_RECORD:
+        pulumi.export("route53Writes", stack.route53_writes)
+
+
+def _declare(stack: StackSpec, zones: dict, existing: Preflight, inbound: InboundPlan) -> None:
     account = declare_account_settings(stack.account, stack.region)
     pools = declare_dedicated_ip_pools(stack)
     configuration_sets = declare_configuration_sets(stack, zones, pools)
@@ -136,6 +154,21 @@ def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), in
         pulumi.export("emailIdentities", email_addresses_summary(email_addresses))
     if templates:
         pulumi.export("templates", templates_summary(templates))
+
+
+def switch_checked(stack: StackSpec) -> Optional[Callable[[str, str], bool]]:
+    """For a batched stack: refuses the switch straight from per-record resources (they would be
+    deleted from DNS after the zones' resources took their records over) and gives the preflight
+    the stack's own records, read once. ``None`` otherwise: the preflight reads them if need be."""
+    if stack.route53_writes != BATCHED:
+        return None
+    own = read_own_records()
+    if own.managed and own.route53_writes not in (PER_RECORD_RETAINED, BATCHED):
+        raise ConfigError([Problem(f"{pulumi.get_project()}:route53Writes", (
+            "batched: this stack's records are per-record resources now, which pulumi up would delete from DNS "
+            "once the zones' resources took the records over; first pulumi up once with per-record-retained, then "
+            "switch to batched (README: Many domains)"))])
+    return own.owns
 
 
 def config_getter(namespace: str) -> Callable[[str], Any]:

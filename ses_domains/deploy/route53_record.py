@@ -7,6 +7,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from ses_domains.deploy import record_writes
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.model import DnsRecord
 
@@ -22,7 +23,10 @@ def declare_record(
     adopted: frozenset[tuple[str, str]] = frozenset(),
     aliases: tuple[str, ...] = (),
 ) -> aws.route53.Record:
-    """``record`` may be known (static records) or an output (DKIM records, whose tokens SES
+    """In ``route53Writes: batched`` the record joins its zone's resource instead, and what is
+    returned is an output of that resource (``deploy.record_writes``).
+
+    ``record`` may be known (static records) or an output (DKIM records, whose tokens SES
     gives only once the identity exists); type and TTL are always known, so previews show them.
     ``aliases``: earlier names of the resource (same parent), whose state it takes over.
 
@@ -30,6 +34,9 @@ def declare_record(
     announced at preview): otherwise Route 53's CREATE fails on an existing record set instead of
     silently replacing what another owner put there."""
     record = pulumi.Output.from_input(record)
+    writes = record_writes.current()
+    if writes.batched:
+        return writes.add(name, zone, record, adopted)
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -40,7 +47,8 @@ def declare_record(
         # An output only when something of this type is adopted: an apply per record costs time.
         allow_overwrite=record.apply(lambda r: (r.name, r.type) in adopted)
         if any(kind == record_type for _, kind in adopted) else False,
-        opts=pulumi.ResourceOptions(parent=parent, aliases=_aliases(aliases)),
+        opts=pulumi.ResourceOptions(parent=parent, aliases=_aliases(aliases),
+                                    retain_on_delete=True if writes.retained else None),
     )
 
 
@@ -49,6 +57,9 @@ def declare_known_record(
     depends_on: Optional[list[pulumi.Resource]] = None, aliases: tuple[str, ...] = (),
 ) -> aws.route53.Record:
     """A record whose name and values are known before anything is created (after ``depends_on``)."""
+    writes = record_writes.current()
+    if writes.batched and not depends_on:
+        return writes.add(name, zone, pulumi.Output.from_input(record), adopted)
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -57,7 +68,8 @@ def declare_known_record(
         ttl=record.ttl,
         records=record.route53_values(),
         allow_overwrite=(record.name, record.type) in adopted,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on, aliases=_aliases(aliases)),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on, aliases=_aliases(aliases),
+                                    retain_on_delete=True if writes.retained else None),
     )
 
 

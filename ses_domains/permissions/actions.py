@@ -292,6 +292,14 @@ RESOURCE_TYPES: dict[str, TypePermissions] = {
         source="ses_domains/deploy/apex_spf_ops.py read_txt (list_resource_record_sets), merge/restore/_replace "
         "(change_resource_record_sets)",
     ),
+    "pulumi-python:dynamic/ses-domains:ZoneRecords": TypePermissions(
+        create=("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets", "route53:GetChange"),
+        read=("route53:ListResourceRecordSets",),
+        update=("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets", "route53:GetChange"),
+        delete=("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets", "route53:GetChange"),
+        source="ses_domains/deploy/zone_records_ops.py write/remove/read: engine/route53/writes.py "
+        "ZoneRecordsClient (list_resource_record_sets pages, change_resource_record_sets, get_change)",
+    ),
     "pulumi-python:dynamic/ses-domains:TrackingOptions": TypePermissions(
         create=("ses:PutConfigurationSetTrackingOptions",),
         read=("ses:GetConfigurationSet",),

@@ -125,6 +125,8 @@ def declared_types(stack: StackSpec) -> frozenset[str]:
             types.add("pulumi-python:dynamic/ses-domains:SuppressionOff")
     if stack.global_endpoint is not None:
         types.add("aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint")
+    if stack.route53_writes == "batched":
+        types.add("pulumi-python:dynamic/ses-domains:ZoneRecords")
     types |= _declared_types_of_newer_keys(stack)
     return frozenset(types)
 

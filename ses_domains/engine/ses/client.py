@@ -47,7 +47,7 @@ from ses_domains.engine.ses.errors import (
     SesIdentityNotFound,
     SesUnreachable,
 )
-from ses_domains.engine.ses.pacing import TokenBucket, shared_bucket
+from ses_domains.engine.ses.pacing import TokenBucket, ses_read_bucket_of, shared_bucket
 from ses_domains.engine.ses.status import IdentityStatus, parse_identity
 
 
@@ -161,7 +161,7 @@ class Sesv2Clients:
 
 def ses_read_bucket(settings: AwsSettings) -> TokenBucket:
     """The bucket pacing this process's SES reads in one account (profile) and region."""
-    return shared_bucket(("sesv2", settings.profile, settings.region))
+    return shared_bucket(("sesv2", settings.profile, settings.region), ses_read_bucket_of)
 
 
 class SesReader:

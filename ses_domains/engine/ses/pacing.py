@@ -17,19 +17,19 @@ from __future__ import annotations
 import random
 import threading
 import time
-from typing import Callable, Hashable, TypeVar
+from typing import Callable, TypeVar
 
+from ses_domains.engine.pacing import Clock, Sleep, TokenBucket, shared_bucket
 from ses_domains.engine.ses.errors import SesThrottled
 from ses_domains.engine.ses.policy import Backoff
 
 T = TypeVar("T")
-Clock = Callable[[], float]
-Sleep = Callable[[float], None]
 
 READ_RATE_PER_S = 50.0
 READ_BURST = 50
 MAX_READ_RATE_PER_S = 200.0
 MIN_RATE_PER_S = 1.0
+__all__ = ["TokenBucket", "shared_bucket", "Clock", "Sleep", "RetryCount", "retry_throttling", "ses_read_bucket_of"]
 INCREASE_PER_S = 10.0
 """Calls a second added to the rate each second (up to the maximum)."""
 THROTTLE_BACKOFF = Backoff(initial=0.2, factor=2.0, cap=5.0, jitter=0.5)
@@ -38,73 +38,13 @@ MIN_CALL_S = 1.0
 throttling it is)."""
 
 
-class TokenBucket:
-    """About ``rate_per_s`` calls a second, ``burst`` at once; the rate adapts to throttling
-    between ``min_rate_per_s`` and ``max_rate_per_s``. Thread-safe."""
-
-    def __init__(self, rate_per_s: float = READ_RATE_PER_S, burst: int = READ_BURST, *,
-                 max_rate_per_s: float = MAX_READ_RATE_PER_S, min_rate_per_s: float = MIN_RATE_PER_S,
-                 increase_per_s: float = INCREASE_PER_S, clock: Clock = time.monotonic,
-                 sleep: Sleep = time.sleep) -> None:
-        self.max_rate_per_s = max(max_rate_per_s, rate_per_s)
-        self.rate_per_s = rate_per_s
-        self.min_rate_per_s = min(min_rate_per_s, rate_per_s)
-        self.increase_per_s = increase_per_s
-        self.burst = burst
-        self._tokens = float(burst)
-        self._clock = clock
-        self._sleep = sleep
-        self._updated = clock()
-        self._last_cut = float("-inf")
-        self._lock = threading.Lock()
-        self.throttles = 0  # throttling answers reported, for the curious and the tests
-
-    def _refill(self, now: float) -> None:
-        elapsed = max(0.0, now - self._updated)
-        self._tokens = min(float(self.burst), self._tokens + elapsed * self.rate_per_s)
-        self.rate_per_s = min(self.max_rate_per_s, self.rate_per_s + elapsed * self.increase_per_s)
-        self._updated = now
-
-    def acquire(self, deadline: float) -> bool:
-        """Take a token, waiting for it if need be; ``False`` (nothing taken) when it would come
-        after ``deadline``."""
-        with self._lock:
-            now = self._clock()
-            self._refill(now)
-            self._tokens -= 1
-            wait = -self._tokens / self.rate_per_s if self._tokens < 0 else 0.0
-            if now + wait > deadline:
-                self._tokens += 1
-                return False
-        if wait > 0:
-            self._sleep(wait)
-        return True
-
-    def throttled(self) -> None:
-        """SES said "too many": halve the rate (once for a burst of such answers), and what was
-        saved up is gone."""
-        with self._lock:
-            now = self._clock()
-            self._refill(now)
-            self.throttles += 1
-            if now - self._last_cut >= 1.0:
-                self.rate_per_s = max(self.min_rate_per_s, self.rate_per_s / 2)
-                self._last_cut = now
-            self._tokens = min(self._tokens, 0.0)
-
-
-_SHARED: dict[Hashable, TokenBucket] = {}
-_SHARED_LOCK = threading.Lock()
-
-
-def shared_bucket(key: Hashable, make: Callable[[], TokenBucket] = TokenBucket) -> TokenBucket:
-    """The process's bucket for ``key`` (an account and region): every reader made for it shares
-    it; ``make`` makes it the first time."""
-    with _SHARED_LOCK:
-        bucket = _SHARED.get(key)
-        if bucket is None:
-            bucket = _SHARED[key] = make()
-        return bucket
+def ses_read_bucket_of(rate_per_s: float = READ_RATE_PER_S, burst: int = READ_BURST, *,
+                       max_rate_per_s: float = MAX_READ_RATE_PER_S, min_rate_per_s: float = MIN_RATE_PER_S,
+                       increase_per_s: float = INCREASE_PER_S, clock: Clock = time.monotonic,
+                       sleep: Sleep = time.sleep) -> TokenBucket:
+    """A bucket at SES's read rates (unless told otherwise)."""
+    return TokenBucket(rate_per_s, burst, max_rate_per_s=max_rate_per_s, min_rate_per_s=min_rate_per_s,
+                       increase_per_s=increase_per_s, clock=clock, sleep=sleep)
 
 
 class RetryCount:

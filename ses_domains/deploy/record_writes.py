@@ -1,0 +1,106 @@
+"""How the stack's record sets are declared: ``ses-domains:route53Writes`` for the run.
+
+Per record set (the default, and always for the public components) every record set is its own
+``aws.route53.Record``; ``per-record-retained`` marks them ``retain_on_delete``. ``batched``
+collects every record set of a hosted zone while the domains are declared and, once all are,
+declares one :class:`~ses_domains.deploy.zone_records.ZoneRecords` per zone
+(``route53-records-<zone name>``). What waits for a record set (verification, the identity of a
+BYODKIM domain) is handed an output that resolves to its zone's resource, so it waits for that.
+
+Records declared with ``depends_on`` of their own (a receiving domain's MX, written only once the
+receipt rules exist) stay per-record resources in every mode: a zone's resource waiting for them
+would make every record of the zone wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+
+from ses_domains.config.route53_writes import BATCHED, PER_RECORD, PER_RECORD_RETAINED
+from ses_domains.deploy.zone_records import ZoneRecords
+from ses_domains.deploy.zones import HostedZone
+from ses_domains.engine.route53.changes import RecordSet, record_key
+from ses_domains.records.model import DnsRecord
+
+
+@dataclass
+class _ZoneBatch:
+    zone: HostedZone
+    records: dict[str, pulumi.Output] = field(default_factory=dict)
+    """By the name the record's own resource has per record set: known at preview even when the
+    record's name is not yet (Easy DKIM), so that one new domain leaves the others' diff readable."""
+    adopted: list[pulumi.Output] = field(default_factory=list)
+    waiting: list[tuple[asyncio.Future, asyncio.Future]] = field(default_factory=list)
+
+
+class RecordWrites:
+    def __init__(self, mode: str = PER_RECORD, region: str = "", profile: Optional[str] = None) -> None:
+        self.mode, self.region, self.profile = mode, region, profile
+        self._zones: dict[str, _ZoneBatch] = {}
+
+    @property
+    def batched(self) -> bool:
+        return self.mode == BATCHED
+
+    @property
+    def retained(self) -> bool:
+        return self.mode == PER_RECORD_RETAINED
+
+    def add(self, name: str, zone: HostedZone, record: pulumi.Output,
+            adopted: frozenset[tuple[str, str]]) -> pulumi.Output:
+        """``record`` (an ``Output[DnsRecord]``) joins its zone's batch; returns an output that
+        resolves to the zone's resource once it is declared (:meth:`declare_batches`)."""
+        batch = self._zones.setdefault(zone.zone_id, _ZoneBatch(zone))
+        if name in batch.records:
+            raise ValueError(f"two record sets of zone {zone.name} are both named {name}")
+        batch.records[name] = record.apply(_props)
+        batch.adopted.append(record.apply(lambda r: record_key(r.name, r.type) if (r.name, r.type) in adopted else ""))
+        loop = asyncio.get_event_loop()
+        resource, known = loop.create_future(), loop.create_future()
+        batch.waiting.append((resource, known))
+        return pulumi.Output(set(), resource, known)
+
+    def declare_batches(self) -> dict[str, ZoneRecords]:
+        """One resource per zone that has record sets; what waited for them now waits for it."""
+        declared = {}
+        for zone_id, batch in sorted(self._zones.items(), key=lambda item: item[1].zone.name):
+            declared[zone_id] = resource = ZoneRecords(
+                f"route53-records-{batch.zone.name}",
+                zone_id=zone_id,
+                records=dict(sorted(batch.records.items())),
+                adopt=pulumi.Output.all(*batch.adopted).apply(lambda keys: sorted(k for k in keys if k)),
+                region=self.region, profile=self.profile,
+            )
+            for waiting, known in batch.waiting:
+                waiting.set_result(resource)
+                known.set_result(True)
+        self._zones.clear()
+        return declared
+
+    def abandon(self) -> None:
+        """The run failed before the batches were declared: nothing waits for them for ever."""
+        for batch in self._zones.values():
+            for waiting, known in batch.waiting:
+                waiting.cancel()
+                known.cancel()
+        self._zones.clear()
+
+
+def _props(record: DnsRecord) -> dict:
+    return RecordSet(record.name, record.type, record.ttl, tuple(record.values)).to_props()
+
+
+_current: list[RecordWrites] = [RecordWrites()]
+
+
+def current() -> RecordWrites:
+    return _current[0]
+
+
+def use(writes: RecordWrites) -> None:
+    """The program's writes for this run (the public components never call this: per record set)."""
+    _current[0] = writes
