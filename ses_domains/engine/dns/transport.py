@@ -6,8 +6,10 @@ Here each server gets a few long-lived connected UDP sockets, read by an event-l
 reader callback that drains them; queries are pipelined on them with random distinct 16-bit ids and
 answers are matched by (id, question). Wire messages are pre-rendered once per question:
 sending a query is ``id + template``. Each server has a bounded window of queries in
-flight (never flood a server) and its own per-query timers, so the timeouts of a dead
-server run concurrently and never delay answers from the others.
+flight (never flood a server) and its own timers (a heap of every query's timeout, one loop
+timer for the earliest), so the timeouts of a dead server run concurrently and never delay
+answers from the others. A socket's reader drains every datagram queued, then refills the
+window once; each call's questions share one future (no future per question).
 
 Every query ends: with an answer, with an error, or when its last attempt times out,
 whatever bytes arrive. Anything that goes wrong while handling a datagram finishes that
@@ -47,7 +49,8 @@ import struct
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
-import functools
+import heapq
+import time
 from functools import lru_cache
 from typing import Callable
 
@@ -61,6 +64,7 @@ from ses_domains.engine.dns.nameservers import Nameserver
 EDNS_UDP_PAYLOAD = 1232
 _FLAG_TC = 0x0200
 _CLASS_IN = 1
+_CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution  # as the event loop counts a timer due
 
 
 class QueryError(str, Enum):
@@ -123,19 +127,49 @@ def _render_template(name: str, rdtype: str) -> tuple[bytes, bytes]:
     return header + question + opt, question.lower()
 
 
-class _Query:
-    __slots__ = ("future", "name", "rdtype", "template", "question", "attempt", "sends", "ids", "timer",
-                 "sent_at", "first_sent_at", "rto", "in_flight")
+class _Batch:
+    """The questions of one ``query``/``query_many`` call: their results in order, ``on_result`` called
+    as each ends, and one future for the caller that is done when all are (one future per call,
+    not one per question: at 240,000 questions the futures and their callbacks cost more than the
+    sockets)."""
 
-    def __init__(self, future: asyncio.Future, name: str, rdtype: str) -> None:
-        self.future = future
+    __slots__ = ("results", "left", "future", "on_result", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, count: int,
+                 on_result: Callable[[int, "QueryResult"], None] | None) -> None:
+        self.results: list = [None] * count
+        self.left = count
+        self.loop = loop
+        self.future = loop.create_future()
+        self.on_result = on_result
+
+    def done(self, index: int, result: "QueryResult") -> None:
+        self.results[index] = result
+        if self.on_result is not None:
+            try:
+                self.on_result(index, result)
+            except Exception as exc:  # the caller's bug: reported as a future's callback's would be
+                self.loop.call_exception_handler({"message": "on_result raised", "exception": exc})
+        self.left -= 1
+        if not self.left and not self.future.done():
+            self.future.set_result(self.results)
+
+
+class _Query:
+    __slots__ = ("batch", "index", "done", "name", "rdtype", "template", "question", "attempt", "sends", "ids",
+                 "timer_key", "sent_at", "first_sent_at", "rto", "in_flight")
+
+    def __init__(self, batch: _Batch, index: int, name: str, rdtype: str) -> None:
+        self.batch = batch
+        self.index = index
+        self.done = False  # finished, or given up by its caller (cancelled)
         self.name = name
         self.rdtype = rdtype
         self.template, self.question = _render_template(name, rdtype)
         self.attempt = 0  # attempts, each with its own timeout (retries after a timeout)
         self.sends = 0  # datagrams put on the wire: attempts and the resends within them
         self.ids: list[tuple[_UdpSocket, int]] = []  # every attempt's (socket, id): any may be answered
-        self.timer: asyncio.TimerHandle | None = None
+        self.timer_key = 0  # its live entry in the channel's timers (0: none)
         self.sent_at = 0.0  # when the last attempt was sent
         self.first_sent_at = 0.0
         self.rto = 0.0  # the timeout the last attempt was sent with
@@ -169,14 +203,17 @@ class _UdpSocket:
 
     def _read_ready(self) -> None:
         recv, on_datagram = self.sock.recv, self.channel.on_datagram
-        for _ in range(1024):
-            try:
-                data = recv(65535)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:  # ICMP unreachable reported on a connected socket: keep waiting
-                continue
-            on_datagram(self, data)
+        try:
+            for _ in range(1024):
+                try:
+                    data = recv(65535)
+                except (BlockingIOError, InterruptedError):
+                    return
+                except OSError:  # ICMP unreachable reported on a connected socket: keep waiting
+                    continue
+                on_datagram(self, data)
+        finally:
+            self.channel.pump()  # the window refilled once for every answer read
 
     def close(self) -> None:
         if self.open:
@@ -225,6 +262,14 @@ class _ServerChannel:
         self.breaker_open = False
         self.breaker_opened_at = 0.0
         self.opening: asyncio.Task | None = None
+        # Every query's next timeout or resend: one heap of (when, key, is_resend, query) and one
+        # loop timer for its earliest entry, instead of a loop timer per query. An entry whose key
+        # is no longer its query's ``timer_key`` was cancelled (answered, re-armed) and is skipped.
+        self.timers: list = []
+        self.timer_keys = 0
+        self.timer_handle: asyncio.TimerHandle | None = None
+        self.timer_when = 0.0
+        self.firing = False
 
     async def open(self) -> None:
         for _ in range(self.owner.sockets_per_server):
@@ -247,7 +292,7 @@ class _ServerChannel:
         window = self.owner.max_in_flight_per_server if self.alive and not self.breaker_open else 1
         while self.backlog and self.in_flight < window:
             query = self.backlog.popleft()
-            if query.future.done():  # cancelled by the caller, or answered while queued for a retry
+            if query.done:  # cancelled by the caller, or answered while queued for a retry
                 self._forget(query)
                 continue
             self._send(query)
@@ -258,7 +303,7 @@ class _ServerChannel:
         while self.backlog:
             query = self.backlog.popleft()
             self._forget(query)
-            if not query.future.done():
+            if not query.done:
                 self.owner.stats.fast_failed += 1
                 self._finish(query, None, QueryError.NO_ANSWER, "not asked, as the server had stopped answering")
 
@@ -287,7 +332,7 @@ class _ServerChannel:
             stats.queries_sent += 1
             stats.udp_sent += 1
             try:
-                proto.send(struct.pack("!H", qid) + query.template)
+                proto.send(qid.to_bytes(2, "big") + query.template)
                 return True
             except OSError as exc:
                 problem = f"the query could not be sent: {exc.strerror or exc}"
@@ -304,12 +349,50 @@ class _ServerChannel:
         expires = query.sent_at + query.rto
         resend_at = self.loop.time() + self.owner.resend_every_s
         if self.silent and resend_at < expires:
-            query.timer = self.loop.call_at(resend_at, self._on_resend, query)
+            self._schedule(query, resend_at, True)
         else:
-            query.timer = self.loop.call_at(expires, self._on_timeout, query)
+            self._schedule(query, expires, False)
+
+    def _schedule(self, query: _Query, when: float, resend: bool) -> None:
+        self.timer_keys += 1
+        query.timer_key = self.timer_keys
+        heapq.heappush(self.timers, (when, self.timer_keys, resend, query))
+        if not self.firing and (self.timer_handle is None or when < self.timer_when):
+            self._arm_timer(when)
+
+    def _arm_timer(self, when: float) -> None:
+        if self.timer_handle is not None:
+            self.timer_handle.cancel()
+        self.timer_when = when
+        self.timer_handle = self.loop.call_at(when, self._on_timers)
+
+    def _on_timers(self) -> None:
+        """Run every entry that is due (as the loop runs a due timer), then wait for the next.
+        Entries scheduled meanwhile wait for the next firing, as a loop timer would."""
+        self.timer_handle = None
+        timers, due = self.timers, []
+        due_at = self.loop.time() + _CLOCK_RESOLUTION
+        while timers and timers[0][0] <= due_at:
+            due.append(heapq.heappop(timers))
+        self.firing = True
+        try:
+            for _, key, resend, query in due:
+                if query.timer_key != key:  # cancelled: answered, or given a new timer
+                    continue
+                query.timer_key = 0
+                try:
+                    (self._on_resend if resend else self._on_timeout)(query)
+                except Exception as exc:  # a bug: reported, and the other queries' timers still run
+                    self.loop.call_exception_handler({"message": "DNS query timer failed", "exception": exc})
+        finally:
+            self.firing = False
+            while timers and timers[0][3].timer_key != timers[0][1]:
+                heapq.heappop(timers)
+            if timers and (self.timer_handle is None or timers[0][0] < self.timer_when):
+                self._arm_timer(timers[0][0])
 
     def _on_resend(self, query: _Query) -> None:
-        if query.future.done() or not query.in_flight:
+        if query.done or not query.in_flight:
             return
         self.owner.stats.resends += 1
         if self._put_on_wire(query):
@@ -343,9 +426,6 @@ class _ServerChannel:
         except Exception as exc:  # a bug or a datagram nobody foresaw: the query still ends
             if query is not None:
                 self._finish(query, None, QueryError.MALFORMED, f"the answer could not be read: {_why(exc)}")
-        finally:
-            if query is not None:
-                self.pump()
 
     def _match(self, proto: _UdpSocket, data: bytes) -> _Query | None:
         """The query ``data`` answers (any of its attempts), with its bookkeeping settled."""
@@ -362,7 +442,7 @@ class _ServerChannel:
         self._forget(query)
         if query.in_flight:
             query.in_flight = False
-            query.timer.cancel()
+            query.timer_key = 0
             self.in_flight -= 1
         if clean:
             self._sample(now - query.sent_at)
@@ -377,7 +457,7 @@ class _ServerChannel:
         stats.timeouts += 1
         if query.rto >= self.rto:  # the first timeout at this RTO: back off (RFC 6298 5.5)
             self.rto = min(self.rto * 2, self.owner.max_rto_s)
-        if query.future.done():
+        if query.done:
             self._forget(query)
         elif query.attempt <= self.owner.retries and not self.breaker_open:
             stats.retries += 1
@@ -432,12 +512,13 @@ class _ServerChannel:
         self._finish(query, message, None, "", via_tcp=via_tcp)
 
     def _finish(self, query, message, error, detail, *, via_tcp: bool = False) -> None:
-        if not query.future.done():
+        if not query.done:
+            query.done = True
             result = QueryResult(self.server, query.name, query.rdtype, message, error, detail,
                                  via_tcp, max(query.sends, 1))
-            query.future.set_result(result)
             for listener in self.owner._listeners:
                 listener(result)
+            query.batch.done(query.index, result)
 
     def close(self) -> None:
         pending = [q for proto in self.sockets for q in proto.waiting.values()] + list(self.backlog)
@@ -445,15 +526,13 @@ class _ServerChannel:
             proto.close()
             proto.waiting.clear()
         self.backlog.clear()
+        if self.timer_handle is not None:
+            self.timer_handle.cancel()
+            self.timer_handle = None
+        self.timers.clear()
         for query in pending:
-            if query.timer is not None:
-                query.timer.cancel()
+            query.timer_key = 0
             self._finish(query, None, QueryError.NETWORK, "the check ended before an answer came")
-
-
-def _report(on_result: Callable[[int, QueryResult], None], index: int, future: asyncio.Future) -> None:
-    if not future.cancelled():
-        on_result(index, future.result())
 
 
 @dataclass
@@ -522,13 +601,13 @@ class DnsTransport:
             channel = await self._channel(server)
         except OSError as exc:
             return QueryResult(server, name, rdtype, None, QueryError.NETWORK, str(exc))
-        future = asyncio.get_running_loop().create_future()
-        channel.submit(_Query(future, name, rdtype))
+        batch = _Batch(asyncio.get_running_loop(), 1, None)
+        query = _Query(batch, 0, name, rdtype)
+        channel.submit(query)
         try:
-            return await future
+            return (await batch.future)[0]
         finally:
-            if not future.done():
-                future.cancel()
+            query.done = True  # given up by the caller (no-op once it ended)
 
     async def query_many(self, server: Nameserver, questions: list[tuple[str, str]], *,
                          on_result: Callable[[int, QueryResult], None] | None = None) -> list[QueryResult]:
@@ -544,20 +623,18 @@ class DnsTransport:
                 for index, result in enumerate(results):
                     on_result(index, result)
             return results
-        loop = asyncio.get_running_loop()
-        futures = []
-        for index, (name, rdtype) in enumerate(questions):
-            future = loop.create_future()
-            if on_result is not None:
-                future.add_done_callback(functools.partial(_report, on_result, index))
-            channel.submit(_Query(future, name, rdtype))
-            futures.append(future)
+        if not questions:
+            return []
+        batch = _Batch(asyncio.get_running_loop(), len(questions), on_result)
+        queries = [_Query(batch, index, name, rdtype) for index, (name, rdtype) in enumerate(questions)]
+        channel.backlog.extend(queries)
+        channel.pump()
         try:
-            return list(await asyncio.gather(*futures))
+            return list(await batch.future)
         finally:
-            for future in futures:
-                if not future.done():
-                    future.cancel()
+            if batch.left:  # given up by the caller (cancelled): what is left is not sent, nor reported
+                for query in queries:
+                    query.done = True
 
     async def aclose(self) -> None:
         for channel in self._channels.values():
