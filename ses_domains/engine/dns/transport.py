@@ -9,7 +9,9 @@ sending a query is ``id + template``. Each server has a bounded window of querie
 flight (never flood a server) and its own timers (a heap of every query's timeout, one loop
 timer for the earliest), so the timeouts of a dead server run concurrently and never delay
 answers from the others. A socket's reader drains every datagram queued, then refills the
-window once; each call's questions share one future (no future per question).
+window once; each call's questions share one future (no future per question). A question
+already waiting for an answer from a server (another caller's: the record check and the email-auth
+judgment ask some of the same) is not asked again: its result goes to every caller.
 
 Every query ends: with an answer, with an error, or when its last attempt times out,
 whatever bytes arrive. Anything that goes wrong while handling a datagram finishes that
@@ -156,13 +158,12 @@ class _Batch:
 
 
 class _Query:
-    __slots__ = ("batch", "index", "done", "name", "rdtype", "template", "question", "attempt", "sends", "ids",
+    __slots__ = ("waiters", "done", "name", "rdtype", "template", "question", "attempt", "sends", "ids",
                  "timer_key", "sent_at", "first_sent_at", "rto", "in_flight")
 
     def __init__(self, batch: _Batch, index: int, name: str, rdtype: str) -> None:
-        self.batch = batch
-        self.index = index
-        self.done = False  # finished, or given up by its caller (cancelled)
+        self.waiters = [(batch, index)]  # every call waiting for this question's result
+        self.done = False  # finished, or given up by every caller waiting for it (cancelled)
         self.name = name
         self.rdtype = rdtype
         self.template, self.question = _render_template(name, rdtype)
@@ -270,6 +271,7 @@ class _ServerChannel:
         self.timer_handle: asyncio.TimerHandle | None = None
         self.timer_when = 0.0
         self.firing = False
+        self.asking: dict[tuple[str, str], _Query] = {}  # (name, type) -> its query not ended yet
 
     async def open(self) -> None:
         for _ in range(self.owner.sockets_per_server):
@@ -278,10 +280,6 @@ class _ServerChannel:
     def timing(self) -> ServerTiming:
         return ServerTiming(self.srtt, self.rttvar, self.rto, self.breaker_open,
                             self.breaker_opened_at if self.breaker_open else None)
-
-    def submit(self, query: _Query) -> None:
-        self.backlog.append(query)
-        self.pump()
 
     @property
     def silent(self) -> bool:
@@ -518,7 +516,38 @@ class _ServerChannel:
                                  via_tcp, max(query.sends, 1))
             for listener in self.owner._listeners:
                 listener(result)
-            query.batch.done(query.index, result)
+            if self.asking.get((query.name, query.rdtype)) is query:
+                del self.asking[(query.name, query.rdtype)]
+            for batch, index in query.waiters:
+                batch.done(index, result)
+
+    def ask(self, batch: _Batch, questions: list[tuple[str, str]]) -> list[_Query]:
+        """Queue ``batch``'s questions; one already waiting for an answer from this server (another
+        caller's, e.g. the record check's and the email-auth judgment's) is not asked again: its
+        result goes to both."""
+        queries, asking, backlog = [], self.asking, self.backlog
+        for index, (name, rdtype) in enumerate(questions):
+            query = asking.get((name, rdtype))
+            if query is None:
+                query = asking[(name, rdtype)] = _Query(batch, index, name, rdtype)
+                backlog.append(query)
+            else:
+                query.waiters.append((batch, index))
+            queries.append(query)
+        self.pump()
+        return queries
+
+    def give_up(self, batch: _Batch, queries: list[_Query]) -> None:
+        """``batch``'s caller stopped waiting: a question nobody else waits for is not sent (or
+        its answer not reported)."""
+        for query in queries:
+            if query.done:
+                continue
+            query.waiters = [w for w in query.waiters if w[0] is not batch]
+            if not query.waiters:
+                query.done = True
+                if self.asking.get((query.name, query.rdtype)) is query:
+                    del self.asking[(query.name, query.rdtype)]
 
     def close(self) -> None:
         pending = [q for proto in self.sockets for q in proto.waiting.values()] + list(self.backlog)
@@ -602,12 +631,12 @@ class DnsTransport:
         except OSError as exc:
             return QueryResult(server, name, rdtype, None, QueryError.NETWORK, str(exc))
         batch = _Batch(asyncio.get_running_loop(), 1, None)
-        query = _Query(batch, 0, name, rdtype)
-        channel.submit(query)
+        queries = channel.ask(batch, [(name, rdtype)])
         try:
             return (await batch.future)[0]
         finally:
-            query.done = True  # given up by the caller (no-op once it ended)
+            if batch.left:
+                channel.give_up(batch, queries)
 
     async def query_many(self, server: Nameserver, questions: list[tuple[str, str]], *,
                          on_result: Callable[[int, QueryResult], None] | None = None) -> list[QueryResult]:
@@ -626,15 +655,12 @@ class DnsTransport:
         if not questions:
             return []
         batch = _Batch(asyncio.get_running_loop(), len(questions), on_result)
-        queries = [_Query(batch, index, name, rdtype) for index, (name, rdtype) in enumerate(questions)]
-        channel.backlog.extend(queries)
-        channel.pump()
+        queries = channel.ask(batch, questions)
         try:
             return list(await batch.future)
         finally:
             if batch.left:  # given up by the caller (cancelled): what is left is not sent, nor reported
-                for query in queries:
-                    query.done = True
+                channel.give_up(batch, queries)
 
     async def aclose(self) -> None:
         for channel in self._channels.values():
