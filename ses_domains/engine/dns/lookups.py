@@ -127,6 +127,7 @@ class SharedLookups:
         self._outcomes: dict[tuple[str, str], LookupOutcome] = {}
         self._pending: dict[tuple[str, str], asyncio.Future] = {}
         self._heard: dict[tuple[str, str], WireAnswer] = {}  # first server's answers to others' questions
+        self._first_by_id: dict[int, tuple[Nameserver, bool]] = {}
         self._system = None
         if not self.servers:
             self._system = dns.asyncresolver.Resolver()
@@ -185,10 +186,19 @@ class SharedLookups:
         """Keep what the first server answered to someone else's question (the record check asks
         the MAIL FROM TXT and MX, and the DMARC TXT): a stub asks that server first, and its
         answer is the outcome. Pass to :meth:`DnsTransport.watching`."""
-        if not self.servers or result.response is None or result.server.endpoint != self.servers[0].endpoint:
+        if result.response is None or not self._from_first(result.server):
             return
         if result.response.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             self._heard.setdefault(_key(result.name, result.rdtype), result.response)  # read when needed
+
+    def _from_first(self, server: Nameserver) -> bool:
+        """Whether ``server`` is the first given one (asked for every result: one comparison per
+        server object, which the transport keeps per server)."""
+        known = self._first_by_id.get(id(server))
+        if known is None or known[0] is not server:
+            known = self._first_by_id[id(server)] = (
+                server, bool(self.servers) and server.endpoint == self.servers[0].endpoint)
+        return known[1]
 
     def dead_servers(self) -> tuple[str, ...]:
         """The given servers that stopped answering during the run (their breaker is open)."""
