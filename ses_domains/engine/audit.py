@@ -324,7 +324,9 @@ async def audit_records(targets: Iterable[AuditTarget], *,
         for t in targets
     ]
     report = await check_once([t for t in asked if t.nameservers], transport=transport)
-    pairs = {(d.domain, p.record, p.nameserver): p for d in report.domains for p in d.pairs}
+    # Keyed by the record object (the report's pairs hold the targets' own): hashing a record
+    # hashes its values, 240,000 times for 10,000 domains.
+    pairs = {(d.domain, id(p.record), p.nameserver): p for d in report.domains for p in d.pairs}
     audits = []
     for target in targets:
         records = []
@@ -335,7 +337,7 @@ async def audit_records(targets: Iterable[AuditTarget], *,
                 if isinstance(endpoint, UnresolvedNameserver):
                     answers.append(ServerAnswer(label, ServerState.NO_ANSWER, (), endpoint.describe()))
                 else:
-                    answers.append(_server_answer(label, record, pairs[(target.domain, record, endpoint)]))
+                    answers.append(_server_answer(label, record, pairs[(target.domain, id(record), endpoint)]))
             records.append(judge_record(record, tuple(answers)))
         audits.append(DomainAudit(target.domain, target.ses_region, tuple(records)))
     return tuple(audits)

@@ -91,6 +91,8 @@ def judge_result(record: DnsRecord, result: QueryResult) -> AnswerVerdict:
 def judge_answer(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
     """Judge one non-recursive answer for ``record`` (question = record name and type)."""
     rcode = response.rcode
+    if rcode == _NOERROR and response.authoritative:  # nearly every answer
+        return _judge_records(record, response)
     if rcode == dns.rcode.REFUSED:
         return AnswerVerdict(PairState.REFUSED, detail="REFUSED: the server does not serve this zone")
     if rcode == dns.rcode.SERVFAIL:
@@ -104,6 +106,14 @@ def judge_answer(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
         )
     if rcode == dns.rcode.NXDOMAIN:
         return AnswerVerdict(PairState.MISSING, detail="NXDOMAIN")
+    return _judge_records(record, response)
+
+
+_NOERROR = int(dns.rcode.NOERROR)
+
+
+def _judge_records(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
+    """A NOERROR authoritative answer: the records of the type at the name."""
     qname = normalize_host(record.name)
     rdtype = record.type.upper()
     found = tuple(a.value for a in response.answers if a.name == qname and a.type == rdtype)

@@ -26,6 +26,7 @@ import ipaddress
 import time
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import dns.asyncresolver
@@ -68,21 +69,26 @@ _NAME_RDATA = {"CNAME": dns.rdtypes.ANY.CNAME.CNAME, "NS": dns.rdtypes.ANY.NS.NS
 
 def _rdata(record: AnswerRecord) -> dns.rdata.Rdata:
     """dnspython's rdata for one answer record (what a caller of dnspython's resolver reads)."""
-    if record.type in ("TXT", "SPF"):
-        return dns.rdtypes.txtbase.TXTBase(dns.rdataclass.IN, dns.rdatatype.from_text(record.type),
-                                            record.strings or (b"",))
-    if record.type in _NAME_RDATA:
-        return _NAME_RDATA[record.type](dns.rdataclass.IN, dns.rdatatype.from_text(record.type),
-                                        dns.name.from_text(record.value))
-    if record.type == "MX":
-        preference, exchange = record.value.split(" ", 1)
+    return _rdata_of(record.type, record.value, record.strings)
+
+
+@lru_cache(maxsize=16384)
+def _rdata_of(rdtype: str, value: str, strings: tuple[bytes, ...]) -> dns.rdata.Rdata:
+    """Rdatas are immutable: one per value for the run (SES's MX, SPF and DMARC values are the same
+    for thousands of domains)."""
+    if rdtype in ("TXT", "SPF"):
+        return dns.rdtypes.txtbase.TXTBase(dns.rdataclass.IN, dns.rdatatype.from_text(rdtype), strings or (b"",))
+    if rdtype in _NAME_RDATA:
+        return _NAME_RDATA[rdtype](dns.rdataclass.IN, dns.rdatatype.from_text(rdtype), dns.name.from_text(value))
+    if rdtype == "MX":
+        preference, exchange = value.split(" ", 1)
         return dns.rdtypes.ANY.MX.MX(dns.rdataclass.IN, dns.rdatatype.MX, int(preference),
                                      dns.name.from_text(exchange))
-    if record.type in ("A", "AAAA"):
-        text = str(ipaddress.ip_address(bytes.fromhex(record.value)))
+    if rdtype in ("A", "AAAA"):
+        text = str(ipaddress.ip_address(bytes.fromhex(value)))
     else:
-        text = f"\\# {len(record.value) // 2} {record.value}" if record.value else "\\# 0"
-    return dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.from_text(record.type), text)
+        text = f"\\# {len(value) // 2} {value}" if value else "\\# 0"
+    return dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.from_text(rdtype), text)
 
 
 def _follow(name: str, rdtype: str, answers: Sequence[AnswerRecord]) -> tuple[dns.rdata.Rdata, ...]:

@@ -119,14 +119,20 @@ def _qname_wire(name: str) -> bytes:
     return dns.name.from_text(name).to_wire()
 
 
+_HEADER_AFTER_ID = struct.pack("!HHHHH", 0, 1, 0, 0, 1)  # flags 0 (RD clear), 1 question, 1 OPT
+_OPT = b"\x00" + struct.pack("!HHIH", 41, EDNS_UDP_PAYLOAD, 0, 0)
+
+
+@lru_cache(maxsize=256)
+def _type_and_class(rdtype: str) -> bytes:
+    return struct.pack("!HH", dns.rdatatype.from_text(rdtype), _CLASS_IN)
+
+
 @lru_cache(maxsize=65536)
 def _render_template(name: str, rdtype: str) -> tuple[bytes, bytes]:
     """The query after its 2-byte id, and the lower-cased question section for matching."""
-    qname = _qname_wire(name)
-    question = qname + struct.pack("!HH", dns.rdatatype.from_text(rdtype), _CLASS_IN)
-    header = struct.pack("!HHHHH", 0, 1, 0, 0, 1)  # flags 0 (RD clear), 1 question, 1 OPT
-    opt = b"\x00" + struct.pack("!HHIH", 41, EDNS_UDP_PAYLOAD, 0, 0)
-    return header + question + opt, question.lower()
+    question = _qname_wire(name) + _type_and_class(rdtype)
+    return _HEADER_AFTER_ID + question + _OPT, question.lower()
 
 
 class _Batch:
@@ -432,7 +438,8 @@ class _ServerChannel:
             return None
         qid = (data[0] << 8) | data[1]
         query = proto.waiting.get(qid)
-        if query is None or data[12 : 12 + len(query.question)].lower() != query.question:
+        if query is None or not (data.startswith(query.question, 12)  # the question echoed as sent
+                                 or data[12 : 12 + len(query.question)].lower() == query.question):
             self.owner.stats.stray_answers += 1
             return None
         now = self.loop.time()
