@@ -66,6 +66,7 @@ from ses_domains.engine.dns.nameservers import Nameserver
 EDNS_UDP_PAYLOAD = 1232
 _FLAG_TC = 0x0200
 _CLASS_IN = 1
+_PARSED_KEPT = 4096  # recent answers kept parsed (the same question's answers come in together)
 _CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution  # as the event loop counts a timer due
 
 
@@ -508,12 +509,21 @@ class _ServerChannel:
         self._finish_wire(query, data, via_tcp=True)
 
     def _finish_wire(self, query: _Query, data: bytes, *, via_tcp: bool) -> None:
-        try:
-            message = parse_answer(data)
-        except Exception as exc:  # parse_answer raises WireFormatError only; belt and braces
-            self._finish(query, None, QueryError.MALFORMED, f"the answer could not be read: {_why(exc)}",
-                         via_tcp=via_tcp)
-            return
+        # The servers of a zone send the same bytes to the same question, but for the id: parsed
+        # once (a parse reads nothing of the id, and its result is immutable).
+        parsed = self.owner._parsed
+        key = data[2:]
+        message = parsed.get(key)
+        if message is None:
+            try:
+                message = parse_answer(data)
+            except Exception as exc:  # parse_answer raises WireFormatError only; belt and braces
+                self._finish(query, None, QueryError.MALFORMED, f"the answer could not be read: {_why(exc)}",
+                             via_tcp=via_tcp)
+                return
+            if len(parsed) >= _PARSED_KEPT:
+                parsed.clear()
+            parsed[key] = message
         self._finish(query, message, None, "", via_tcp=via_tcp)
 
     def _finish(self, query, message, error, detail, *, via_tcp: bool = False) -> None:
@@ -591,6 +601,7 @@ class DnsTransport:
     _channels: dict = field(default_factory=dict, repr=False)
     _tasks: set = field(default_factory=set, repr=False)
     _listeners: list = field(default_factory=list, repr=False)
+    _parsed: dict = field(default_factory=dict, repr=False)  # answer bytes after the id -> WireAnswer
 
     async def __aenter__(self) -> "DnsTransport":
         return self
