@@ -186,17 +186,20 @@ class SharedLookups:
             return
         if time.monotonic() >= self.deadline:
             return
-        by_first: dict[int, list[tuple[str, str]]] = {}
+        stopped: dict[int, bool] = {}
+        asked = []
         for key in keys:
-            by_first.setdefault(self._first_index(key), []).append(key)
-        asked = [(group, self._transport.query_many(self.servers[index], group))
-                 for index, group in by_first.items() if not self._stopped(self.servers[index])]
-        for (group, _), results in zip(asked, await asyncio.gather(*(ask for _, ask in asked))):
-            for key, result in zip(group, results):
-                if result.response is not None and self._known(key) is None:
-                    outcome = _outcome(key[0], key[1], result.response)
-                    if outcome is not None:
-                        self._outcomes[key] = outcome
+            index = self._first_index(key)
+            if index not in stopped:
+                stopped[index] = self._stopped(self.servers[index])
+            if not stopped[index]:
+                asked.append((self.servers[index], *key))
+        for (_, *key), result in zip(asked, await self._transport.query_each(asked)):
+            key = tuple(key)
+            if result.response is not None and self._known(key) is None:
+                outcome = _outcome(key[0], key[1], result.response)
+                if outcome is not None:
+                    self._outcomes[key] = outcome
 
     def learn(self, result: QueryResult) -> None:
         """Keep what a question's first server answered to someone else (the record check asks

@@ -54,7 +54,7 @@ from enum import Enum
 import heapq
 import time
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterable
 
 import dns.name
 import dns.rdatatype
@@ -538,12 +538,12 @@ class _ServerChannel:
             for batch, index in query.waiters:
                 batch.done(index, result)
 
-    def ask(self, batch: _Batch, questions: list[tuple[str, str]]) -> list[_Query]:
-        """Queue ``batch``'s questions; one already waiting for an answer from this server (another
-        caller's, e.g. the record check's and the email-auth judgment's) is not asked again: its
-        result goes to both."""
+    def ask(self, batch: _Batch, questions: Iterable[tuple[int, str, str]]) -> list[_Query]:
+        """Queue ``batch``'s questions (its index for the result, name, type); one already waiting
+        for an answer from this server (another caller's, e.g. the record check's and the
+        email-auth judgment's) is not asked again: its result goes to both."""
         queries, asking, backlog = [], self.asking, self.backlog
-        for index, (name, rdtype) in enumerate(questions):
+        for index, name, rdtype in questions:
             query = asking.get((name, rdtype))
             if query is None:
                 query = asking[(name, rdtype)] = _Query(batch, index, name, rdtype)
@@ -649,7 +649,7 @@ class DnsTransport:
         except OSError as exc:
             return QueryResult(server, name, rdtype, None, QueryError.NETWORK, str(exc))
         batch = _Batch(asyncio.get_running_loop(), 1, None)
-        queries = channel.ask(batch, [(name, rdtype)])
+        queries = channel.ask(batch, [(0, name, rdtype)])
         try:
             return (await batch.future)[0]
         finally:
@@ -673,12 +673,37 @@ class DnsTransport:
         if not questions:
             return []
         batch = _Batch(asyncio.get_running_loop(), len(questions), on_result)
-        queries = channel.ask(batch, questions)
+        queries = channel.ask(batch, [(index, name, rdtype) for index, (name, rdtype) in enumerate(questions)])
         try:
             return list(await batch.future)
         finally:
             if batch.left:  # given up by the caller (cancelled): what is left is not sent, nor reported
                 channel.give_up(batch, queries)
+
+    async def query_each(self, questions: list[tuple[Nameserver, str, str]]) -> list[QueryResult]:
+        """Ask each question of its own server, all at once, in each server's window; results in
+        order (one future for them all: no task per server)."""
+        if not questions:
+            return []
+        batch = _Batch(asyncio.get_running_loop(), len(questions), None)
+        by_server: dict[tuple[str, int], tuple[Nameserver, list]] = {}
+        for index, (server, name, rdtype) in enumerate(questions):
+            by_server.setdefault(server.endpoint, (server, []))[1].append((index, name, rdtype))
+        asked = []
+        try:
+            for server, items in by_server.values():
+                try:
+                    channel = await self._channel(server)
+                except OSError as exc:
+                    for index, name, rdtype in items:
+                        batch.done(index, QueryResult(server, name, rdtype, None, QueryError.NETWORK, str(exc)))
+                    continue
+                asked.append((channel, channel.ask(batch, items)))
+            return list(await batch.future)
+        finally:
+            if batch.left:  # given up by the caller (cancelled): what is left is not sent, nor reported
+                for channel, queries in asked:
+                    channel.give_up(batch, queries)
 
     async def aclose(self) -> None:
         for channel in self._channels.values():
