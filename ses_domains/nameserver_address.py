@@ -6,6 +6,7 @@ the engine, which resolves the host names.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ def format_hostport(host: str, port: int) -> str:
     return f"{host}:{port}"
 
 
+@functools.lru_cache(maxsize=4096)  # a check parses each server's text once per domain
 def parse_nameserver(text: str) -> NameserverSpec:
     """Parse ``host``, ``host:port``, ``1.2.3.4:53``, ``::1`` or ``[::1]:5300``.
 

@@ -9,6 +9,7 @@ derandomized, so the run is short and the same every time.
 
 from __future__ import annotations
 
+import dns.exception
 import dns.flags
 import dns.message
 import dns.name
@@ -186,3 +187,29 @@ def test_malformed_mx_rdata_is_a_wire_format_error(rdata):
 def test_mx_rdata_with_a_compressed_exchange():
     parsed = parse_answer(wire_with_mx_rdata(b"\x00\x0a\xc0\x0c"))
     assert parsed.answers[0].value == "10 mail.example.test"
+
+
+def _answer_pointing_at_a_long_question(owner_label: bytes) -> bytes:
+    """A question name of 249 octets (4 labels of 61), and one TXT answer owned by
+    ``owner_label`` + a pointer to the question's name."""
+    question = b"".join(b"\x3d" + bytes([ord("a") + i]) * 61 for i in range(4)) + b"\x00"
+    header = b"\x12\x34\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00"
+    owner = bytes([len(owner_label)]) + owner_label + b"\xc0\x0c"
+    return header + question + b"\x00\x10\x00\x01" + owner + b"\x00\x10\x00\x01\x00\x00\x00\x3c\x00\x02\x01x"
+
+
+@pytest.mark.parametrize("owner_label, fits", [(b"ab", True), (b"abcdefgh", False)])
+def test_an_owner_pointing_at_the_question_counts_the_whole_name_against_255_octets(owner_label, fits):
+    wire = _answer_pointing_at_a_long_question(owner_label)
+    try:
+        dns.message.from_wire(wire)
+        dnspython_reads = True
+    except dns.exception.DNSException:
+        dnspython_reads = False
+    assert dnspython_reads is fits
+    if fits:
+        question_name = ".".join(chr(ord("a") + i) * 61 for i in range(4))
+        assert parse_answer(wire).answers[0].name == f"{owner_label.decode()}.{question_name}"
+    else:
+        with pytest.raises(WireFormatError):
+            parse_answer(wire)

@@ -150,3 +150,26 @@ def test_the_judgment_ends_at_its_deadline_whatever_is_left():
 def test_malformed_nameserver_is_a_setup_error():
     with pytest.raises(NameserverSetupError, match="port"):
         judge_email_auth([EmailAuthTarget("x.test", REGION)], ResolverSettings(("127.0.0.1:dns",)))
+
+
+def test_lookups_spread_over_the_servers_and_move_on_from_a_dead_one(world):
+    """Each question goes first to a server chosen by its name (not all to the first one, whose
+    window would hold up the whole judgment), and on to the next when that one is silent."""
+    domains = ["healthy.test", "twospf.test", "eleven.test", "unauth.test", "region.test", "dkim.test"]
+    targets = [EmailAuthTarget(d, REGION, f"mail.{d}") for d in domains]
+    expected = [j.status for j in judge_email_auth(targets, ResolverSettings((world.primary.endpoint,)))]
+    first = DelayingForwarder((world.primary.address, world.primary.port), "127.0.0.45", 0.0)
+    second = DelayingForwarder((world.primary.address, world.primary.port), "127.0.0.46", 0.0)
+    dead = BlackholeServer("127.0.0.50")
+    try:
+        spread = judge_email_auth(targets, ResolverSettings((first.endpoint, second.endpoint)))
+        asked = (first.received, second.received)
+        with_dead = judge_email_auth(targets, ResolverSettings((dead.endpoint, first.endpoint)))
+    finally:
+        first.close()
+        second.close()
+        dead.close()
+    assert [j.status for j in spread] == expected
+    assert min(asked) >= sum(asked) / 4, asked  # each server got a share
+    assert [j.status for j in with_dead] == expected, [j.problems() for j in with_dead]
+    assert 0 < dead.received < 2 * len(targets)  # fewer than one query's tries per domain: left out

@@ -710,9 +710,10 @@ async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: 
         try:
             with includes.installed(), _bimi_downloads(fetch_bimi):
                 judgment = _judge_domain(target, resolver, fetch_bimi, lookups.deadline)
-            dead = lookups.dead_servers()
-            if resolver.unreachable and lookups.servers and len(dead) >= len(lookups.servers):
-                return _unanswered(judgment, dead)
+            if resolver.unreachable and lookups.servers:  # a gap: was every server dead meanwhile?
+                dead = lookups.dead_servers()
+                if len(dead) >= len(lookups.servers):
+                    return _unanswered(judgment, dead)
             return judgment
         except _LookupNeeded as need:
             outcome = await lookups.get(need.name, need.rdtype)

@@ -88,9 +88,30 @@ def judge_result(record: DnsRecord, result: QueryResult) -> AnswerVerdict:
     return judge_answer(record, result.response)
 
 
+_RECENT_KEPT = 4096
+_recent: dict[tuple[int, int], tuple[DnsRecord, WireAnswer, AnswerVerdict]] = {}
+
+
 def judge_answer(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
-    """Judge one non-recursive answer for ``record`` (question = record name and type)."""
+    """Judge one non-recursive answer for ``record`` (question = record name and type).
+
+    Pure, and every argument immutable: the transport hands every server's identical answer to
+    a question as one object, judged once (the entry keeps both alive, so their ids stay theirs)."""
+    key = (id(record), id(response))
+    recent = _recent.get(key)
+    if recent is not None and recent[0] is record and recent[1] is response:
+        return recent[2]
+    verdict = _judge_answer(record, response)
+    if len(_recent) >= _RECENT_KEPT:
+        _recent.clear()
+    _recent[key] = (record, response, verdict)
+    return verdict
+
+
+def _judge_answer(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
     rcode = response.rcode
+    if rcode == _NOERROR and response.authoritative:  # nearly every answer
+        return _judge_records(record, response)
     if rcode == dns.rcode.REFUSED:
         return AnswerVerdict(PairState.REFUSED, detail="REFUSED: the server does not serve this zone")
     if rcode == dns.rcode.SERVFAIL:
@@ -104,6 +125,14 @@ def judge_answer(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
         )
     if rcode == dns.rcode.NXDOMAIN:
         return AnswerVerdict(PairState.MISSING, detail="NXDOMAIN")
+    return _judge_records(record, response)
+
+
+_NOERROR = int(dns.rcode.NOERROR)
+
+
+def _judge_records(record: DnsRecord, response: WireAnswer) -> AnswerVerdict:
+    """A NOERROR authoritative answer: the records of the type at the name."""
     qname = normalize_host(record.name)
     rdtype = record.type.upper()
     found = tuple(a.value for a in response.answers if a.name == qname and a.type == rdtype)

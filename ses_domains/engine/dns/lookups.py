@@ -8,9 +8,11 @@ for the rest of the run. A run's lookups go to one set of nameservers, so the ca
 nameserver set by construction: a new set is a new ``SharedLookups``.
 
 Given nameservers are asked through the engine's :class:`~.transport.DnsTransport` (its
-adaptive RFC 6298 timeouts, retries, window and dead-server breaker), in the order given, as a
-stub resolver does: a timeout, REFUSED, SERVFAIL or an unreadable answer moves on to the next
-server; an answer (NOERROR or NXDOMAIN) is the outcome. A server whose breaker opened (silent
+adaptive RFC 6298 timeouts, retries, window and dead-server breaker), one after the other as a
+stub resolver that rotates its servers does: each question first to a server chosen by its name
+(so 60,000 lookups share the servers' windows instead of queuing at the first one), then the
+others in the order given; a timeout, REFUSED, SERVFAIL or an unreadable answer moves on to the
+next server; an answer (NOERROR or NXDOMAIN) is the outcome. A server whose breaker opened (silent
 through a whole query's tries) is not asked for the longest timeout after: a dead server costs
 one query's tries per such time, not one per lookup. A question no server answered is not kept:
 it is the asker's gap, and the next asker asks again. CNAMEs in the answer are followed, as
@@ -24,8 +26,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
+import zlib
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import dns.asyncresolver
@@ -68,21 +72,26 @@ _NAME_RDATA = {"CNAME": dns.rdtypes.ANY.CNAME.CNAME, "NS": dns.rdtypes.ANY.NS.NS
 
 def _rdata(record: AnswerRecord) -> dns.rdata.Rdata:
     """dnspython's rdata for one answer record (what a caller of dnspython's resolver reads)."""
-    if record.type in ("TXT", "SPF"):
-        return dns.rdtypes.txtbase.TXTBase(dns.rdataclass.IN, dns.rdatatype.from_text(record.type),
-                                            record.strings or (b"",))
-    if record.type in _NAME_RDATA:
-        return _NAME_RDATA[record.type](dns.rdataclass.IN, dns.rdatatype.from_text(record.type),
-                                        dns.name.from_text(record.value))
-    if record.type == "MX":
-        preference, exchange = record.value.split(" ", 1)
+    return _rdata_of(record.type, record.value, record.strings)
+
+
+@lru_cache(maxsize=16384)
+def _rdata_of(rdtype: str, value: str, strings: tuple[bytes, ...]) -> dns.rdata.Rdata:
+    """Rdatas are immutable: one per value for the run (SES's MX, SPF and DMARC values are the same
+    for thousands of domains)."""
+    if rdtype in ("TXT", "SPF"):
+        return dns.rdtypes.txtbase.TXTBase(dns.rdataclass.IN, dns.rdatatype.from_text(rdtype), strings or (b"",))
+    if rdtype in _NAME_RDATA:
+        return _NAME_RDATA[rdtype](dns.rdataclass.IN, dns.rdatatype.from_text(rdtype), dns.name.from_text(value))
+    if rdtype == "MX":
+        preference, exchange = value.split(" ", 1)
         return dns.rdtypes.ANY.MX.MX(dns.rdataclass.IN, dns.rdatatype.MX, int(preference),
                                      dns.name.from_text(exchange))
-    if record.type in ("A", "AAAA"):
-        text = str(ipaddress.ip_address(bytes.fromhex(record.value)))
+    if rdtype in ("A", "AAAA"):
+        text = str(ipaddress.ip_address(bytes.fromhex(value)))
     else:
-        text = f"\\# {len(record.value) // 2} {record.value}" if record.value else "\\# 0"
-    return dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.from_text(record.type), text)
+        text = f"\\# {len(value) // 2} {value}" if value else "\\# 0"
+    return dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.from_text(rdtype), text)
 
 
 def _follow(name: str, rdtype: str, answers: Sequence[AnswerRecord]) -> tuple[dns.rdata.Rdata, ...]:
@@ -127,6 +136,8 @@ class SharedLookups:
         self._outcomes: dict[tuple[str, str], LookupOutcome] = {}
         self._pending: dict[tuple[str, str], asyncio.Future] = {}
         self._heard: dict[tuple[str, str], WireAnswer] = {}  # first server's answers to others' questions
+        self._index_by_id: dict[int, tuple[Nameserver, int]] = {}
+        self._rotations = [self.servers[i:] + self.servers[:i] for i in range(len(self.servers))]
         self._system = None
         if not self.servers:
             self._system = dns.asyncresolver.Resolver()
@@ -164,8 +175,8 @@ class SharedLookups:
         return outcome
 
     async def prefetch(self, questions: Iterable[tuple[str, str]]) -> None:
-        """Ask the first server these questions at once (those not known yet); what it does not
-        answer is left to :meth:`get`, which goes on to the other servers."""
+        """Ask these questions at once (those not known yet), each of its first server; what that
+        server does not answer is left to :meth:`get`, which goes on to the other servers."""
         keys = list(dict.fromkeys(k for k in (_key(n, t) for n, t in questions)
                                   if self._known(k) is None and k not in self._pending))
         if not keys:
@@ -173,22 +184,49 @@ class SharedLookups:
         if not self.servers:
             await asyncio.gather(*(self.get(*key) for key in keys))
             return
-        if time.monotonic() >= self.deadline or self._stopped(self.servers[0]):
+        if time.monotonic() >= self.deadline:
             return
-        for key, result in zip(keys, await self._transport.query_many(self.servers[0], keys)):
+        stopped: dict[int, bool] = {}
+        asked = []
+        for key in keys:
+            index = self._first_index(key)
+            if index not in stopped:
+                stopped[index] = self._stopped(self.servers[index])
+            if not stopped[index]:
+                asked.append((self.servers[index], *key))
+        for (_, *key), result in zip(asked, await self._transport.query_each(asked)):
+            key = tuple(key)
             if result.response is not None and self._known(key) is None:
                 outcome = _outcome(key[0], key[1], result.response)
                 if outcome is not None:
                     self._outcomes[key] = outcome
 
     def learn(self, result: QueryResult) -> None:
-        """Keep what the first server answered to someone else's question (the record check asks
+        """Keep what a question's first server answered to someone else (the record check asks
         the MAIL FROM TXT and MX, and the DMARC TXT): a stub asks that server first, and its
         answer is the outcome. Pass to :meth:`DnsTransport.watching`."""
-        if not self.servers or result.response is None or result.server.endpoint != self.servers[0].endpoint:
+        if result.response is None or result.response.rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             return
-        if result.response.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-            self._heard.setdefault(_key(result.name, result.rdtype), result.response)  # read when needed
+        index = self._index_of(result.server)
+        if index < 0:
+            return
+        key = _key(result.name, result.rdtype)
+        if self._first_index(key) == index:
+            self._heard.setdefault(key, result.response)  # read when needed
+
+    def _index_of(self, server: Nameserver) -> int:
+        """Where ``server`` is among the given ones (-1: not one of them); asked for every result,
+        decided once per server object (the transport keeps one per server)."""
+        known = self._index_by_id.get(id(server))
+        if known is None or known[0] is not server:
+            index = next((i for i, s in enumerate(self.servers) if s.endpoint == server.endpoint), -1)
+            known = self._index_by_id[id(server)] = (server, index)
+        return known[1]
+
+    def _first_index(self, key: tuple[str, str]) -> int:
+        """The server a question is asked of first: one chosen by its name (a stable hash), so
+        the run's lookups spread over every server's window instead of queuing at one."""
+        return zlib.crc32(key[0].encode()) % len(self.servers) if len(self.servers) > 1 else 0
 
     def dead_servers(self) -> tuple[str, ...]:
         """The given servers that stopped answering during the run (their breaker is open)."""
@@ -214,7 +252,7 @@ class SharedLookups:
 
     async def _ask_servers(self, name: str, rdtype: str) -> LookupOutcome:
         problems, silent, started = [], True, time.monotonic()
-        for server in self.servers:
+        for server in self._rotations[self._first_index((name, rdtype))]:
             if time.monotonic() >= self.deadline:
                 problems.append(f"the check's time ran out before {server.label} was asked")
                 silent = False

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Iterable
 
@@ -179,6 +179,7 @@ class PollSchedule:
 
 
 _SILENCE = {QueryError.TIMEOUT, QueryError.NO_ANSWER}
+_UNCHECKED = AnswerVerdict(PairState.UNCHECKED)  # immutable: one for every pair not answered yet
 
 # ---------------------------------------------------------------- internal state
 
@@ -188,7 +189,7 @@ class _Pair:
     domain: str
     record: DnsRecord
     server: Nameserver | UnresolvedNameserver
-    verdict: AnswerVerdict = field(default_factory=lambda: AnswerVerdict(PairState.UNCHECKED))
+    verdict: AnswerVerdict = _UNCHECKED
     queries: int = 0
     misconfig_count: int = 0
     misconfig_since: float | None = None

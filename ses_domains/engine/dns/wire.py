@@ -55,10 +55,24 @@ def read_name(wire: bytes, offset: int, limit: int | None = None) -> tuple[str, 
     ``limit`` (default: the end of the message). A compression pointer must point before
     itself, which also rules out pointer loops.
     """
+    name, after, _, _ = _read_name(wire, offset, limit, None)
+    return name, after
+
+
+def _read_name(wire: bytes, offset: int, limit: int | None,
+               known: tuple[int, str, int] | None) -> tuple[str, int, int, bool]:
+    """:func:`read_name`, plus the name's length in wire format and whether it holds a pointer.
+
+    ``known``: (offset, name, wire length) of a name already read whole at that offset, bound by
+    the message's end and without a pointer (the question's): a pointer to it ends the name
+    there, as reading those bytes again would, without reading them again (the owner of nearly
+    every answer record is such a pointer).
+    """
     size = len(wire)
     bound = size if limit is None else min(limit, size)
-    labels: list[str] = []
+    parts: list[bytes] = []
     end = None
+    tail = ""
     wire_length = 1
     while True:
         if offset >= bound:
@@ -76,6 +90,12 @@ def read_name(wire: bytes, offset: int, limit: int | None = None) -> tuple[str, 
                 raise WireFormatError("compression pointer does not point backwards")
             if end is None:
                 end = offset + 2
+            if known is not None and target == known[0]:
+                wire_length += known[2] - 1
+                if wire_length > _MAX_NAME_WIRE_LENGTH:
+                    raise WireFormatError("name longer than 255 octets")
+                tail = known[1]
+                break
             offset = target
             bound = size
             continue
@@ -86,9 +106,13 @@ def read_name(wire: bytes, offset: int, limit: int | None = None) -> tuple[str, 
             raise WireFormatError("name longer than 255 octets")
         if offset + 1 + length > bound:
             raise WireFormatError("label runs past its end")
-        labels.append(wire[offset + 1 : offset + 1 + length].decode("ascii", "backslashreplace").lower())
+        parts.append(wire[offset + 1 : offset + 1 + length])
         offset += 1 + length
-    return ".".join(labels), (end if end is not None else offset)
+    # Decoding byte by byte (ASCII, escapes for the rest), the labels read as one string.
+    name = b".".join(parts).decode("ascii", "backslashreplace").lower() if parts else ""
+    if tail:
+        name = f"{name}.{tail}" if name else tail
+    return name, (end if end is not None else offset), wire_length, end is not None
 
 
 def _character_strings(rdata: bytes) -> tuple[bytes, ...]:
@@ -103,20 +127,20 @@ def _character_strings(rdata: bytes) -> tuple[bytes, ...]:
     return tuple(parts)
 
 
-def _rdata_name(wire: bytes, start: int, end: int) -> str:
-    name, after = read_name(wire, start, end)
+def _rdata_name(wire: bytes, start: int, end: int, known: tuple[int, str, int] | None) -> str:
+    name, after, _, _ = _read_name(wire, start, end, known)
     if after != end:
         raise WireFormatError("bytes after the name in rdata")
     return name
 
 
-def _value(wire: bytes, rtype: int, start: int, end: int) -> str:
+def _value(wire: bytes, rtype: int, start: int, end: int, known: tuple[int, str, int] | None) -> str:
     if rtype in _NAME_TYPES:
-        return _rdata_name(wire, start, end)
+        return _rdata_name(wire, start, end, known)
     if rtype == 15:
         if end - start < 3:
             raise WireFormatError("MX rdata without an exchange")
-        return f"{(wire[start] << 8) | wire[start + 1]} {_rdata_name(wire, start + 2, end)}"
+        return f"{(wire[start] << 8) | wire[start + 1]} {_rdata_name(wire, start + 2, end, known)}"
     return wire[start:end].hex()
 
 
@@ -140,14 +164,17 @@ def _parse_answer(wire: bytes) -> WireAnswer:
         raise WireFormatError("shorter than a DNS header")
     _, flags, qdcount, ancount = struct.unpack_from("!HHHH", wire)
     offset = 12
-    for _ in range(qdcount):
-        _, offset = read_name(wire, offset)
-        offset += 4
+    known = None  # the first question's name, which answer records point to
+    for index in range(qdcount):
+        name, after, wire_length, jumped = _read_name(wire, offset, None, None)
+        if index == 0 and not jumped:
+            known = (offset, name, wire_length)
+        offset = after + 4
         if offset > size:
             raise WireFormatError("truncated question")
     answers = []
     for _ in range(ancount):
-        owner, offset = read_name(wire, offset)
+        owner, offset, _, _ = _read_name(wire, offset, None, known)
         if offset + 10 > size:
             raise WireFormatError("truncated resource record")
         rtype, _, _, rdlength = struct.unpack_from("!HHIH", wire, offset)
@@ -160,5 +187,5 @@ def _parse_answer(wire: bytes) -> WireAnswer:
             value = b"".join(strings).decode("utf-8", "backslashreplace") if rtype == 16 else wire[start:offset].hex()
             answers.append(AnswerRecord(owner, TYPE_NAMES[rtype], value, strings))
         else:
-            answers.append(AnswerRecord(owner, TYPE_NAMES.get(rtype, f"TYPE{rtype}"), _value(wire, rtype, start, offset)))
+            answers.append(AnswerRecord(owner, TYPE_NAMES.get(rtype, f"TYPE{rtype}"), _value(wire, rtype, start, offset, known)))
     return WireAnswer(flags & 0x000F, bool(flags & FLAG_AA), bool(flags & FLAG_TC), tuple(answers))
