@@ -301,7 +301,7 @@ class ConfigurationSet(pulumi.ComponentResource):
         return self._partition
 
     def _sink(
-        self, name: str, destination: EventDestinationSpec, topic_policies: dict[str, aws.sns.TopicPolicy]
+        self, name: str, destination: EventDestinationSpec, topic_policies: "dict[str, aws.sns.TopicPolicy]"
     ) -> tuple[dict, Optional[pulumi.Input[str]], Iterable[pulumi.Resource]]:
         """The destination block's keyword arguments, the ARN events go to, and what must exist first."""
         sink = destination.sink

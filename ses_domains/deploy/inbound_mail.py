@@ -167,7 +167,7 @@ class InboundMail(pulumi.ComponentResource):
         self.register_outputs({"ruleSetName": self.rule_set_name, "records": self.records})
 
     @property
-    def rules(self) -> dict[str, aws.ses.ReceiptRule]:
+    def rules(self) -> "dict[str, aws.ses.ReceiptRule]":
         return self._rules
 
 

@@ -111,7 +111,7 @@ class ReputationAlarms(pulumi.ComponentResource):
         self.register_outputs({"alarmArns": self.alarm_arns})
 
     @property
-    def alarms(self) -> dict[str, aws.cloudwatch.MetricAlarm]:
+    def alarms(self) -> "dict[str, aws.cloudwatch.MetricAlarm]":
         return self._alarms
 
     def _alarm(

@@ -118,7 +118,7 @@ def check_templates_args(args: dict) -> list[Problem]:
     return found + as_arguments(problems.found, TEMPLATE_KEYS)
 
 
-def declare_template(resource_name: str, inputs: dict, opts: pulumi.ResourceOptions) -> aws.ses.Template:
+def declare_template(resource_name: str, inputs: dict, opts: pulumi.ResourceOptions) -> "aws.ses.Template":
     """``inputs``: name, subject, text, html, and ``region`` (pulumi-aws's per-resource region) when
     not the provider's."""
     return aws.ses.Template(
@@ -132,7 +132,7 @@ def declare_template(resource_name: str, inputs: dict, opts: pulumi.ResourceOpti
     )
 
 
-def declare_templates(templates: Iterable[TemplateSpec]) -> dict[str, aws.ses.Template]:
+def declare_templates(templates: Iterable[TemplateSpec]) -> "dict[str, aws.ses.Template]":
     """The stack's templates, keyed by name. Each is named ``template-<name>`` (renaming a template
     is a new resource and the removal of the old one, never a replacement in place) and has no
     parent: its URN predates the public components."""
@@ -146,6 +146,6 @@ def declare_templates(templates: Iterable[TemplateSpec]) -> dict[str, aws.ses.Te
     }
 
 
-def templates_summary(templates: dict[str, aws.ses.Template]) -> dict:
+def templates_summary(templates: "dict[str, aws.ses.Template]") -> dict:
     """The stack output ``templates``: ``{name: {arn}}``."""
     return {name: {"arn": template.arn} for name, template in templates.items()}
