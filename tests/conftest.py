@@ -84,7 +84,7 @@ def _fresh_aws_rate_buckets():
     """The command shares one request-rate bucket per account and region for its whole process.
     A test is one command: it starts with full buckets, not with what an earlier test's throttling
     left (a bucket drained by a permanent throttle made a later read wait past its deadline)."""
-    from ses_domains.engine.ses import pacing
+    from ses_domains.engine import pacing
 
     pacing._SHARED.clear()
     yield
