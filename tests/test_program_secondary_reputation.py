@@ -141,13 +141,6 @@ def test_without_an_endpoint_the_alarms_stay_in_the_stack_region():
 
 TOPICS = f"{G}.alarmTopics"
 REFUSED = {
-    "no topic for the secondary region": (
-        alarm_stack(alarmTopics=None),
-        f"{TOPICS}.us-east-1: is required: {G} also sends from us-east-1, where SES publishes that region's bounce "
-        f"and complaint rates, so {R} is declared there too; a CloudWatch alarm notifies only a topic of its own "
-        f"region ({R}.snsTopicArn is in eu-west-1): give an SNS topic of us-east-1 such as "
-        "arn:aws:sns:us-east-1:123456789012:ses-alarms",
-    ),
     "a topic of another region": (
         alarm_stack(alarmTopics={"us-east-1": TOPIC}),
         f"{TOPICS}.us-east-1: names eu-west-1, but this entry is for us-east-1: a CloudWatch alarm notifies only a "
@@ -173,6 +166,18 @@ REFUSED = {
         f"{TOPICS}: there are no reputation alarms to notify: set {R}, or leave alarmTopics out",
     ),
 }
+
+
+def test_a_secondary_region_without_a_topic_gets_no_alarms_and_a_warning_so_existing_stacks_keep_working():
+    run = run_program(alarm_stack(alarmTopics=None))
+
+    assert [a.name for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if "us-east-1" in a.name] == []
+    assert sorted(a.name for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))  # the stack region's remain
+    assert (f"{TOPICS}.us-east-1: not set, so us-east-1 has no reputation alarms: {G} also sends from us-east-1, "
+            f"where SES publishes that region's bounce and complaint rates apart, and a CloudWatch alarm notifies "
+            f"only a topic of its own region ({R}.snsTopicArn is in eu-west-1); give an SNS topic of us-east-1 such "
+            "as arn:aws:sns:us-east-1:123456789012:ses-alarms") in [
+        r.getMessage() for r in run.logs if r.levelname == "WARNING"]
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))

@@ -105,11 +105,12 @@ def check_reputation_alarms(
 
 def check_secondary_alarm_topics(
     spec: Optional[ReputationAlarmsSpec], endpoint_key: str, secondary_regions: tuple[str, ...],
-    alarm_topics: Mapping[str, str], problems: Problems,
+    alarm_topics: Mapping[str, str], problems: Problems, warnings: list[str],
 ) -> None:
     """With a global endpoint, each of its regions other than ``aws:region`` gets the alarms too
-    (SES publishes each region's rates apart), notifying a topic of that region: one for each such
-    region in ``<endpoint_key>.alarmTopics``, and no entry for any other region."""
+    (SES publishes each region's rates apart), notifying a topic of that region given in
+    ``<endpoint_key>.alarmTopics``; no entry for any other region. A region without a topic gets no
+    alarms and a warning: stacks deployed before the key existed keep working unchanged."""
     topics_key = f"{endpoint_key}.{ALARM_TOPICS_KEY}"
     if spec is None:
         if alarm_topics:
@@ -118,12 +119,12 @@ def check_secondary_alarm_topics(
         return
     for region in secondary_regions:
         if region not in alarm_topics:
-            problems.add(
-                f"{topics_key}.{region}",
-                f"is required: {endpoint_key} also sends from {region}, where SES publishes that region's bounce and "
-                f"complaint rates, so {spec.key} is declared there too; a CloudWatch alarm notifies only a topic of "
-                f"its own region ({spec.key}.snsTopicArn is in {spec.topic_region}): give an SNS topic of {region} "
-                f"such as arn:aws:sns:{region}:123456789012:ses-alarms")
+            warnings.append(
+                f"{topics_key}.{region}: not set, so {region} has no reputation alarms: {endpoint_key} also sends "
+                f"from {region}, where SES publishes that region's bounce and complaint rates apart, and a "
+                f"CloudWatch alarm notifies only a topic of its own region ({spec.key}.snsTopicArn is in "
+                f"{spec.topic_region}); give an SNS topic of {region} such as "
+                f"arn:aws:sns:{region}:123456789012:ses-alarms")
     for region in alarm_topics:
         if region not in secondary_regions:
             problems.add(f"{topics_key}.{region}",

@@ -149,7 +149,8 @@ def read_stack_config(
         check_reputation_alarms(reputation_alarms, read_sets, region, problems)
         if global_endpoint is not None and (reputation_alarms is not None or raw_alarms is None):
             check_secondary_alarm_topics(reputation_alarms, global_endpoint.key,
-                                         global_endpoint.secondary_regions(region), global_endpoint.alarm_topics, problems)
+                                         global_endpoint.secondary_regions(region), global_endpoint.alarm_topics, problems,
+                                         warnings)
         check_receiving({spec.key: spec.receive for spec in domains if spec.receive is not None}, region, problems)
     route53_writes = read_route53_writes(get_project_value("route53Writes"), f"{namespace}:route53Writes", problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.

@@ -131,11 +131,13 @@ def declare_secondary_alarms(stack: StackSpec, secondary_regions: Mapping[str, S
     """``reputationAlarms`` in each secondary region, as children of its ``SecondaryRegion``
     (``reputation-alarms-<region>``): SES publishes each region's bounce and complaint rates apart.
     Same levels and alarm names (CloudWatch names alarms per region); each notifies the topic of its
-    region (``globalEndpoint.alarmTopics``) and a set's alarms watch that region's copy of the set."""
+    region (``globalEndpoint.alarmTopics``; a region without one gets none) and a set's alarms watch that region's copy of the set."""
     spec, endpoint = stack.reputation_alarms, stack.global_endpoint
     if spec is None or endpoint is None:
         return
     for region, copies in secondary_regions.items():
+        if region not in endpoint.alarm_topics:
+            continue  # warned about at preview
         copies.reputation_alarms = ReputationAlarms(
             f"reputation-alarms-{region}",
             {**reputation_alarms_args(spec), "sns_topic_arn": endpoint.alarm_topics[region], "region": region},
