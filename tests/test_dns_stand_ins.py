@@ -39,14 +39,24 @@ def test_delaying_forwarder_delays_a_burst_of_answers_at_once(knot_pair):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
             client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
             client.connect((host, int(port)))
-            client.settimeout(5)
+            client.settimeout(1)
             started = time.monotonic()
             for qid in range(BURST):
                 client.send(soa_query(qid))
             answers = {}
             first = None
+            resends = 0
             while len(answers) < BURST:
-                answer = dns.message.from_wire(client.recv(65535))
+                try:
+                    answer = dns.message.from_wire(client.recv(65535))
+                except TimeoutError:
+                    # UDP: a burst of 300 on a busy machine may lose a datagram on the way; a client
+                    # asks again for what did not come back (at most twice, then the test fails)
+                    assert resends < 2, f"{BURST - len(answers)} answers never came back"
+                    resends += 1
+                    for qid in set(range(BURST)) - set(answers):
+                        client.send(soa_query(qid))
+                    continue
                 first = first or time.monotonic() - started
                 answers[answer.id] = answer
             elapsed = time.monotonic() - started
@@ -55,7 +65,7 @@ def test_delaying_forwarder_delays_a_burst_of_answers_at_once(knot_pair):
         assert_took_at_least(first, DELAY_S, "the first answer")  # not even the first answer came early
         # concurrently: one after another would take BURST * DELAY_S = 30 s, far past the limit
         assert_no_hang(elapsed, 1.0, "the burst")
-        assert forwarder.received == BURST  # (the client holding BURST answers shows they all came back)
+        assert forwarder.received >= BURST  # (the client holding BURST answers shows they all came back)
     finally:
         forwarder.close()
 
