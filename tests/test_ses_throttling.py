@@ -19,21 +19,8 @@ from tests.cli_dns import HEALTHY, stack_config
 from tests.cli_fixtures import aws_env, moto_server, ses, ses_stand_in, write_stack  # noqa: F401
 from tests.cli_fixtures import run_command as run
 from tests.conftest import _require_knot
+from tests.fake_clock import FakeClock
 from tests.fake_ses import SesState, tokens_for
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, duration: float) -> None:
-        assert duration >= 0
-        self.sleeps.append(duration)
-        self.now += duration
 
 
 def throttling(domain: str = "example.com") -> SesApiError:

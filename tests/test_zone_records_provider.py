@@ -23,23 +23,11 @@ from ses_domains.engine.route53.changes import (
     record_key,
 )
 from ses_domains.engine.route53.writes import Route53WriteError, ZoneRecordsClient
+from tests.fake_clock import FakeClock
 from tests.fake_route53_records import put_record, record_sets
 from tests.pulumi_program import create_zones, fake_aws, moto_route53
 
 MODEL = botocore.session.get_session().get_service_model("route53")
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 class Counted:
@@ -79,7 +67,7 @@ def zone():
 
 
 def writer(client, zone_id, clock=None, throttle=None):
-    clock = clock or FakeClock()
+    clock = clock or FakeClock(start=1000.0)
     counted = Counted(client, throttle)
     bucket = TokenBucket(5.0, 5, clock=clock, sleep=clock.sleep)
     return counted, ZoneRecordsClient(counted, zone_id, bucket, deadline=clock() + 600, clock=clock,
@@ -284,7 +272,7 @@ def test_a_replacement_is_never_split_across_batches():
 
 def test_throttling_and_a_busy_zone_are_retried_in_virtual_time(zone):
     route53, zone_id = zone
-    clock = FakeClock()
+    clock = FakeClock(start=1000.0)
     counted, client = writer(route53, zone_id, clock, throttle={"ChangeResourceRecordSets": 3})
 
     zone_records_ops.write(props(zone_id, DMARC), zone=client)
@@ -293,13 +281,13 @@ def test_throttling_and_a_busy_zone_are_retried_in_virtual_time(zone):
     assert counted.count("GetChange") == 1
     assert client.bucket.throttles == 3
     # Backoff 0.5, 1, 2 s (no jitter drawn), then the first INSYNC look after 2 s.
-    assert [s for s in clock.slept if s >= 0.5] == [0.5, 1.0, 2.0, 2.0]
+    assert [s for s in clock.sleeps if s >= 0.5] == [0.5, 1.0, 2.0, 2.0]
     assert record_sets(route53, zone_id) == {("_dmarc.a.example.com", "TXT"): ['"v=DMARC1; p=none"']}
 
 
 def test_throttling_until_the_deadline_ends_the_write_with_what_was_done(zone):
     route53, zone_id = zone
-    clock = FakeClock()
+    clock = FakeClock(start=1000.0)
     counted, client = writer(route53, zone_id, clock, throttle={"ChangeResourceRecordSets": 10_000})
 
     with pytest.raises(Route53WriteError) as raised:
@@ -313,7 +301,7 @@ def test_throttling_until_the_deadline_ends_the_write_with_what_was_done(zone):
 
 def test_the_bucket_keeps_calls_to_five_a_second(zone):
     route53, zone_id = zone
-    clock = FakeClock()
+    clock = FakeClock(start=1000.0)
     counted, client = writer(route53, zone_id, clock)
     for index in range(20):
         client._call("GetHostedZone", Id=zone_id)
