@@ -20,7 +20,7 @@ from typing import Optional
 
 import pulumi
 
-from ses_domains.config.route53_writes import BATCHED, PER_RECORD, PER_RECORD_RETAINED
+from ses_domains.config.route53_writes import BATCHED_MODES, BATCHED_RETAINED, PER_RECORD, PER_RECORD_RETAINED
 from ses_domains.deploy.zone_records import ZoneRecords
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.engine.route53.changes import RecordSet, record_key
@@ -38,13 +38,18 @@ class _ZoneBatch:
 
 
 class RecordWrites:
-    def __init__(self, mode: str = PER_RECORD, region: str = "", profile: Optional[str] = None) -> None:
+    def __init__(self, mode: str = PER_RECORD, region: str = "", profile: Optional[str] = None,
+                 taken_over: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.mode, self.region, self.profile = mode, region, profile
+        self.taken_over = taken_over
+        """(name, type) of the record sets the zones' resources of the last update held (it was
+        ``batched-retained``), which the per-record resources take over with ``allow_overwrite``:
+        Route 53's UPSERT of the identical values, never a moment without them."""
         self._zones: dict[str, _ZoneBatch] = {}
 
     @property
     def batched(self) -> bool:
-        return self.mode == BATCHED
+        return self.mode in BATCHED_MODES
 
     @property
     def retained(self) -> bool:
@@ -74,6 +79,7 @@ class RecordWrites:
                 records=dict(sorted(batch.records.items())),
                 adopt=pulumi.Output.all(*batch.adopted).apply(lambda keys: sorted(k for k in keys if k)),
                 region=self.region, profile=self.profile,
+                opts=pulumi.ResourceOptions(retain_on_delete=True) if self.mode == BATCHED_RETAINED else None,
             )
             for waiting, known in batch.waiting:
                 waiting.set_result(resource)
