@@ -56,7 +56,7 @@ def main() -> None:
         own = ReadOnce(read_own_records)
         check_switch_to_batched(stack, own)
         existing = preflight(stack, zones, owns=own.owns)
-        taken_over = switch_back(stack, own, existing)
+        taken_over = switch_back(stack, own)
         inbound = inbound_preflight(stack, pulumi.get_stack())
     except ConfigError as error:
         for warning in stack.warnings if "stack" in locals() else ():
@@ -174,10 +174,10 @@ def check_switch_to_batched(stack: StackSpec, own: ReadOnce) -> None:
             "then switch to batched (README: Many domains)"))])
 
 
-def switch_back(stack: StackSpec, own: ReadOnce, existing: Preflight) -> frozenset[tuple[str, str]]:
+def switch_back(stack: StackSpec, own: ReadOnce) -> frozenset[tuple[str, str]]:
     """For a per-record stack whose last update wrote through the zones' resources: the record
-    sets the per-record resources take over (``allow_overwrite``), those of the stack the zones
-    hold now. Refused straight from ``batched``: the zones' resources, no longer declared, would
+    sets the per-record resources take over (``allow_overwrite``), every one the last update
+    lists. Refused straight from ``batched``: the zones' resources, no longer declared, would
     delete them from DNS. The last update is known only when the zones hold records at the
     stack's names (the preflight read it then); with none there, there is nothing to take over."""
     last = own.read_so_far
@@ -188,7 +188,7 @@ def switch_back(stack: StackSpec, own: ReadOnce, existing: Preflight) -> frozens
             f"{stack.route53_writes}: this stack's records are held by the zones' resources (route53-records-<zone>) "
             "now, which pulumi up would delete from DNS once the per-record resources took the records over; first "
             f"pulumi up once with {BATCHED_RETAINED}, then switch to {stack.route53_writes} (README: Many domains)"))])
-    return existing.owned
+    return last.managed
 
 
 def config_getter(namespace: str) -> Callable[[str], Any]:
