@@ -167,3 +167,29 @@ def test_the_run_after_the_switch_back_writes_as_any_per_record_stack():
     mocks = RecordingMocks(ses_identities=IDENTITIES, stack_outputs={"domains": before.outputs["domains"]})
     again = run_program(config(), mocks=mocks, prepare=put(exported(before)))
     assert not any(r.inputs["allowOverwrite"] for r in again.records().values())
+
+
+def test_a_batched_update_that_stopped_midway_passes_preview_with_its_new_domains_half_written():
+    """The stack had example.com; the update adding shop.example.com and example.org wrote the
+    example.com zone's batch and stopped: the last outputs list only example.com's sets."""
+    earlier = run_program(config("batched", DOMAINS[:1]))
+    written = exported(run_program(config("batched")))
+    mocks = RecordingMocks(ses_identities=IDENTITIES, stack_outputs={
+        "domains": earlier.outputs["domains"], "route53Writes": "batched"})
+
+    again = run_program(config("batched"), mocks=mocks, prepare=put(written, "example.com"))
+
+    notices = [w.getMessage() for w in again.logs if "holds exactly what the stack writes" in w.getMessage()]
+    own_before = {(name, kind) for sets in exported(earlier).values() for name, kind, _, _ in sets}
+    taken = {(name, kind) for name, kind, _, _ in written["example.com"]} - own_before
+    assert taken and len(notices) == len(taken)  # the earlier sets are the stack's own: no notice
+    assert all("shop.example.com" in n for n in notices)
+
+
+def test_batched_again_after_batched_retained_is_no_switch():
+    before = run_program(config("batched"))
+    mocks = RecordingMocks(ses_identities=IDENTITIES, stack_outputs={
+        "domains": before.outputs["domains"], "route53Writes": "batched-retained"})
+    again = run_program(config("batched"), mocks=mocks, prepare=put(exported(before)))
+    assert len(again.of_type(ZONE_RECORDS)) == 2
+    assert not [w for w in again.logs if "holds exactly" in w.getMessage()]
