@@ -3,10 +3,11 @@
 Per record set (the default, and always for the public components) every record set is its own
 ``aws.route53.Record``; ``per-record-retained`` marks them ``retain_on_delete``; after a
 ``batched-retained`` update they take the zones' record sets over (``taken_over``). ``batched``
-(and ``batched-retained``, its resources marked ``retain_on_delete``) collects every record set of a hosted zone while the domains are declared and, once all are,
-declares one :class:`~ses_domains.deploy.zone_records.ZoneRecords` per zone
-(``route53-records-<zone name>``). What waits for a record set (verification, the identity of a
-BYODKIM domain) is handed an output that resolves to its zone's resource, so it waits for that.
+(and ``batched-retained``, its resources marked ``retain_on_delete``) collects every record set
+of a hosted zone while the domains are declared and, once all are, declares one
+:class:`~ses_domains.deploy.zone_records.ZoneRecords` per zone (``route53-records-<zone name>``).
+What waits for a record set (verification, the identity of a BYODKIM domain) is handed an output
+that resolves to its zone's resource, so it waits for that.
 
 Records declared with ``depends_on`` of their own (a receiving domain's MX, written only once the
 receipt rules exist) stay per-record resources in every mode: a zone's resource waiting for them

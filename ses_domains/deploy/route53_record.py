@@ -32,8 +32,8 @@ def declare_record(
 
     ``allow_overwrite`` only for a record set in ``adopted`` (``existingRecords: adopt``, seen and
     announced at preview) or taken over from the zones' resources on the switch back from
-    ``batched`` (``RecordWrites.taken_over``): otherwise Route 53's CREATE fails on an existing record set instead of
-    silently replacing what another owner put there."""
+    ``batched`` (``RecordWrites.taken_over``): otherwise Route 53's CREATE fails on an existing
+    record set instead of silently replacing what another owner put there."""
     record = pulumi.Output.from_input(record)
     writes = record_writes.current()
     if writes.batched:
