@@ -67,6 +67,8 @@ def test_a_set_with_other_values_still_stops_a_batched_run():
                                  prepare=prepare)
     assert 'already has TXT _dmarc.example.com = "v=DMARC1; p=quarantine" (TTL 1800), which this stack did not ' \
            "create" in message
+    assert message.rstrip().endswith("If a pulumi up of this stack that stopped midway wrote it with an earlier "
+                                     "config, pulumi up once with that config, then change it")
     assert "bounce" not in message and "_domainkey" not in message
 
 
@@ -77,6 +79,7 @@ def test_identical_sets_stay_foreign_for_per_record_resources():
     message = refused_at_preview(config(None, domains), prepare=put(written))
     assert 'already has TXT _dmarc.example.com = "v=DMARC1; p=none" (TTL 1800), which this stack did not create' \
         in message
+    assert "stopped midway" not in message
 
 
 def test_batched_retained_declares_what_batched_does_retained():

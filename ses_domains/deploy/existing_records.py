@@ -192,7 +192,10 @@ def decide(found: Iterable[Collision], owns: Callable[[str, str], bool], *, as_p
             adopted.add(plan.where)
             notices.append(_adoption_notice(plan, same[0]))
             continue
-        problems.append(Problem(plan.key, _conflict_message(plan, foreign, adoptable=not other and plan.policy != NEVER)))
+        message = _conflict_message(plan, foreign, adoptable=not other and plan.policy != NEVER)
+        if as_planned_is_own and same:
+            message += _INTERRUPTED_HINT
+        problems.append(Problem(plan.key, message))
     return Decision(frozenset(adopted), tuple(notices), tuple(problems), frozenset(owned))
 
 
@@ -249,6 +252,10 @@ def _conflict_message(plan: PlannedRecord, foreign: list[LiveRecordSet], *, adop
         f"the zone {plan.zone.name} ({plan.zone.zone_id}) already has {held}, which this stack did not create; "
         f"it would write {record.type} {record.name} = {wants}. Choose: {choices}{plan.undo}"
     )
+
+
+_INTERRUPTED_HINT = (". If a pulumi up of this stack that stopped midway wrote it with an earlier config, pulumi up "
+                    "once with that config, then change it")
 
 
 def _holds_as_planned(live: LiveRecordSet, record: DnsRecord) -> bool:
