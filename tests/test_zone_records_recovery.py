@@ -46,8 +46,7 @@ class FailingSecondBatch(Counted):
 
 
 def failing_writer(route53, zone_id, code):
-    counted, client = writer(route53, zone_id)
-    failing = FailingSecondBatch(route53, code)
+    failing, (_, client) = FailingSecondBatch(route53, code), writer(route53, zone_id)
     client.client = failing
     return failing, client
 
