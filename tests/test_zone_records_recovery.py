@@ -198,3 +198,39 @@ def test_a_delete_that_failed_midway_converges_on_the_next_run(zone, route_throu
 
     assert [len(batch) for batch in counted.changes()] == [200]
     assert record_sets(route53, zone_id) == {("other.a.example.com", "TXT"): ['"theirs"']}
+
+
+class NeverInSync(Counted):
+    """Counted, and every GetChange answers PENDING: Route 53 took the batch but never says it is done."""
+
+    def __getattr__(self, name):
+        call = super().__getattr__(name)
+        if name != "get_change":
+            return call
+
+        def pending(**params):
+            answer = call(**params)
+            return {**answer, "ChangeInfo": {**answer["ChangeInfo"], "Status": "PENDING"}}
+
+        return pending
+
+
+def test_a_create_whose_first_batch_never_showed_insync_converges_on_the_next_run(zone, route_through):
+    route53, zone_id = zone
+    records = many()
+    news = props(zone_id, *records)
+    _, client = writer(route53, zone_id)
+    client.client = NeverInSync(route53)
+    route_through.append(client)
+
+    with pytest.raises(Route53WriteError) as raised:
+        ZoneRecordsProvider().create(news)
+    assert "did not report the change" in str(raised.value) and "0 of 2 change batches written" in str(raised.value)
+    assert len(record_sets(route53, zone_id)) == 1000  # accepted: it is in the zone
+
+    counted, client = writer(route53, zone_id)
+    route_through.append(client)
+    engine_retries(ZoneRecordsProvider(), zone_id, None, news)
+
+    assert [len(batch) for batch in counted.changes()] == [200]
+    assert record_sets(route53, zone_id) == wanted_in_dns(records)
