@@ -50,8 +50,9 @@ def batched_sets(resource) -> set[tuple[str, str, tuple[str, ...], int]]:
 
 def test_a_mode_that_does_not_exist_is_refused_under_its_key():
     message = refused_at_preview(config("batch"))
-    assert (f"{W}: must be one of per-record, per-record-retained, batched, got 'batch' (per-record is the default; "
-            "an existing stack switches to batched through one pulumi up with per-record-retained first)") in message
+    assert (f"{W}: must be one of per-record, per-record-retained, batched, batched-retained, got 'batch' (per-record "
+            "is the default; an existing stack switches to batched through one pulumi up with per-record-retained "
+            "first, and back through one with batched-retained first)") in message
 
 
 def test_the_default_declares_a_record_resource_per_set_and_exports_nothing_new():

@@ -8,6 +8,9 @@
   per-record resources as before, marked ``retain_on_delete``, so that when ``batched`` drops them
   they leave the stack's state without a DNS delete while the zone's resource takes the identical
   record sets over.
+- ``batched-retained``: the first step of switching back: the zones' resources as before, marked
+  ``retain_on_delete``, so that when ``per-record`` drops them they leave the state without a DNS
+  delete while the per-record resources take the identical record sets over (``allow_overwrite``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from typing import Any
 from ses_domains.config.errors import Problems
 
 PER_RECORD, PER_RECORD_RETAINED, BATCHED = "per-record", "per-record-retained", "batched"
-MODES = (PER_RECORD, PER_RECORD_RETAINED, BATCHED)
+BATCHED_RETAINED = "batched-retained"
+MODES = (PER_RECORD, PER_RECORD_RETAINED, BATCHED, BATCHED_RETAINED)
+BATCHED_MODES = (BATCHED, BATCHED_RETAINED)
+"""The modes in which a zone's resource writes the record sets."""
 
 
 def read_route53_writes(raw: Any, key: str, problems: Problems) -> str:
@@ -26,5 +32,6 @@ def read_route53_writes(raw: Any, key: str, problems: Problems) -> str:
     if raw in MODES:
         return raw
     problems.add(key, f"must be one of {', '.join(MODES)}, got {raw!r} (per-record is the default; an existing stack "
-                      f"switches to batched through one pulumi up with {PER_RECORD_RETAINED} first)")
+                      f"switches to batched through one pulumi up with {PER_RECORD_RETAINED} first, and back through one with "
+                      f"{BATCHED_RETAINED} first)")
     return PER_RECORD

@@ -157,12 +157,18 @@ def collisions(planned: Iterable[PlannedRecord], zones: dict[str, ZoneContents])
     return found
 
 
-def decide(found: Iterable[Collision], owns: Callable[[str, str], bool]) -> Decision:
+def decide(found: Iterable[Collision], owns: Callable[[str, str], bool], *, as_planned_is_own: bool = False) -> Decision:
     """Which foreign record sets stop the program, and which are adopted.
 
     ``owns(name, type)``: whether the stack's last update manages that record set. Only the
     stack's own record set at exactly the planned name and type counts as its own: a CNAME the
     stack wrote cannot turn into a TXT record by an update, Route 53 would refuse it.
+
+    ``as_planned_is_own`` (``route53Writes: batched``): a plain record set holding exactly the
+    TTL and values the stack writes there is taken as the stack's own as it is, with a notice.
+    The zone's resource writes nothing for it, so nothing of anyone's changes; it is how a
+    ``pulumi up`` interrupted between two change batches finds the sets it wrote (the stack's
+    last outputs do not list them). A set with any other value stays foreign.
     """
     problems: list[Problem] = []
     adopted: set[tuple[str, str]] = set()
@@ -171,6 +177,11 @@ def decide(found: Iterable[Collision], owns: Callable[[str, str], bool]) -> Deci
     for collision in found:
         plan = collision.planned
         foreign = [live for live in collision.live if not owns(live.name, live.type)]
+        if as_planned_is_own:
+            as_planned = [live for live in foreign if _holds_as_planned(live, plan.record)]
+            for live in as_planned:
+                notices.append(_as_planned_notice(plan, live))
+            foreign = [live for live in foreign if live not in as_planned]
         if any(live.type == plan.record.type for live in collision.live if live not in foreign):
             owned.add(plan.where)
         if not foreign:
@@ -181,7 +192,10 @@ def decide(found: Iterable[Collision], owns: Callable[[str, str], bool]) -> Deci
             adopted.add(plan.where)
             notices.append(_adoption_notice(plan, same[0]))
             continue
-        problems.append(Problem(plan.key, _conflict_message(plan, foreign, adoptable=not other and plan.policy != NEVER)))
+        message = _conflict_message(plan, foreign, adoptable=not other and plan.policy != NEVER)
+        if as_planned_is_own and same:
+            message += _INTERRUPTED_HINT
+        problems.append(Problem(plan.key, message))
     return Decision(frozenset(adopted), tuple(notices), tuple(problems), frozenset(owned))
 
 
@@ -237,6 +251,23 @@ def _conflict_message(plan: PlannedRecord, foreign: list[LiveRecordSet], *, adop
     return (
         f"the zone {plan.zone.name} ({plan.zone.zone_id}) already has {held}, which this stack did not create; "
         f"it would write {record.type} {record.name} = {wants}. Choose: {choices}{plan.undo}"
+    )
+
+
+_INTERRUPTED_HINT = (". If a pulumi up of this stack that stopped midway wrote it with an earlier config, pulumi up "
+                    "once with that config, then change it")
+
+
+def _holds_as_planned(live: LiveRecordSet, record: DnsRecord) -> bool:
+    return (live.type == record.type and not live.alias_target and not live.set_identifier
+            and live.ttl == record.ttl and sorted(live.values) == sorted(record.values))
+
+
+def _as_planned_notice(plan: PlannedRecord, live: LiveRecordSet) -> str:
+    return (
+        f"{plan.key}: {live.describe()} in zone {plan.zone.name} holds exactly what the stack writes there; the "
+        "stack takes it as its own without writing it (an interrupted pulumi up of this stack leaves such record "
+        "sets) and manages it from then on; pulumi destroy deletes it"
     )
 
 

@@ -77,16 +77,25 @@ def read_own_records() -> OwnRecords:
     return own_records_from(*outputs)
 
 
+class ReadOnce:
+    """The stack's own records, read on first use only; ``read_so_far`` says whether they were."""
+
+    def __init__(self, read: Callable[[], OwnRecords]) -> None:
+        self._read = read
+        self.read_so_far: Optional[OwnRecords] = None
+
+    def records(self) -> OwnRecords:
+        if self.read_so_far is None:
+            self.read_so_far = self._read()
+        return self.read_so_far
+
+    def owns(self, name: str, record_type: str) -> bool:
+        return self.records().owns(name, record_type)
+
+
 def lazily(read: Callable[[], OwnRecords]) -> Callable[[str, str], bool]:
     """``owns`` that reads the stack's outputs on its first use only."""
-    cached: list[OwnRecords] = []
-
-    def owns(name: str, record_type: str) -> bool:
-        if not cached:
-            cached.append(read())
-        return cached[0].owns(name, record_type)
-
-    return owns
+    return ReadOnce(read).owns
 
 
 def _records(value: Any) -> Iterable[Mapping]:

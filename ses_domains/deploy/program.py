@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 import pulumi
 
 from ses_domains.config.errors import ConfigError, Problem
-from ses_domains.config.route53_writes import BATCHED, PER_RECORD, PER_RECORD_RETAINED
+from ses_domains.config.route53_writes import BATCHED, BATCHED_MODES, BATCHED_RETAINED, PER_RECORD, PER_RECORD_RETAINED
 from ses_domains.config.stack import StackSpec, read_stack_config
 from ses_domains.deploy import record_writes
 from ses_domains.deploy.account_settings import declare_account_settings
@@ -29,7 +29,7 @@ from ses_domains.deploy.secondary_region import (
     declare_secondary_regions,
     replica_configuration_sets,
 )
-from ses_domains.deploy.own_records import read_own_records
+from ses_domains.deploy.own_records import ReadOnce, read_own_records
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
 from ses_domains.deploy.sending_domain import SendingDomain
@@ -53,7 +53,10 @@ def main() -> None:
         )
         check_aws_profile(stack.region, stack.profile)
         zones = lookup_zones(stack)
-        existing = preflight(stack, zones, owns=switch_checked(stack))
+        own = ReadOnce(read_own_records)
+        check_switch_to_batched(stack, own)
+        existing = preflight(stack, zones, owns=own.owns)
+        taken_over = switch_back(stack, own)
         inbound = inbound_preflight(stack, pulumi.get_stack())
     except ConfigError as error:
         for warning in stack.warnings if "stack" in locals() else ():
@@ -67,11 +70,12 @@ def main() -> None:
     for spec in stack.domains:
         if spec.domain in existing.apex_spf:
             pulumi.log.info(apex_spf_notice(spec.key, existing.apex_spf[spec.domain]))
-    declare(stack, zones, existing, inbound)
+    declare(stack, zones, existing, inbound, taken_over)
 
 
-def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), inbound: InboundPlan = InboundPlan()) -> None:
-    writes = record_writes.RecordWrites(stack.route53_writes, stack.region, stack.profile)
+def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), inbound: InboundPlan = InboundPlan(),
+            taken_over: frozenset[tuple[str, str]] = frozenset()) -> None:
+    writes = record_writes.RecordWrites(stack.route53_writes, stack.region, stack.profile, taken_over)
     record_writes.use(writes)
     try:
         _declare(stack, zones, existing, inbound)
@@ -156,19 +160,35 @@ def _declare(stack: StackSpec, zones: dict, existing: Preflight, inbound: Inboun
         pulumi.export("templates", templates_summary(templates))
 
 
-def switch_checked(stack: StackSpec) -> Optional[Callable[[str, str], bool]]:
+def check_switch_to_batched(stack: StackSpec, own: ReadOnce) -> None:
     """For a batched stack: refuses the switch straight from per-record resources (they would be
-    deleted from DNS after the zones' resources took their records over) and gives the preflight
-    the stack's own records, read once. ``None`` otherwise: the preflight reads them if need be."""
-    if stack.route53_writes != BATCHED:
-        return None
-    own = read_own_records()
-    if own.managed and own.route53_writes not in (PER_RECORD_RETAINED, BATCHED):
+    deleted from DNS after the zones' resources took their records over); reads the stack's own
+    records now, once (the preflight needs them)."""
+    if stack.route53_writes not in BATCHED_MODES:
+        return
+    last = own.records()
+    if last.managed and last.route53_writes not in (PER_RECORD_RETAINED, *BATCHED_MODES):
         raise ConfigError([Problem(f"{pulumi.get_project()}:route53Writes", (
-            "batched: this stack's records are per-record resources now, which pulumi up would delete from DNS "
-            "once the zones' resources took the records over; first pulumi up once with per-record-retained, then "
-            "switch to batched (README: Many domains)"))])
-    return own.owns
+            f"{stack.route53_writes}: this stack's records are per-record resources now, which pulumi up would delete "
+            "from DNS once the zones' resources took the records over; first pulumi up once with per-record-retained, "
+            "then switch to batched (README: Many domains)"))])
+
+
+def switch_back(stack: StackSpec, own: ReadOnce) -> frozenset[tuple[str, str]]:
+    """For a per-record stack whose last update wrote through the zones' resources: the record
+    sets the per-record resources take over (``allow_overwrite``), every one the last update
+    lists. Refused straight from ``batched``: the zones' resources, no longer declared, would
+    delete them from DNS. The last update is known only when the zones hold records at the
+    stack's names (the preflight read it then); with none there, there is nothing to take over."""
+    last = own.read_so_far
+    if stack.route53_writes in BATCHED_MODES or last is None or last.route53_writes not in BATCHED_MODES:
+        return frozenset()
+    if last.route53_writes == BATCHED:
+        raise ConfigError([Problem(f"{pulumi.get_project()}:route53Writes", (
+            f"{stack.route53_writes}: this stack's records are held by the zones' resources (route53-records-<zone>) "
+            "now, which pulumi up would delete from DNS once the per-record resources took the records over; first "
+            f"pulumi up once with {BATCHED_RETAINED}, then switch to {stack.route53_writes} (README: Many domains)"))])
+    return last.managed
 
 
 def config_getter(namespace: str) -> Callable[[str], Any]:

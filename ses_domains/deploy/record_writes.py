@@ -1,11 +1,13 @@
 """How the stack's record sets are declared: ``ses-domains:route53Writes`` for the run.
 
 Per record set (the default, and always for the public components) every record set is its own
-``aws.route53.Record``; ``per-record-retained`` marks them ``retain_on_delete``. ``batched``
-collects every record set of a hosted zone while the domains are declared and, once all are,
-declares one :class:`~ses_domains.deploy.zone_records.ZoneRecords` per zone
-(``route53-records-<zone name>``). What waits for a record set (verification, the identity of a
-BYODKIM domain) is handed an output that resolves to its zone's resource, so it waits for that.
+``aws.route53.Record``; ``per-record-retained`` marks them ``retain_on_delete``; after a
+``batched-retained`` update they take the zones' record sets over (``taken_over``). ``batched``
+(and ``batched-retained``, its resources marked ``retain_on_delete``) collects every record set
+of a hosted zone while the domains are declared and, once all are, declares one
+:class:`~ses_domains.deploy.zone_records.ZoneRecords` per zone (``route53-records-<zone name>``).
+What waits for a record set (verification, the identity of a BYODKIM domain) is handed an output
+that resolves to its zone's resource, so it waits for that.
 
 Records declared with ``depends_on`` of their own (a receiving domain's MX, written only once the
 receipt rules exist) stay per-record resources in every mode: a zone's resource waiting for them
@@ -20,7 +22,7 @@ from typing import Optional
 
 import pulumi
 
-from ses_domains.config.route53_writes import BATCHED, PER_RECORD, PER_RECORD_RETAINED
+from ses_domains.config.route53_writes import BATCHED_MODES, BATCHED_RETAINED, PER_RECORD, PER_RECORD_RETAINED
 from ses_domains.deploy.zone_records import ZoneRecords
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.engine.route53.changes import RecordSet, record_key
@@ -38,13 +40,18 @@ class _ZoneBatch:
 
 
 class RecordWrites:
-    def __init__(self, mode: str = PER_RECORD, region: str = "", profile: Optional[str] = None) -> None:
+    def __init__(self, mode: str = PER_RECORD, region: str = "", profile: Optional[str] = None,
+                 taken_over: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.mode, self.region, self.profile = mode, region, profile
+        self.taken_over = taken_over
+        """(name, type) of the record sets the zones' resources of the last update held (it was
+        ``batched-retained``), which the per-record resources take over with ``allow_overwrite``:
+        Route 53's UPSERT of the identical values, never a moment without them."""
         self._zones: dict[str, _ZoneBatch] = {}
 
     @property
     def batched(self) -> bool:
-        return self.mode == BATCHED
+        return self.mode in BATCHED_MODES
 
     @property
     def retained(self) -> bool:
@@ -74,6 +81,7 @@ class RecordWrites:
                 records=dict(sorted(batch.records.items())),
                 adopt=pulumi.Output.all(*batch.adopted).apply(lambda keys: sorted(k for k in keys if k)),
                 region=self.region, profile=self.profile,
+                opts=pulumi.ResourceOptions(retain_on_delete=True) if self.mode == BATCHED_RETAINED else None,
             )
             for waiting, known in batch.waiting:
                 waiting.set_result(resource)

@@ -31,12 +31,14 @@ def declare_record(
     ``aliases``: earlier names of the resource (same parent), whose state it takes over.
 
     ``allow_overwrite`` only for a record set in ``adopted`` (``existingRecords: adopt``, seen and
-    announced at preview): otherwise Route 53's CREATE fails on an existing record set instead of
-    silently replacing what another owner put there."""
+    announced at preview) or taken over from the zones' resources on the switch back from
+    ``batched`` (``RecordWrites.taken_over``): otherwise Route 53's CREATE fails on an existing
+    record set instead of silently replacing what another owner put there."""
     record = pulumi.Output.from_input(record)
     writes = record_writes.current()
     if writes.batched:
         return writes.add(name, zone, record, adopted)
+    adopted = adopted | writes.taken_over
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,
@@ -60,6 +62,8 @@ def declare_known_record(
     writes = record_writes.current()
     if writes.batched and not depends_on:
         return writes.add(name, zone, pulumi.Output.from_input(record), adopted)
+    if not depends_on:  # with depends_on it was a record resource of its own in the zones' mode too
+        adopted = adopted | writes.taken_over
     return aws.route53.Record(
         name,
         zone_id=zone.zone_id,

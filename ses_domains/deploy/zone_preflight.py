@@ -18,6 +18,7 @@ import pulumi_aws as aws
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.domains import DomainSpec, report_authorization_warning
 from ses_domains.config.errors import ConfigError, Problem
+from ses_domains.config.route53_writes import BATCHED_MODES
 from ses_domains.config.stack import StackSpec
 from ses_domains.deploy.existing_records import (
     NEVER,
@@ -188,7 +189,8 @@ def preflight(
                 for live in contents[plan.zone.zone_id].at(plan.record.name))
     }
     planned = [plan for plan in planned if plan.record.name not in already]
-    decision = decide(collisions(planned, contents), owns or lazily(read_own_records))
+    decision = decide(collisions(planned, contents), owns or lazily(read_own_records),
+                      as_planned_is_own=stack.route53_writes in BATCHED_MODES)
     problems.extend(decision.problems)
 
     apex_spf: dict[str, ApexSpfPlan] = {}

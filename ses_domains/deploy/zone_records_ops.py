@@ -57,7 +57,8 @@ def write(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None, zon
         raise Route53WriteError(
             f"the zone {zone.zone_id} already has {held}, which this stack did not create: nothing was written. "
             "Adopt it (existingRecords: adopt on its domain), remove it from the zone, or change the config so "
-            "that the stack does not write it") from None
+            "that the stack does not write it. If an interrupted pulumi up of this stack wrote it, run pulumi up "
+            "with that run's config first") from None
     except BatchTooLarge as error:
         raise Route53WriteError(str(error)) from None
     _send(zone, ordered)
@@ -91,11 +92,15 @@ def _send(zone: ZoneRecordsClient, ordered: list) -> None:
         for batch in ordered:
             written += zone.write([batch])
     except Route53WriteError as error:
-        raise Route53WriteError(f"{error} ({written} of {len(ordered)} change batches written)") from None
+        raise Route53WriteError(f"{error} ({written} of {len(ordered)} change batches written){_AGAIN}") from None
     except Exception as error:  # botocore's ClientError, e.g. InvalidChangeBatch
         raise Route53WriteError(
-            f"Route 53 refused a change batch on zone {zone.zone_id} ({error}); {written} of {len(ordered)} batches "
-            "were written. If someone changed these records meanwhile, run pulumi refresh and pulumi up again") from None
+            f"Route 53 refused a change batch on zone {zone.zone_id} ({error}); {written} of {len(ordered)} change "
+            f"batches written. If someone changed these records meanwhile, run pulumi refresh first{_AGAIN}") from None
+
+
+_AGAIN = ("; pulumi up again with the same config finishes the write: the record sets already written hold "
+          "exactly what it writes and are taken as the stack's own")
 
 
 def _plain(props: Mapping[str, Any]) -> dict:

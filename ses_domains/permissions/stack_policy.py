@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 
 from ses_domains.config.configuration_sets import ConfigurationSetSpec, FirehoseSink
 from ses_domains.config.domain_names import is_within
+from ses_domains.config.route53_writes import BATCHED_MODES
 from ses_domains.config.secondary_region import copied_pools
 from ses_domains.config.stack import PROJECT, StackSpec
 from ses_domains.permissions.actions import SCOPE_OF_ACTION, Scope, permissions_of
@@ -125,7 +126,7 @@ def declared_types(stack: StackSpec) -> frozenset[str]:
             types.add("pulumi-python:dynamic/ses-domains:SuppressionOff")
     if stack.global_endpoint is not None:
         types.add("aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint")
-    if stack.route53_writes == "batched":
+    if stack.route53_writes in BATCHED_MODES:
         types.add("pulumi-python:dynamic/ses-domains:ZoneRecords")
     types |= _declared_types_of_newer_keys(stack)
     return frozenset(types)
