@@ -122,7 +122,9 @@ def read_report(path: Path) -> dict:
         return {}
 
 
-def main(count: int, ses_rate_per_s: float | None, delay_s: float = DELAY_S) -> tuple[bool, dict]:
+def measure(count: int, ses_rate_per_s: float | None, delay_s: float = DELAY_S) -> tuple[bool, dict]:
+    """The world started, the command run once and counted, the world stopped: whether every record
+    and verdict was ok, and the figures."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-check-command-"))
     say(f"Writing a stack of {count} domains and starting 4 Knot servers (in {workdir}), each behind a "
         f"forwarder that delays every answer {delay_s * 1000:.0f} ms ...")
@@ -178,12 +180,16 @@ def main(count: int, ses_rate_per_s: float | None, delay_s: float = DELAY_S) -> 
     }
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.check_command", description=__doc__.split("\n\n")[0])
     parser.add_argument("--domains", type=int, default=200, help="domains in the stack (default 200)")
     parser.add_argument("--ses-rate", type=float, default=SES_RATE_PER_S,
                         help=f"GetEmailIdentity requests a second SES allows; 0: no limit (default {SES_RATE_PER_S:g})")
-    args = parser.parse_args()
-    passed, figures = main(args.domains, args.ses_rate or None)
-    print(json.dumps(figures))
-    sys.exit(0 if passed else 1)
+    args = parser.parse_args(argv)
+    passed, figures = measure(args.domains, args.ses_rate or None)
+    print(json.dumps(figures), flush=True)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
