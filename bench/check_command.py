@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,10 @@ def measure(count: int, ses_rate_per_s: float | None, delay_s: float = DELAY_S) 
         say("  the command's stderr ends: " + run["stderr"].strip()[-1500:])
     say(f"Load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
     say("Every record and verdict ok: " + ("yes" if ok else "NO"))
+    if ok:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        say(f"The command's report, its stderr and the servers' logs are kept in {workdir}")
     return ok, {
         "domains": count,
         "exit_code": run["exit_code"],
