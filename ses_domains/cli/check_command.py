@@ -18,7 +18,7 @@ from ses_domains.cli.console import Console
 from ses_domains.cli.domain_check import DomainCheck, overall
 from ses_domains.cli.domain_plans import DomainPlan, plan_stack
 from ses_domains.cli.errors import CommandError, ExitCode
-from ses_domains.cli.render_check import check_json, check_table
+from ses_domains.cli.render_check import check_json_parts, check_table
 from ses_domains.cli.stack_records import is_placeholder
 from ses_domains.config.stack import StackSpec
 from ses_domains.engine.audit import AuditError, AuditTarget, AuditVerdict, audit
@@ -40,7 +40,8 @@ def run_check(args: argparse.Namespace, console: Console) -> ExitCode:
     require = BULK_SENDER in (args.require or ())
     verdict = overall(checks, require_bulk_sender=require)
     if args.output == "json":
-        console.out.write(check_json(loaded.name, spec.region, checks, verdict, require_bulk_sender=require))
+        console.out.writelines(check_json_parts(loaded.name, spec.region, checks, verdict,
+                                                require_bulk_sender=require))
     else:
         console.out.write(check_table(loaded.name, spec.region, checks, verdict, console.palette,
                                       require_bulk_sender=require))

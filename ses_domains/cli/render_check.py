@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ses_domains.cli.colours import Palette
 from ses_domains.cli.domain_check import DomainCheck
@@ -177,16 +177,29 @@ def _email_auth_lines(judgment: EmailAuthJudgment, palette: Palette) -> list[str
     return lines
 
 
-def check_json(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict, *,
-               require_bulk_sender: bool = False) -> str:
-    document = {
+def check_json_parts(stack: str, region: str, checks: Sequence[DomainCheck], verdict: AuditVerdict, *,
+                     require_bulk_sender: bool = False) -> Iterator[str]:
+    """The JSON document (``json.dumps(document, indent=2)``, byte for byte) one domain at a time:
+    10,000 domains' report is over 100 MB of text, never held whole."""
+    head = {
         "stack": stack,
         "region": region,
         "verdict": verdict.value,
         "required": ["bulk-sender"] if require_bulk_sender else [],
-        "domains": [_domain_json(check) for check in checks],
     }
-    return json.dumps(document, indent=2) + "\n"
+    yield "{\n"
+    for key, value in head.items():
+        yield f"  {json.dumps(key)}: {_nested(json.dumps(value, indent=2), 1)},\n"
+    yield '  "domains": ['
+    for index, check in enumerate(checks):
+        yield ("," if index else "") + "\n    " + _nested(json.dumps(_domain_json(check), indent=2), 2)
+    yield ("\n  ]" if checks else "]") + "\n}\n"
+
+
+def _nested(text: str, level: int) -> str:
+    """``json.dumps(..., indent=2)`` text as it reads ``level`` containers deep (a JSON string holds
+    no raw newline, so every newline starts a line of the document)."""
+    return text.replace("\n", "\n" + "  " * level)
 
 
 def _domain_json(check: DomainCheck) -> dict:
