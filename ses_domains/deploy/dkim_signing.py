@@ -128,23 +128,22 @@ def public_byodkim(byodkim: pulumi.Output) -> pulumi.Output:
 
 def declare_token_records(
     name: str, spec: DomainSpec, region: str, zone: HostedZone, parent: pulumi.Resource,
-    identity: aws.sesv2.EmailIdentity, suffix: str = "", adopted: frozenset[tuple[str, str]] = frozenset(),
-    signing: Optional[DkimSigningOrigin] = None,
+    tokens: pulumi.Output[list], suffix: str = "", adopted: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[aws.route53.Record]:
-    """Easy DKIM's three CNAMEs, declared up front with token-derived values (the tokens are
-    unknown until SES creates the identity), so that a preview shows all of them. None for BYODKIM."""
+    """Easy DKIM's three CNAMEs, declared up front with values derived from the identity's
+    ``tokens`` (:func:`identity_tokens`: unknown until SES creates the identity), so that a preview
+    shows all of them. None for BYODKIM."""
     dkim = dkim_strategy(spec, region)
     if not isinstance(dkim, EasyDkim):
         return []
-    tokens = identity_tokens(identity, spec, signing)
-    return [
-        declare_record(
+    records = []
+    for index in range(dkim.TOKEN_COUNT):  # a loop: each frame is captured with every resource
+        records.append(declare_record(
             f"{name}-dkim{suffix}-{index + 1}", zone, parent,
             tokens.apply(lambda values, i=index: dkim.record(spec.domain, values[i], spec.ttl)),
             record_type="CNAME", ttl=spec.ttl, adopted=adopted,
-        )
-        for index in range(dkim.TOKEN_COUNT)
-    ]
+        ))
+    return records
 
 
 def identity_tokens(

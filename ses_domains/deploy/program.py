@@ -33,8 +33,6 @@ from ses_domains.deploy.own_records import ReadOnce, read_own_records
 from ses_domains.deploy.inbound_mail import declare_inbound_mail, with_inbound_records
 from ses_domains.deploy.inbound_preflight import InboundPlan, inbound_preflight
 from ses_domains.deploy.sending_domain import SendingDomain
-from ses_domains.deploy.sending_domain_args import SendingDomainArgs
-from ses_domains.deploy.sending_domain_arguments import domain_args
 from ses_domains.deploy.templates import declare_templates, templates_summary
 from ses_domains.deploy.tracking_options import declare_tracking_options
 from ses_domains.deploy.verification import declare_verification
@@ -70,42 +68,29 @@ def main() -> None:
     for spec in stack.domains:
         if spec.domain in existing.apex_spf:
             pulumi.log.info(apex_spf_notice(spec.key, existing.apex_spf[spec.domain]))
-    declare(stack, zones, existing, inbound, taken_over)
-
-
-def declare(stack: StackSpec, zones: dict, existing: Preflight = Preflight(), inbound: InboundPlan = InboundPlan(),
-            taken_over: frozenset[tuple[str, str]] = frozenset()) -> None:
-    writes = record_writes.RecordWrites(stack.route53_writes, stack.region, stack.profile, taken_over)
-    record_writes.use(writes)
-    try:
-        _declare(stack, zones, existing, inbound)
-        writes.declare_batches()
-    except BaseException:
-        writes.abandon()
-        raise
-    finally:
-        record_writes.use(record_writes.RecordWrites())
+    # The record writes of the run are set here, around the declarations, rather than in a function
+    # that wraps them: Pulumi captures the call stack of every resource, and each frame between the
+    # program and a resource costs every declaration.
+    with record_writes.writing(record_writes.RecordWrites(stack.route53_writes, stack.region, stack.profile, taken_over)):
+        declare(stack, zones, existing, inbound)
     if stack.route53_writes != PER_RECORD:
         pulumi.export("route53Writes", stack.route53_writes)
 
 
-def _declare(stack: StackSpec, zones: dict, existing: Preflight, inbound: InboundPlan) -> None:
+def declare(stack: StackSpec, zones: dict, existing: Preflight, inbound: InboundPlan) -> None:
     account = declare_account_settings(stack.account, stack.region)
     pools = declare_dedicated_ip_pools(stack)
     configuration_sets = declare_configuration_sets(stack, zones, pools)
     # Before the domains: a replica identity in a secondary region names the copy of its domain's set there.
     secondary_regions = declare_secondary_regions(stack)
-    sending_domains = {
-        spec.domain: SendingDomain.in_stack(
-            spec.domain,
-            SendingDomainArgs(**domain_args(spec, zones[spec.domain].zone_id, stack.region,
-                                            configuration_sets.get(spec.configuration_set or ""))),
-            zone=zones[spec.domain],
-            existing=existing,
+    # A loop, not a comprehension: Pulumi captures the call stack of every resource declared, and
+    # each frame below the program's costs every one of them.
+    sending_domains = {}
+    for spec in stack.domains:
+        sending_domains[spec.domain] = SendingDomain.in_stack(
+            spec, stack, zones[spec.domain], existing, configuration_sets.get(spec.configuration_set or ""),
             replica_configuration_sets=replica_configuration_sets(spec, secondary_regions),
         )
-        for spec in stack.domains
-    }
     email_addresses = declare_email_addresses(stack, configuration_sets)
     templates = declare_templates(stack.templates)
     verification = declare_verification(

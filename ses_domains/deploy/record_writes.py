@@ -17,8 +17,9 @@ would make every record of the zone wait.
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 import pulumi
 
@@ -112,3 +113,18 @@ def current() -> RecordWrites:
 def use(writes: RecordWrites) -> None:
     """The program's writes for this run (the public components never call this: per record set)."""
     _current[0] = writes
+
+
+@contextmanager
+def writing(writes: RecordWrites) -> Iterator[RecordWrites]:
+    """``writes`` for what is declared in the block; once it ends, the zones' batches are declared
+    (or abandoned, when it raised) and the default, per record set, is back."""
+    use(writes)
+    try:
+        yield writes
+        writes.declare_batches()
+    except BaseException:
+        writes.abandon()
+        raise
+    finally:
+        use(RecordWrites())

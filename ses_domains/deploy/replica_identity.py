@@ -86,9 +86,8 @@ class ReplicaIdentity(pulumi.ComponentResource):
         signing = declare_signing_origin(name, self.identity, signing_attributes, region, profile,
                                          identity_depends_on, self)
         self.published: list[pulumi.Resource] = [self.identity, signing]
-        self.published += declare_token_records(
-            name, spec, region, zone, self, self.identity, adopted=adopted, signing=signing
-        )
+        tokens = identity_tokens(self.identity, spec, signing)
+        self.published += declare_token_records(name, spec, region, zone, self, tokens, adopted=adopted)
         mail_from = replica_mail_from(spec.mail_from, region)
         if mail_from is not None:
             self.published.append(aws.sesv2.EmailIdentityMailFromAttributes(
@@ -102,7 +101,6 @@ class ReplicaIdentity(pulumi.ComponentResource):
         for role, record in replica_static_records(spec, region).items():
             self.published.append(declare_known_record(f"{name}-{role}", zone, self, record, adopted))
 
-        tokens = identity_tokens(self.identity, spec, signing)
         self.verification_job = with_zone(tokens, zone, lambda values, read: job_for_replica(
             spec, region, values, read.name_servers))
         self.records = with_zone(

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ses_domains.config.configuration_sets import check_ses_name
-from ses_domains.config.domains import ZoneRef
+from ses_domains.config.domains import DomainSpec, ZoneRef
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.errors import ArgumentError, ConfigError, Problem
 from ses_domains.config.stack import StackSpec
@@ -76,17 +76,24 @@ class SendingDomain(pulumi.ComponentResource):
 
     @classmethod
     def in_stack(
-        cls, name: str, args: SendingDomainArgs, zone: HostedZone, existing: Preflight,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        cls, spec: DomainSpec, stack: StackSpec, zone: HostedZone, existing: Preflight,
+        configuration_set: Optional[pulumi.Resource] = None,
         replica_configuration_sets: Optional[Mapping[str, pulumi.Resource]] = None,
     ) -> "SendingDomain":
-        """A domain of the stack-config program: its zone was looked up and every zone of the stack
-        checked at once (``existing``, with the report authorizations between them), so neither is
-        done again here; its warnings were shown with the config's keys. ``replica_configuration_sets``:
-        replica region -> the ``ConfigurationSet`` the replica there names as its default set."""
-        read = read_sending_domain_args(args)
+        """A domain of the stack-config program, named by the domain: its spec was read and judged
+        with the stack's config, its zone looked up and every zone of the stack checked at once
+        (``existing``, with the report authorizations between them), so none of it is done again
+        here (the arguments ``domain_args(spec, ...)`` would read back into the same spec).
+        ``configuration_set``: the stack's ``ConfigurationSet`` the domain names, if any.
+        ``replica_configuration_sets``: replica region -> the ``ConfigurationSet`` the replica there
+        names as its default set."""
+        read = DomainArguments(
+            spec=spec, zone_id=zone.zone_id, region=stack.region, profile=stack.profile,
+            configuration_set=configuration_set if configuration_set is not None else spec.configuration_set,
+            shared_verification=spec.verify.enabled,
+        )
         component = cls.__new__(cls)
-        component._declare(name, read, zone, existing, opts, public=False,
+        component._declare(spec.domain, read, zone, existing, None, public=False,
                            replica_configuration_sets=replica_configuration_sets or {})
         return component
 
@@ -129,10 +136,8 @@ class SendingDomain(pulumi.ComponentResource):
                                          dkim.identity_depends_on, self)
         # The identity itself too: SES is polled only once it exists (and signs as declared).
         self.published = [*dkim.records, self.identity, signing]
-        self.published += declare_token_records(
-            name, spec, region, zone, self, self.identity, adopted=existing.adopted, signing=signing
-        )
         tokens = identity_tokens(self.identity, spec, signing)
+        self.published += declare_token_records(name, spec, region, zone, self, tokens, adopted=existing.adopted)
 
         if spec.mail_from:
             self.published.append(aws.sesv2.EmailIdentityMailFromAttributes(

@@ -6,8 +6,10 @@ The arguments become the mapping a ``ses-domains:domains`` entry would be and ar
 ``Output`` known later), ``configuration_set`` (a name, an ``Output``, or a ``ConfigurationSet``),
 ``region`` and ``verify.shared``. Nothing here declares a resource.
 
-``domain_args`` goes the other way, for the stack-config program: a ``DomainSpec`` read from the
-stack config as the arguments that read back into the same spec.
+``domain_args`` goes the other way: a ``DomainSpec`` read from the stack config as the arguments
+that read back into the same spec. The stack-config program declares each domain from its spec
+(``SendingDomain.in_stack``) without reading it again; that the round trip gives the same spec is
+what makes the stack's domain the same component as a program's own with these arguments.
 """
 
 from __future__ import annotations

@@ -17,10 +17,12 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+# cryptography is loaded only once a key is read: loading it cost every program run about 20 ms,
+# and most stacks have no BYODKIM key.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 KEY_SIZES = (1024, 2048)
 """The RSA sizes SES signs with."""
@@ -56,6 +58,8 @@ def _pem_label(text: str) -> str:
 
 
 def _check_rsa_size(key: object, what: str) -> int:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if not isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
         raise DkimKeyError(f"is {_kind(key)} {what}; SES signs DKIM only with RSA keys (1024 or 2048 bits)")
     bits = key.key_size
@@ -66,6 +70,8 @@ def _check_rsa_size(key: object, what: str) -> int:
 
 def _kind(key: object) -> str:
     """``an EC``, ``a DSA``...: what kind of key it is, from its type (never its content)."""
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+
     kinds = (
         ((ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey), "an EC"),
         ((ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey), "an Ed25519"),
@@ -76,12 +82,18 @@ def _kind(key: object) -> str:
 
 
 def public_key_of(key: rsa.RSAPublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(der).decode("ascii")
 
 
 def read_private_key(pem: str) -> DkimPrivateKey:
     """An RSA private key in PKCS #1 (``RSA PRIVATE KEY``) or PKCS #8 (``PRIVATE KEY``) PEM, unencrypted."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if not isinstance(pem, str) or not pem.strip():
         raise DkimKeyError("must be an RSA private key in PEM (text), such as the output of openssl genrsa 2048")
     label = _pem_label(pem)
@@ -108,6 +120,10 @@ def read_private_key(pem: str) -> DkimPrivateKey:
 def read_public_key(text: str) -> DkimPublicKey:
     """A public key as PEM (``PUBLIC KEY`` or ``RSA PUBLIC KEY``), or the bare base64 of a
     SubjectPublicKeyInfo (what a DKIM record's ``p=`` holds)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if not isinstance(text, str) or not text.strip():
         raise DkimKeyError("must be an RSA public key: PEM, or the base64 of the p= of its DKIM record")
     text = text.strip()
