@@ -414,7 +414,7 @@ def _report_destinations(domain: str, tags: dict, resolver) -> tuple[ReportDesti
             address = uri["address"]
             destination = address.rsplit("@", 1)[-1].lower()
             auth_name = f"{domain}._report._dmarc.{destination}"
-            if cd_utils.get_base_domain(destination) == cd_utils.get_base_domain(domain):
+            if destination == domain or cd_utils.get_base_domain(destination) == cd_utils.get_base_domain(domain):
                 continue  # not external (RFC 9990 4): no authorization needed
             try:
                 cd_dmarc.verify_dmarc_report_destination(domain, destination, resolver=resolver, retries=0)
@@ -686,11 +686,59 @@ class _SharedIncludes:
 _QUERY_SPF_RECORD, _PARSE_SPF_RECORD = cd_spf.query_spf_record, cd_spf.parse_spf_record
 
 
+GRAMMAR_RESULTS_KEPT = 4096  # distinct record texts per grammar; past it, the kept ones are dropped
+
+
+class _GrammarResults:
+    """Stands in for one of checkdmarc's pyleri grammar classes (which it instantiates for every
+    record it parses): the syntax check of a record text, made once per distinct text.
+
+    A grammar's result depends on the text alone, and checkdmarc only reads it (validity, error
+    position, what was expected); everything that depends on the domain (the messages naming
+    it, lookups, report authorizations) is done by checkdmarc after, per call. Many domains
+    publish the same text (SES's MAIL FROM SPF): parsed once."""
+
+    def __init__(self, grammar_class: type) -> None:
+        self._grammar_class = grammar_class
+        self._results: dict[str, object] = {}
+
+    def __call__(self) -> "_GrammarResults":  # checkdmarc's ``_SPFGrammar()``
+        return self
+
+    def parse(self, text: str):
+        result = self._results.get(text)
+        if result is None:
+            if len(self._results) >= GRAMMAR_RESULTS_KEPT:
+                self._results.clear()
+            result = self._results[text] = self._grammar_class().parse(text)
+        return result
+
+
+_SPF_GRAMMAR, _DMARC_GRAMMAR = cd_spf._SPFGrammar, cd_dmarc._DMARCGrammar
+
+
+class _SharedGrammarResults:
+    """The run's syntax checks of SPF and DMARC texts (:class:`_GrammarResults`)."""
+
+    def __init__(self) -> None:
+        self._spf, self._dmarc = _GrammarResults(_SPF_GRAMMAR), _GrammarResults(_DMARC_GRAMMAR)
+
+    @contextlib.contextmanager
+    def installed(self):
+        """For one synchronous pass (nothing else runs on this thread meanwhile), checkdmarc's
+        grammar classes are this run's."""
+        cd_spf._SPFGrammar, cd_dmarc._DMARCGrammar = self._spf, self._dmarc
+        try:
+            yield
+        finally:
+            cd_spf._SPFGrammar, cd_dmarc._DMARCGrammar = _SPF_GRAMMAR, _DMARC_GRAMMAR
+
+
 def _first_questions(target: EmailAuthTarget) -> list[tuple[str, str]]:
     """What checkdmarc asks first for a domain, asked together before its first pass (the rest,
     e.g. an include's records, comes in later passes, most of it already learned from others)."""
     domain = target.domain.rstrip(".").lower()
-    questions = [(domain, "TXT"), (domain, "SPF")]
+    questions = [(domain, "TXT")]
     if target.mail_from_domain:
         mail_from = target.mail_from_domain.rstrip(".").lower()
         questions += [(mail_from, "SPF"), (mail_from, "TXT"), (mail_from, "CNAME"), (mail_from, "MX")]
@@ -701,14 +749,25 @@ def _first_questions(target: EmailAuthTarget) -> list[tuple[str, str]]:
     return questions
 
 
+def _apex_questions(target: EmailAuthTarget, lookups: SharedLookups) -> list[tuple[str, str]]:
+    """What the apex SPF's judgment asks, once the first questions showed the apex holds TXT
+    records (it is judged only then: most apexes of a stack's domains hold none)."""
+    domain = target.domain.rstrip(".").lower()
+    apex_txt = lookups.peek(domain, "TXT")
+    if apex_txt is None or apex_txt.kind is not LookupKind.ANSWER:
+        return []
+    return [(domain, "SPF"), (domain, "CNAME")]
+
+
 async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: _SharedIncludes,
-                     fetch_bimi: bool) -> EmailAuthJudgment:
+                     grammars: _SharedGrammarResults, fetch_bimi: bool) -> EmailAuthJudgment:
     resolver = _RunResolver(lookups)
     await lookups.prefetch(_first_questions(target))
+    await lookups.prefetch(_apex_questions(target, lookups))
     for _ in range(MAX_PASSES):
         cd_utils.DNS_CACHE.clear()  # checkdmarc's own cache is process-wide and keyed by name only
         try:
-            with includes.installed(), _bimi_downloads(fetch_bimi):
+            with includes.installed(), grammars.installed(), _bimi_downloads(fetch_bimi):
                 judgment = _judge_domain(target, resolver, fetch_bimi, lookups.deadline)
             if resolver.unreachable and lookups.servers:  # a gap: was every server dead meanwhile?
                 dead = lookups.dead_servers()
@@ -757,16 +816,24 @@ async def judge_email_auth_async(
                                          transport.max_in_flight_per_server if transport else 128)
     lookups = SharedLookups(servers, transport, time.monotonic() + deadline_s,
                             system_timeout_s=settings.attempt_timeout_s, system_lifetime_s=settings.lifetime_s)
-    includes = _SharedIncludes()
+    lookups.expect(question for target in targets for question in _first_questions(target))
+    includes, grammars = _SharedIncludes(), _SharedGrammarResults()
     results: list[EmailAuthJudgment | None] = [None] * len(targets)
     waiting = iter(range(len(targets)))
 
+    async def judge(index: int) -> None:
+        results[index] = await _judge_one(targets[index], lookups, includes, grammars, settings.fetch_bimi)
+
     async def worker() -> None:
         for index in waiting:
-            results[index] = await _judge_one(targets[index], lookups, includes, settings.fetch_bimi)
+            await judge(index)
 
     try:
         with transport.watching(lookups.learn) if transport is not None else contextlib.nullcontext():
+            # The first domain alone: what the domains of a stack share (``include:amazonses.com``)
+            # is then known to the others' first pass, instead of each of the first ``concurrency``
+            # domains being judged again once it is in.
+            await judge(next(waiting))
             await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(targets))))))
     finally:
         if own:
