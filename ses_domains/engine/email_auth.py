@@ -33,8 +33,15 @@ pass, so most domains take one pass. No threads: the judgment never starves the 
 that shares the loop, and domains are judged ``concurrency`` at a time.
 
 checkdmarc also keeps a process-wide answer cache keyed by name and type only (not by
-nameserver): it is cleared before each pass, so a judgment never sees answers learned from
-other servers.
+nameserver): during a pass it is swapped for one that keeps nothing, so a judgment never sees
+answers learned from other servers (the run's own are in its shared lookups).
+
+What many domains share is computed once per run, and only what depends on nothing but its
+inputs: an include's lookup and the parse of an included record without includes of its own,
+and the syntax check of a record text (checkdmarc's grammar; the messages naming the domain,
+the lookups and the report authorizations are made per domain). The apex SPF's own questions
+are asked only once the apex is seen to hold TXT records. The first domain is judged alone,
+so that what the others share (``amazonses.com``) is known before their first pass.
 """
 
 from __future__ import annotations
@@ -405,6 +412,19 @@ def _has_txt(name: str, resolver) -> bool:
         return False
 
 
+def _unanswered_lookup(names: Iterable[str], resolver) -> str:
+    """Why the first of these TXT lookups that got no answer got none ("" when each was answered,
+    records or not)."""
+    for name in names:
+        try:
+            cd_utils.query_dns(name, "TXT", resolver=resolver, retries=0)
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+            continue
+        except dns.exception.DNSException as exc:
+            return _lookup_failure(exc)
+    return ""
+
+
 def _report_destinations(domain: str, tags: dict, resolver) -> tuple[ReportDestination, ...]:
     destinations = []
     for tag in ("rua", "ruf"):
@@ -416,6 +436,12 @@ def _report_destinations(domain: str, tags: dict, resolver) -> tuple[ReportDesti
             auth_name = f"{domain}._report._dmarc.{destination}"
             if destination == domain or cd_utils.get_base_domain(destination) == cd_utils.get_base_domain(domain):
                 continue  # not external (RFC 9990 4): no authorization needed
+            gap = _unanswered_lookup((f"*._report._dmarc.{destination}", auth_name), resolver)
+            if gap:  # checkdmarc takes a lookup that got no answer for a missing authorization
+                destinations.append(ReportDestination(
+                    tag, address, destination, auth_name, JudgmentStatus.COULD_NOT_CHECK,
+                    f"could not look up whether {destination} accepts reports about {domain}: {gap}"))
+                continue
             try:
                 cd_dmarc.verify_dmarc_report_destination(domain, destination, resolver=resolver, retries=0)
             except cd_dmarc.UnverifiedDMARCURIDestination:
@@ -717,6 +743,37 @@ class _GrammarResults:
 _SPF_GRAMMAR, _DMARC_GRAMMAR = cd_spf._SPFGrammar, cd_dmarc._DMARCGrammar
 
 
+class _NothingKept:
+    """Stands in for checkdmarc's answer cache during a pass, and keeps nothing: that cache is
+    process-wide and keyed by name and type only (not by nameserver), and every answer of the
+    run is in its :class:`SharedLookups` already. Its bookkeeping (a lock and a clock read per
+    look-up, a missed key raised and caught) was a fifth of a pass."""
+
+    def get(self, key, default=None):
+        return default
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
+_NOTHING_KEPT = _NothingKept()
+
+
+@contextlib.contextmanager
+def _no_answer_cache():
+    """For one synchronous pass (nothing else runs on this thread meanwhile), checkdmarc keeps no
+    answers of its own; put back after."""
+    real = cd_utils.DNS_CACHE
+    cd_utils.DNS_CACHE = _NOTHING_KEPT
+    try:
+        yield
+    finally:
+        cd_utils.DNS_CACHE = real
+
+
 class _SharedGrammarResults:
     """The run's syntax checks of SPF and DMARC texts (:class:`_GrammarResults`)."""
 
@@ -765,9 +822,8 @@ async def _judge_one(target: EmailAuthTarget, lookups: SharedLookups, includes: 
     await lookups.prefetch(_first_questions(target))
     await lookups.prefetch(_apex_questions(target, lookups))
     for _ in range(MAX_PASSES):
-        cd_utils.DNS_CACHE.clear()  # checkdmarc's own cache is process-wide and keyed by name only
         try:
-            with includes.installed(), grammars.installed(), _bimi_downloads(fetch_bimi):
+            with _no_answer_cache(), includes.installed(), grammars.installed(), _bimi_downloads(fetch_bimi):
                 judgment = _judge_domain(target, resolver, fetch_bimi, lookups.deadline)
             if resolver.unreachable and lookups.servers:  # a gap: was every server dead meanwhile?
                 dead = lookups.dead_servers()
