@@ -70,6 +70,7 @@ from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 
 SPF_LOOKUP_LIMIT = 10
 DEFAULT_CONCURRENCY = 256  # domains judged at once: their lookups are latency-bound
+FIRST_DOMAIN_ALONE_S = 1.0  # how long the first domain is judged before the others start
 MAX_PASSES = 64  # rounds of lookups one domain may need (an SPF tree has at most 10 lookups, each a few)
 
 
@@ -886,11 +887,16 @@ async def judge_email_auth_async(
 
     try:
         with transport.watching(lookups.learn) if transport is not None else contextlib.nullcontext():
-            # The first domain alone: what the domains of a stack share (``include:amazonses.com``)
-            # is then known to the others' first pass, instead of each of the first ``concurrency``
-            # domains being judged again once it is in.
-            await judge(next(waiting))
-            await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(targets))))))
+            # The first domain alone for a moment: what the domains of a stack share
+            # (``include:amazonses.com``) is then known to the others' first pass, instead of each
+            # of the first ``concurrency`` domains being judged again once it is in. Not longer:
+            # behind a slow or dead server the others start anyway.
+            first = asyncio.ensure_future(judge(next(waiting)))
+            try:
+                await asyncio.wait({first}, timeout=FIRST_DOMAIN_ALONE_S)
+                await asyncio.gather(first, *(worker() for _ in range(max(1, min(concurrency, len(targets) - 1)))))
+            finally:
+                first.cancel()  # (done by then, unless something failed)
     finally:
         if own:
             await transport.aclose()
