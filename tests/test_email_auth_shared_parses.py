@@ -4,17 +4,19 @@ that names a domain names the one judged."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import Counter
 
 import dns.rcode
 import pytest
 
 from ses_domains.engine.dns.lookups import LookupKind, SharedLookups
 from ses_domains.engine.dns.nameservers import Nameserver
-from ses_domains.engine.dns.transport import QueryResult
+from ses_domains.engine.dns.transport import DnsTransport, QueryResult
 from ses_domains.engine.dns.wire import AnswerRecord, WireAnswer
 from ses_domains.engine.email_auth import (
-    EmailAuthTarget, JudgmentStatus, ResolverSettings, judge_email_auth,
+    EmailAuthTarget, JudgmentStatus, ResolverSettings, judge_email_auth, judge_email_auth_async,
 )
 from tests.audit_world import AMAZON_SPF, REGION, REPORTS
 from tests.conftest import _require_knot
@@ -41,6 +43,7 @@ PUBLISHED = {"authorized.test": SES_SPF, "unauthorized.test": SES_SPF,
 def server(tmp_path_factory):
     _require_knot()
     zones = {domain: zone_text(domain, _domain_body(domain, spf)) for domain, spf in PUBLISHED.items()}
+    zones["good.test"] += 'good.test. 60 IN TXT "v=spf1 -all"\n'  # the only apex with TXT records
     zones["amazonses.com"] = zone_text("amazonses.com", f'amazonses.com. 60 IN TXT "{AMAZON_SPF}"\n')
     # reports.test accepts reports about every domain but unauthorized.test
     zones[REPORTS] = zone_text(REPORTS, f"{REPORTS}. 60 IN MX 10 mx.{REPORTS}.\nmx.{REPORTS}. 60 IN A 192.0.2.25\n" + "".join(
@@ -79,6 +82,22 @@ def test_a_syntax_error_shared_by_two_domains_names_each_domain(server):
         assert (spf.record, spf.status) == (BAD_SPF, JudgmentStatus.PROBLEM)
         assert f"mail.{domain}" in spf.error and "position" in spf.error
         assert other not in spf.error
+
+
+def test_the_apex_spf_is_asked_only_of_an_apex_that_holds_txt_records(server):
+    asked: Counter = Counter()
+
+    async def run():
+        async with DnsTransport() as transport:
+            with transport.watching(lambda result: asked.update([(result.name, result.rdtype)])):
+                targets = [EmailAuthTarget(d, REGION, f"mail.{d}", dmarc=True) for d in ("good.test", "authorized.test")]
+                return await judge_email_auth_async(targets, ResolverSettings((server.endpoint,)), transport=transport)
+
+    good, authorized = asyncio.run(run())
+    assert [(s.name, s.status, s.record) for s in good.spf][1] == ("good.test", JudgmentStatus.OK, "v=spf1 -all")
+    assert [s.name for s in authorized.spf] == ["mail.authorized.test"]
+    assert asked[("good.test", "SPF")] == 1 and asked[("authorized.test", "TXT")] == 1
+    assert asked[("authorized.test", "SPF")] == 0
 
 
 def _answer(name: str, rdtype: str, value: str) -> WireAnswer:
