@@ -216,7 +216,7 @@ class SharedLookups:
         check asks the MAIL FROM TXT and MX, and the DMARC TXT): a stub asks that server first,
         and its answer is the outcome. Pass to :meth:`DnsTransport.watching`. Called for every
         query of the run: a question nobody expects costs one dictionary look-up."""
-        key = (result.name, result.rdtype)  # the record check asks names as normalized keys are
+        key = (result.name, result.rdtype)  # the record check's names are lower case, no final dot: as keys
         first = self._expected.get(key)
         if first is None:
             return
