@@ -381,10 +381,8 @@ async def audit(
     """The records of every domain on every nameserver and, unless ``email_auth`` is None, the
     email-auth judgment (its lookups go where ``email_auth.nameservers`` say: pass the command's
     ``--nameserver`` values; empty means the system's resolvers). Both run at the same time on
-    this event loop, through one transport: each server's window is shared; the judgment's
-    lookups (each asked once per run, a few hundred waiting at a time) go ahead of the record
-    questions still waiting, so the judgment keeps pace with the record check instead of
-    starting when its last question is sent.
+    this event loop, through one transport: each server's window is shared, the record questions
+    go out first, and the judgment's lookups (each asked once per run) follow them.
 
     Never raises for DNS trouble; raises :class:`AuditError` for unusable input and
     :class:`~ses_domains.engine.email_auth.NameserverSetupError` for an unusable judgment nameserver.

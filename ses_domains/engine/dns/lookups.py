@@ -10,8 +10,7 @@ nameserver set by construction: a new set is a new ``SharedLookups``.
 Given nameservers are asked through the engine's :class:`~.transport.DnsTransport` (its
 adaptive RFC 6298 timeouts, retries, window and dead-server breaker), one after the other as a
 stub resolver that rotates its servers does: each question first to a server chosen by its name
-(so 60,000 lookups share the servers' windows instead of queuing at the first one), ahead of
-the questions of others waiting for the server's window (a record check's), then the
+(so 60,000 lookups share the servers' windows instead of queuing at the first one), then the
 others in the order given; a timeout, REFUSED, SERVFAIL or an unreadable answer moves on to the
 next server; an answer (NOERROR or NXDOMAIN) is the outcome. A server whose breaker opened (silent
 through a whole query's tries) is not asked for the longest timeout after: a dead server costs
@@ -196,7 +195,7 @@ class SharedLookups:
                 stopped[index] = self._stopped(self.servers[index])
             if not stopped[index]:
                 asked.append((self.servers[index], *key))
-        for (_, *key), result in zip(asked, await self._transport.query_each(asked, ahead=True)):
+        for (_, *key), result in zip(asked, await self._transport.query_each(asked)):
             key = tuple(key)
             if result.response is not None and self._known(key) is None:
                 outcome = _outcome(key[0], key[1], result.response)
@@ -274,7 +273,7 @@ class SharedLookups:
                 problems.append(f"{server.label} stopped answering during this check")
                 silent = False
                 continue
-            result = await self._transport.query(server, name, rdtype, ahead=True)
+            result = await self._transport.query(server, name, rdtype)
             answer = result.response
             if answer is None:
                 if result.error is QueryError.NO_ANSWER:

@@ -538,24 +538,19 @@ class _ServerChannel:
             for batch, index in query.waiters:
                 batch.done(index, result)
 
-    def ask(self, batch: _Batch, questions: Iterable[tuple[int, str, str]], ahead: bool = False) -> list[_Query]:
+    def ask(self, batch: _Batch, questions: Iterable[tuple[int, str, str]]) -> list[_Query]:
         """Queue ``batch``'s questions (its index for the result, name, type); one already waiting
         for an answer from this server (another caller's, e.g. the record check's and the
-        email-auth judgment's) is not asked again: its result goes to both. ``ahead``: before
-        the questions already waiting (in their order)."""
-        queries, asking, new = [], self.asking, []
+        email-auth judgment's) is not asked again: its result goes to both."""
+        queries, asking, backlog = [], self.asking, self.backlog
         for index, name, rdtype in questions:
             query = asking.get((name, rdtype))
             if query is None:
                 query = asking[(name, rdtype)] = _Query(batch, index, name, rdtype)
-                new.append(query)
+                backlog.append(query)
             else:
                 query.waiters.append((batch, index))
             queries.append(query)
-        if ahead:
-            self.backlog.extendleft(reversed(new))
-        else:
-            self.backlog.extend(new)
         self.pump()
         return queries
 
@@ -647,16 +642,14 @@ class DnsTransport:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def query(self, server: Nameserver, name: str, rdtype: str, *, ahead: bool = False) -> QueryResult:
-        """Ask one server one question (non-recursive); never raises for DNS failures. ``ahead``:
-        before the questions waiting for the server's window (a few urgent ones, e.g. the
-        email-auth judgment's, need not wait behind a record check's hundreds of thousands)."""
+    async def query(self, server: Nameserver, name: str, rdtype: str) -> QueryResult:
+        """Ask one server one question (non-recursive); never raises for DNS failures."""
         try:
             channel = await self._channel(server)
         except OSError as exc:
             return QueryResult(server, name, rdtype, None, QueryError.NETWORK, str(exc))
         batch = _Batch(asyncio.get_running_loop(), 1, None)
-        queries = channel.ask(batch, [(0, name, rdtype)], ahead)
+        queries = channel.ask(batch, [(0, name, rdtype)])
         try:
             return (await batch.future)[0]
         finally:
@@ -687,10 +680,9 @@ class DnsTransport:
             if batch.left:  # given up by the caller (cancelled): what is left is not sent, nor reported
                 channel.give_up(batch, queries)
 
-    async def query_each(self, questions: list[tuple[Nameserver, str, str]], *,
-                         ahead: bool = False) -> list[QueryResult]:
+    async def query_each(self, questions: list[tuple[Nameserver, str, str]]) -> list[QueryResult]:
         """Ask each question of its own server, all at once, in each server's window; results in
-        order (one future for them all: no task per server). ``ahead``: as for :meth:`query`."""
+        order (one future for them all: no task per server)."""
         if not questions:
             return []
         batch = _Batch(asyncio.get_running_loop(), len(questions), None)
@@ -706,7 +698,7 @@ class DnsTransport:
                     for index, name, rdtype in items:
                         batch.done(index, QueryResult(server, name, rdtype, None, QueryError.NETWORK, str(exc)))
                     continue
-                asked.append((channel, channel.ask(batch, items, ahead)))
+                asked.append((channel, channel.ask(batch, items)))
             return list(await batch.future)
         finally:
             if batch.left:  # given up by the caller (cancelled): what is left is not sent, nor reported
