@@ -737,8 +737,18 @@ class _GrammarResults:
         if result is None:
             if len(self._results) >= GRAMMAR_RESULTS_KEPT:
                 self._results.clear()
-            result = self._results[text] = self._grammar_class().parse(text)
+            parsed = self._grammar_class().parse(text)
+            result = self._results[text] = _SyntaxResult(parsed.is_valid, parsed.pos, parsed.expecting)
         return result
+
+
+class _SyntaxResult:
+    """What checkdmarc reads of a grammar's result (not its parse tree: thousands of them are kept)."""
+
+    __slots__ = ("is_valid", "pos", "expecting")
+
+    def __init__(self, is_valid: bool, pos: int, expecting) -> None:
+        self.is_valid, self.pos, self.expecting = is_valid, pos, expecting
 
 
 _SPF_GRAMMAR, _DMARC_GRAMMAR = cd_spf._SPFGrammar, cd_dmarc._DMARCGrammar
