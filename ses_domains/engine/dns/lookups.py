@@ -136,6 +136,7 @@ class SharedLookups:
         self._outcomes: dict[tuple[str, str], LookupOutcome] = {}
         self._pending: dict[tuple[str, str], asyncio.Future] = {}
         self._heard: dict[tuple[str, str], WireAnswer] = {}  # first server's answers to others' questions
+        self._expected: dict[tuple[str, str], int] = {}  # questions askers will ask -> their first server
         self._index_by_id: dict[int, tuple[Nameserver, int]] = {}
         self._rotations = [self.servers[i:] + self.servers[:i] for i in range(len(self.servers))]
         self._system = None
@@ -201,18 +202,29 @@ class SharedLookups:
                 if outcome is not None:
                     self._outcomes[key] = outcome
 
+    def expect(self, questions: Iterable[tuple[str, str]]) -> None:
+        """Questions this run's askers will ask: :meth:`learn` keeps others' answers to these
+        only (most of the record check's answers, its DKIM CNAMEs, are nobody's question here)."""
+        if not self.servers:
+            return
+        for name, rdtype in questions:
+            key = _key(name, rdtype)
+            self._expected[key] = self._first_index(key)
+
     def learn(self, result: QueryResult) -> None:
-        """Keep what a question's first server answered to someone else (the record check asks
-        the MAIL FROM TXT and MX, and the DMARC TXT): a stub asks that server first, and its
-        answer is the outcome. Pass to :meth:`DnsTransport.watching`."""
-        if result.response is None or result.response.rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+        """Keep what an expected question's first server answered to someone else (the record
+        check asks the MAIL FROM TXT and MX, and the DMARC TXT): a stub asks that server first,
+        and its answer is the outcome. Pass to :meth:`DnsTransport.watching`. Called for every
+        query of the run: a question nobody expects costs one dictionary look-up."""
+        key = (result.name, result.rdtype)  # the record check's names are lower case, no final dot: as keys
+        first = self._expected.get(key)
+        if first is None:
             return
-        index = self._index_of(result.server)
-        if index < 0:
+        response = result.response
+        if response is None or response.rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             return
-        key = _key(result.name, result.rdtype)
-        if self._first_index(key) == index:
-            self._heard.setdefault(key, result.response)  # read when needed
+        if self._index_of(result.server) == first:
+            self._heard.setdefault(key, response)  # read when needed
 
     def _index_of(self, server: Nameserver) -> int:
         """Where ``server`` is among the given ones (-1: not one of them); asked for every result,
