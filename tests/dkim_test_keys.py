@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -43,3 +44,9 @@ def with_test_keys(value: Any) -> Any:
     if isinstance(value, list):
         return [with_test_keys(v) for v in value]
     return value
+
+
+def ses_form_as_pem(ses_private_key: str) -> str:
+    """What SES holds (base64 PKCS #8 DER), back in PEM."""
+    body = "\n".join(textwrap.wrap(ses_private_key, 64))
+    return f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"

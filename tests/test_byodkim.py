@@ -18,7 +18,7 @@ from ses_domains.config.stack import read_stack_config
 from ses_domains.deploy.dkim_key_published import DkimKeyPublishedProvider, KeyNotPublished, records_props
 from ses_domains.records.plan import domain_records
 from tests.conftest import _require_knot
-from tests.dkim_test_keys import private_pem
+from tests.dkim_test_keys import private_pem, ses_form_as_pem
 from tests.dns_servers import start_primary_and_secondary, update_items, wait_in_sync, zone_text
 from tests.wall_clock import assert_no_hang
 
@@ -75,12 +75,6 @@ def wire_strings(server, name: str) -> list[bytes]:
     return [s for rrset in answer.answer for rdata in rrset for s in rdata.strings]
 
 
-def ses_form_as_pem(ses_private_key: str) -> bytes:
-    """What SES holds (base64 PKCS #8 DER), back in PEM for dkimpy."""
-    body = "\n".join(textwrap.wrap(ses_private_key, 64))
-    return f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n".encode()
-
-
 @pytest.mark.parametrize("bits", [1024, 2048])
 @pytest.mark.parametrize("fmt", ["pkcs1", "pkcs8"])
 def test_the_published_record_verifies_signatures_made_with_the_key(knot, bits, fmt):
@@ -98,7 +92,7 @@ def test_the_published_record_verifies_signatures_made_with_the_key(knot, bits, 
     assert len(strings) == (2 if bits == 2048 else 1)
 
     message = MESSAGE.format(domain=domain).encode()
-    for key in (pem.encode(), ses_form_as_pem(spec.byodkim.key.ses_private_key)):
+    for key in (pem.encode(), ses_form_as_pem(spec.byodkim.key.ses_private_key).encode()):
         signed = dkim.sign(message, b"s2026a", domain.encode(), key, include_headers=[b"from", b"subject"]) + message
         for server in (primary, secondary):
             assert dkim.verify(signed, dnsfunc=txt_from(server)), (bits, fmt, server.endpoint)

@@ -10,10 +10,11 @@ import pytest
 
 from ses_domains.config.errors import ArgumentError
 from ses_domains.config.stack import read_stack_config
-from ses_domains.deploy.sending_domain_arguments import domain_args, read_sending_domain_args
+from ses_domains.deploy.sending_domain_arguments import read_sending_domain_args
 from tests.dkim_test_keys import with_test_keys
 from tests.every_option import every_option_config
 from tests.pulumi_program import _with_zone_ids, stack_config
+from tests.stack_domain_args import domain_args
 
 
 class Config:

@@ -83,7 +83,7 @@ class SendingDomain(pulumi.ComponentResource):
         """A domain of the stack-config program, named by the domain: its spec was read and judged
         with the stack's config, its zone looked up and every zone of the stack checked at once
         (``existing``, with the report authorizations between them), so none of it is done again
-        here (the arguments ``domain_args(spec, ...)`` would read back into the same spec).
+        here (tests/stack_domain_args.py: its arguments read back into the same spec).
         ``configuration_set``: the stack's ``ConfigurationSet`` the domain names, if any.
         ``replica_configuration_sets``: replica region -> the ``ConfigurationSet`` the replica there
         names as its default set."""

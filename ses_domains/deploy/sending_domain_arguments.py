@@ -6,18 +6,16 @@ The arguments become the mapping a ``ses-domains:domains`` entry would be and ar
 ``Output`` known later), ``configuration_set`` (a name, an ``Output``, or a ``ConfigurationSet``),
 ``region`` and ``verify.shared``. Nothing here declares a resource.
 
-``domain_args`` goes the other way: a ``DomainSpec`` read from the stack config as the arguments
-that read back into the same spec. The stack-config program declares each domain from its spec
-(``SendingDomain.in_stack``) without reading it again; that the round trip gives the same spec is
-what makes the stack's domain the same component as a program's own with these arguments.
+The stack-config program declares each domain from its spec (``SendingDomain.in_stack``) without
+reading it again; a test turns every spec of the example stacks into arguments and reads them back
+into the same spec (``tests/stack_domain_args.py``), which is what makes the stack's domain the
+same component as a program's own with these arguments.
 """
 
 from __future__ import annotations
 
-import base64
 import inspect
 import os
-import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -212,61 +210,3 @@ def _in_argument_order(problems: list[Problem]) -> list[Problem]:
         top = problem.key.split(".")[0].split("[")[0]
         return ARGUMENTS.index(top) if top in ARGUMENTS else len(ARGUMENTS)
     return sorted(problems, key=rank)
-
-
-def domain_args(
-    spec: DomainSpec, zone_id: str, region: str, configuration_set: Any = None
-) -> dict[str, Any]:
-    """The arguments of a domain of the stack config (``SendingDomainArgs``): reading them gives
-    ``spec`` back. A domain that ``pulumi up`` waits for is verified by the stack's one shared step."""
-    args: dict[str, Any] = {"domain": spec.domain, "zone_id": zone_id, "region": region, "ttl": spec.ttl}
-    if spec.mail_from:
-        args["mail_from"] = spec.mail_from
-        args["mail_from_on_mx_failure"] = spec.mail_from_on_mx_failure
-    if spec.dmarc is not None:
-        d = spec.dmarc
-        args["dmarc"] = {key: value for key, value in {
-            "policy": d.policy, "subdomain_policy": d.subdomain_policy, "nonexistent_policy": d.nonexistent_policy,
-            "adkim": d.adkim, "aspf": d.aspf, "pct": d.pct, "failure_options": d.failure_options,
-            "rua": list(d.rua) or None, "ruf": list(d.ruf) or None, "testing": d.testing or None,
-            "public_suffix_domain": d.public_suffix_domain,
-        }.items() if value is not None}
-    if spec.bimi is not None:
-        args["bimi"] = {key: value for key, value in {
-            "logo": spec.bimi.logo, "certificate": spec.bimi.certificate, "selector": spec.bimi.selector,
-        }.items() if value is not None}
-    if spec.byodkim is not None:
-        dkim: dict[str, Any] = {"selector": spec.byodkim.selector, "private_key": _pem(spec.byodkim.key.ses_private_key)}
-        if spec.byodkim.previous is not None:
-            dkim["previous"] = {"selector": spec.byodkim.previous.selector,
-                                "public_key": spec.byodkim.previous.public_key.public_key}
-        args["dkim"] = dkim
-    elif spec.dkim_key_length != "RSA_2048_BIT":
-        args["dkim"] = {"key_length": spec.dkim_key_length}
-    if configuration_set is not None or spec.configuration_set:
-        args["configuration_set"] = configuration_set if configuration_set is not None else spec.configuration_set
-    if spec.feedback_forwarding is not None:
-        args["feedback_forwarding"] = spec.feedback_forwarding
-    if spec.replica_regions:
-        args["replica_regions"] = list(spec.replica_regions)
-    if spec.existing_records != "stop":
-        args["existing_records"] = spec.existing_records
-    if spec.apex_spf is not None:
-        args["apex_spf"] = {"include": list(spec.apex_spf.include)}
-    if spec.application_list_unsubscribe:
-        args["application_list_unsubscribe"] = True
-    args["verify"] = {"enabled": spec.verify.enabled, "timeout": _duration(spec.verify.timeout_s),
-                      "shared": spec.verify.enabled}
-    if spec.verify.nameservers:
-        args["verify"]["nameservers"] = list(spec.verify.nameservers)
-    return args
-
-
-def _pem(ses_private_key: str) -> str:
-    """The PKCS #8 PEM of a key SES takes as base64 DER."""
-    body = "\n".join(textwrap.wrap(base64.b64encode(base64.b64decode(ses_private_key)).decode("ascii"), 64))
-    return f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
-
-
-def _duration(seconds: float) -> str:
-    return str(float(seconds))
