@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # ---------------------------------------------------------------- Knot DNS (DNS verification tests)
 # Real authoritative servers on loopback for tests/test_dns_*.py; see tests/dns_servers.py.
+import gc
 import os
 import sys
 from pathlib import Path
@@ -64,6 +65,19 @@ def servfail_server():
     yield server
     server.close()
 # ---------------------------------------------------------------- end of Knot DNS fixtures
+
+
+# ---------------------------------------------------------------- a short garbage collector pause
+@pytest.fixture(autouse=True, scope="module")
+def _earlier_modules_heap_left_out_of_collections():
+    """Once a module's tests and fixtures are done, what is still alive is frozen out of the garbage
+    collector. The suite's process holds far more than a command's (every module's imports, session
+    servers, caches) and a full collection over all of it stops every thread for seconds: longer
+    than a command gives an SES read or a DNS answer. Collections then scan the current module's
+    objects only, as in a command's own process."""
+    yield
+    gc.collect()
+    gc.freeze()
 
 
 # ---------------------------------------------------------------- a quiet end of the run

@@ -299,7 +299,16 @@ def _run_under_mocks(
         exports = dict(root.outputs)
         return pulumi.Output.from_input(exports).apply(captured.update)
 
-    run()
+    try:
+        run()
+    finally:
+        # The run's thread pool ends and its loop closes, refused or not: otherwise each run's thread
+        # keeps all of it (Pulumi's futures, every resource) alive for the rest of the session, and
+        # the garbage collector's full passes over that heap pause every thread for seconds.
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
+        logger.removeHandler(handler)
     urns = list(pulumi_settings.SETTINGS.monitor.resources)
     return ProgramRun(mocks=mocks, outputs=captured, logs=handler.records, urns=urns,
                       dependencies=monitor.dependencies, typed_dependencies=monitor.typed_dependencies,

@@ -4,6 +4,7 @@ cannot change), and bad arguments are reported as the config reports them, under
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import pytest
@@ -98,7 +99,18 @@ def test_the_domain_and_the_zone_id_are_required_and_a_zone_name_is_no_id():
         read_sending_domain_args({"domain": "example.com", "region": "eu-west-1"}, aws_config=Config({}))
 
 
-def test_a_private_key_never_appears_in_a_message_and_an_output_key_is_refused_with_replicas():
+@pytest.fixture
+def event_loop_of_its_own():
+    """A Pulumi ``Output`` made outside a program run needs the thread's event loop; this test
+    brings one rather than borrowing whatever an earlier test left set."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+def test_a_private_key_never_appears_in_a_message_and_an_output_key_is_refused_with_replicas(event_loop_of_its_own):
     import pulumi
 
     secret = "-----BEGIN PRIVATE KEY-----\nTOPSECRETTOPSECRET\n-----END PRIVATE KEY-----\n"
