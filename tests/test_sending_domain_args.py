@@ -106,6 +106,7 @@ def event_loop_of_its_own():
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     yield loop
+    loop.run_until_complete(asyncio.gather(*asyncio.all_tasks(loop), return_exceptions=True))
     loop.close()
     asyncio.set_event_loop(None)
 
