@@ -34,7 +34,6 @@ from ses_domains.deploy.existing_records import (
     zone_for,
 )
 from ses_domains.deploy.own_records import lazily, read_own_records
-from ses_domains.deploy.tracking_records import plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.inbound import inbound_mx
@@ -121,7 +120,14 @@ def preflight(
                 "send the reports to an address whose domain publishes the authorization itself",
             ))
 
-    for tracking in plan_tracking_records(stack, zones).records.values():
+    if stack.configuration_sets:
+        # Imported for a stack with configuration sets only: a stack of plain domains does not pay for it.
+        from ses_domains.deploy.tracking_records import plan_tracking_records
+
+        tracked = plan_tracking_records(stack, zones).records.values()
+    else:
+        tracked = ()
+    for tracking in tracked:
         planned.append(PlannedRecord(
             tracking.record, tracking.zone, tracking.key, undo="choose a trackingDomain that has no record yet",
         ))
