@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Optional
 from ses_domains.records.dmarc import DmarcPolicy, dmarc_record, report_authorization_name
 from ses_domains.records.ses import easy_dkim_host
 from ses_domains.config.dkim import DKIM_KEYS, KEY_LENGTHS, ByodkimSpec, read_dkim
-from ses_domains.records.bimi import BimiAssertion
 from ses_domains.config.bimi import BIMI_KEYS, read_bimi
 from ses_domains.config.dmarc import dmarc_section as read_dmarc_section, read_dmarc
 from ses_domains.config.existing import ApexSpfSpec, read_apex_spf, read_existing_records
@@ -23,6 +22,7 @@ from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
 # domains does not pay for those modules when the program starts.
 if TYPE_CHECKING:
     from ses_domains.config.receive import ReceiveSpec
+    from ses_domains.records.bimi import BimiAssertion
 
 DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",

@@ -12,7 +12,6 @@ from ses_domains.config.domains import DomainSpec, ZoneRef
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.errors import ArgumentError, ConfigError, Problem
 from ses_domains.config.stack import StackSpec
-from ses_domains.deploy.apex_spf import ApexSpf
 from ses_domains.deploy.dkim_signing import (
     declare_dkim_before_identity,
     declare_token_records,
@@ -33,7 +32,6 @@ from ses_domains.deploy.verification import DomainVerification
 from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
 from ses_domains.deploy.zones import HostedZone, ZoneDirectory, ZoneNotUsable, with_zone, zone_of
 from ses_domains.records.plan import static_records
-from ses_domains.records.spf import apex_includes, merge_spf
 from ses_domains.verification_jobs import job_for_domain
 
 
@@ -169,6 +167,10 @@ class SendingDomain(pulumi.ComponentResource):
                                  existing.adopted)
         self.report_authorizations = [record_output(a.record, a.zone) for a in authorizations]
         if spec.apex_spf is not None:
+            # Imported for a domain that merges its apex SPF only: a plain domain does not pay for it.
+            from ses_domains.deploy.apex_spf import ApexSpf
+            from ses_domains.records.spf import apex_includes, merge_spf
+
             apex = existing.apex_spf.get(spec.domain)
             if apex is not None:
                 ApexSpf(f"{name}-apex-spf", zone_id=apex.zone.zone_id, name=apex.name, includes=apex.includes,

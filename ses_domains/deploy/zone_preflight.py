@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import pulumi_aws as aws
 
@@ -41,7 +41,9 @@ from ses_domains.records.dmarc import REPORT_AUTHORIZATION_VALUE, report_authori
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.plan import dkim_strategy, static_records
 from ses_domains.records.replicas import replica_dkim_records, replica_static_records
-from ses_domains.records.spf import SpfMerge, SpfMergeError, apex_includes, merge_spf
+
+if TYPE_CHECKING:
+    from ses_domains.records.spf import SpfMerge
 
 _UNDO = {
     "mail-from-mx": ("mailFrom", "set mailFrom to a name that has no records yet, or remove mailFrom"),
@@ -250,6 +252,9 @@ def _apex_spf(spec: DomainSpec, zone: HostedZone, contents: ZoneContents, proble
         problems.append(Problem(key, f"the zone {zone.name} has {blocking[0].describe()}: the SPF merge needs a plain "
                                      "TXT record set there; remove spf or fix the record by hand"))
         return None
+    # Imported for a domain that merges its apex SPF only: a plain domain does not pay for it.
+    from ses_domains.records.spf import SpfMergeError, apex_includes, merge_spf
+
     txt = next((s for s in live if s.type == "TXT"), None)
     includes = apex_includes(spec.apex_spf.include)
     try:
