@@ -166,8 +166,7 @@ def read_stack_config(
         reputation_alarms = read_reputation_alarms(raw_alarms, f"{namespace}:reputationAlarms", problems, warnings)
     if region:
         for spec in domains:
-            if spec.replica_regions:
-                check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
+            check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
         if global_endpoint is not None:
             from ses_domains.config.global_endpoint import check_served_domains
             from ses_domains.config.secondary_region import check_secondary_sinks, secondary_region_warnings
