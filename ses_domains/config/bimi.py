@@ -9,13 +9,17 @@ each gap under the ``bimi`` key, since the record would be published and ignored
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
-from ses_domains.records.bimi import DEFAULT_SELECTOR, BimiAssertion
 from ses_domains.records.dmarc import DmarcPolicy, enforcement_gaps
 from ses_domains.config.domain_names import InvalidDomainName, normalize_domain
 from ses_domains.config.fields import Section, describe
+
+# The BIMI record model is imported when a domain has a bimi block: this module is imported by
+# every stack (its keys are part of a domain's vocabulary), the record model only by those few.
+if TYPE_CHECKING:
+    from ses_domains.records.bimi import BimiAssertion
 
 BIMI_KEYS = ("logo", "certificate", "selector")
 MAX_URL = 2000
@@ -31,6 +35,8 @@ def read_bimi(section: Section, dmarc: Optional[DmarcPolicy], dmarc_given: bool,
 
     ``dmarc``: the domain's DMARC policy as read; ``dmarc_given``: whether the entry has a ``dmarc``
     block at all (a wrong one is reported there already)."""
+    from ses_domains.records.bimi import BimiAssertion
+
     logo = _read_url(section, "logo", required=True)
     certificate = _read_url(section, "certificate", required=False)
     selector = _read_selector(section)
@@ -108,6 +114,8 @@ def _read_url(section: Section, name: str, *, required: bool) -> Optional[str]:
 
 
 def _read_selector(section: Section) -> Optional[str]:
+    from ses_domains.records.bimi import DEFAULT_SELECTOR
+
     raw = section.raw.get("selector")
     if raw is None:
         return DEFAULT_SELECTOR

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ses_domains.config.fields import Section, describe
 from ses_domains.config.secrets import EncryptedValue
 from ses_domains.records.dkim import Byodkim, PublishedSelector
-from ses_domains.records.dkim_keys import DkimKeyError, DkimPrivateKey, read_private_key, read_public_key
 from ses_domains.records.ses import dkim_selector_host
+
+if TYPE_CHECKING:
+    from ses_domains.records.dkim_keys import DkimPrivateKey
 
 DKIM_KEYS = ("keyLength", "selector", "privateKey", "previous")
 PREVIOUS_KEYS = ("selector", "privateKey", "publicKey")
@@ -148,6 +150,9 @@ def _read_private_key(section: Section) -> Optional[DkimPrivateKey]:
     if not isinstance(raw, str):
         section.problem("privateKey", f"must be an RSA private key in PEM (text), got {_kind_of(raw)}")
         return None
+    # Keys are parsed by a module imported for a domain that gives one: Easy DKIM needs none of it.
+    from ses_domains.records.dkim_keys import DkimKeyError, read_private_key
+
     try:
         return read_private_key(raw)
     except DkimKeyError as error:
@@ -186,6 +191,8 @@ def _read_previous(section: Section, domain: Optional[str], current: Optional[st
         private = _read_private_key(previous)
         public = private.public if private else None
     else:
+        from ses_domains.records.dkim_keys import DkimKeyError, read_public_key
+
         try:
             public = read_public_key(previous.raw["publicKey"])
         except DkimKeyError as error:

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ses_domains.records.dmarc import DmarcPolicy, dmarc_record, report_authorization_name
 from ses_domains.records.ses import easy_dkim_host
-from ses_domains.config.configuration_sets import check_ses_name
 from ses_domains.config.dkim import DKIM_KEYS, KEY_LENGTHS, ByodkimSpec, read_dkim
-from ses_domains.records.bimi import BimiAssertion
 from ses_domains.config.bimi import BIMI_KEYS, read_bimi
 from ses_domains.config.dmarc import dmarc_section as read_dmarc_section, read_dmarc
 from ses_domains.config.existing import ApexSpfSpec, read_apex_spf, read_existing_records
 from ses_domains.config.domain_names import InvalidDomainName, is_within, normalize_domain
 from ses_domains.config.fields import Section, as_text
-from ses_domains.config.receive import ReceiveSpec, read_receive
 from ses_domains.config.replicas import read_replica_regions
 from ses_domains.config.errors import Problems
 from ses_domains.config.verification import VERIFY_KEYS, VerifySpec, read_verify
+
+# A key that few domains set is read by a module imported when a domain sets it: a stack of plain
+# domains does not pay for those modules when the program starts.
+if TYPE_CHECKING:
+    from ses_domains.config.receive import ReceiveSpec
+    from ses_domains.records.bimi import BimiAssertion
 
 DOMAIN_KEYS = (
     "domain", "zone", "mailFrom", "mailFromOnMxFailure", "dkim", "dmarc", "ttl", "verify",
@@ -140,6 +143,8 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
         )
     configuration_set = as_text(section.raw.get("configurationSet"))
     if configuration_set is not None:
+        from ses_domains.config.configuration_sets import check_ses_name
+
         error = check_ses_name(configuration_set, "configuration set")
         if error:
             section.problem("configurationSet", error)
@@ -149,7 +154,11 @@ def read_domain(raw: Any, key: str, problems: Problems, warnings: list[str]) -> 
     existing_records = read_existing_records(section)
     apex_spf = read_apex_spf(section)
     replica_regions = read_replica_regions(section)
-    receive = read_receive(section, domain, warnings)
+    receive = None
+    if section.has("receive"):
+        from ses_domains.config.receive import read_receive
+
+        receive = read_receive(section, domain, warnings)
     bimi_section = section.section("bimi", BIMI_KEYS)
     bimi = read_bimi(bimi_section, dmarc, dmarc_section is not None, warnings) if bimi_section is not None else None
     application_list_unsubscribe = section.boolean("applicationListUnsubscribe", default=False)

@@ -6,36 +6,29 @@ import difflib
 import os
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
+from ses_domains.records.regions import region_facts
 from ses_domains.records.replicas import every_static_record
-from ses_domains.config.account import AccountSpec, read_account, vdm_off_warnings
-from ses_domains.config.configuration_sets import (
-    FEEDBACK_EVENTS,
-    ConfigurationSetSpec,
-    ConfigurationSets,
-    read_configuration_sets,
-)
-from ses_domains.config.contact_lists import ContactListSpec, read_contact_lists
-from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec, check_sending_pools, read_dedicated_ip_pools
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.domains import DomainSpec, read_domain
-from ses_domains.config.email_identities import EmailIdentitySpec, read_email_identities
 from ses_domains.config.errors import Problems
 from ses_domains.config.fields import as_text
-from ses_domains.config.receive import check_receiving
-from ses_domains.config.global_endpoint import GlobalEndpointSpec, check_served_domains, read_global_endpoint
-from ses_domains.config.secondary_region import check_secondary_sinks, secondary_region_warnings
 from ses_domains.config.replicas import check_replicas
 from ses_domains.config.route53_writes import PER_RECORD, read_route53_writes
-from ses_domains.config.reputation_alarms import (
-    ReputationAlarmsSpec,
-    check_reputation_alarms,
-    check_secondary_alarm_topics,
-    read_reputation_alarms,
-)
 from ses_domains.config.regions import looks_like_region, region_facts_problem, ses_regions
-from ses_domains.config.templates import TemplateSpec, read_templates
+
+# Each feature's reader is imported where the stack uses that feature: a stack of plain domains
+# does not pay for reading configuration sets, templates or alarms when the program starts.
+if TYPE_CHECKING:
+    from ses_domains.config.account import AccountSpec
+    from ses_domains.config.configuration_sets import ConfigurationSetSpec, ConfigurationSets
+    from ses_domains.config.contact_lists import ContactListSpec
+    from ses_domains.config.dedicated_ip_pools import DedicatedIpPoolSpec
+    from ses_domains.config.email_identities import EmailIdentitySpec
+    from ses_domains.config.global_endpoint import GlobalEndpointSpec
+    from ses_domains.config.reputation_alarms import ReputationAlarmsSpec
+    from ses_domains.config.templates import TemplateSpec
 
 PROJECT = "ses-domains"
 PROJECT_KEYS = (
@@ -109,49 +102,100 @@ def read_stack_config(
             if spec is not None:
                 domains.append(spec)
     _check_unique_domains(domains, problems)
-    read_sets = read_configuration_sets(
-        get_project_value("configurationSets"), f"{namespace}:configurationSets", problems, warnings
-    )
-    configuration_sets = list(read_sets.specs)
+    raw_sets = get_project_value("configurationSets")
+    read_sets: Optional[ConfigurationSets] = None
+    if raw_sets is not None:
+        from ses_domains.config.configuration_sets import read_configuration_sets
+
+        read_sets = read_configuration_sets(raw_sets, f"{namespace}:configurationSets", problems, warnings)
+    configuration_sets = list(read_sets.specs) if read_sets is not None else []
     _check_configuration_set_references(domains, read_sets, problems, namespace)
     _check_created_topics(configuration_sets, problems)
     _check_mail_from_names(domains, problems)
     _check_shared_tracking_domains(configuration_sets, problems)
-    email_identities = read_email_identities(
-        get_project_value("emailIdentities"), f"{namespace}:emailIdentities", problems, warnings, domains, read_sets
-    )
-    templates = read_templates(
-        get_project_value("templates"), f"{namespace}:templates", problems, Path(project_dir or Path.cwd())
-    )
-    global_endpoint = read_global_endpoint(
-        get_project_value("globalEndpoint"), f"{namespace}:globalEndpoint", problems
-    )
-    account = read_account(get_project_value("account"), f"{namespace}:account", problems, warnings, region)
-    warnings.extend(vdm_off_warnings(account, read_sets.specs))
-    contact_lists = read_contact_lists(get_project_value("contactLists"), f"{namespace}:contactLists", problems)
-    dedicated_ip_pools = read_dedicated_ip_pools(
-        get_project_value("dedicatedIpPools"), f"{namespace}:dedicatedIpPools", problems
-    )
-    check_sending_pools(configuration_sets, dedicated_ip_pools, problems, warnings)
+    email_identities: tuple[EmailIdentitySpec, ...] = ()
+    raw_addresses = get_project_value("emailIdentities")
+    if raw_addresses is not None:
+        from ses_domains.config.configuration_sets import ConfigurationSets
+        from ses_domains.config.email_identities import read_email_identities
+
+        email_identities = read_email_identities(
+            raw_addresses, f"{namespace}:emailIdentities", problems, warnings, domains,
+            read_sets if read_sets is not None else ConfigurationSets(),
+        )
+    templates: tuple[TemplateSpec, ...] = ()
+    raw_templates = get_project_value("templates")
+    if raw_templates is not None:
+        from ses_domains.config.templates import read_templates
+
+        templates = read_templates(raw_templates, f"{namespace}:templates", problems, Path(project_dir or Path.cwd()))
+    global_endpoint: Optional[GlobalEndpointSpec] = None
+    raw_endpoint = get_project_value("globalEndpoint")
+    if raw_endpoint is not None:
+        from ses_domains.config.global_endpoint import read_global_endpoint
+
+        global_endpoint = read_global_endpoint(raw_endpoint, f"{namespace}:globalEndpoint", problems)
+    account: Optional[AccountSpec] = None
+    raw_account = get_project_value("account")
+    if raw_account is not None:
+        from ses_domains.config.account import read_account, vdm_off_warnings
+
+        account = read_account(raw_account, f"{namespace}:account", problems, warnings, region)
+        warnings.extend(vdm_off_warnings(account, tuple(configuration_sets)))
+    contact_lists: tuple[ContactListSpec, ...] = ()
+    raw_lists = get_project_value("contactLists")
+    if raw_lists is not None:
+        from ses_domains.config.contact_lists import read_contact_lists
+
+        contact_lists = read_contact_lists(raw_lists, f"{namespace}:contactLists", problems)
+    dedicated_ip_pools: tuple[DedicatedIpPoolSpec, ...] = ()
+    raw_pools = get_project_value("dedicatedIpPools")
+    if raw_pools is not None:
+        from ses_domains.config.dedicated_ip_pools import read_dedicated_ip_pools
+
+        dedicated_ip_pools = read_dedicated_ip_pools(raw_pools, f"{namespace}:dedicatedIpPools", problems)
+    if configuration_sets:
+        from ses_domains.config.dedicated_ip_pools import check_sending_pools
+
+        check_sending_pools(configuration_sets, dedicated_ip_pools, problems, warnings)
+    reputation_alarms: Optional[ReputationAlarmsSpec] = None
     raw_alarms = get_project_value("reputationAlarms")
-    reputation_alarms = read_reputation_alarms(raw_alarms, f"{namespace}:reputationAlarms", problems, warnings)
+    if raw_alarms is not None:
+        from ses_domains.config.reputation_alarms import read_reputation_alarms
+
+        reputation_alarms = read_reputation_alarms(raw_alarms, f"{namespace}:reputationAlarms", problems, warnings)
     if region:
         for spec in domains:
             check_replicas(spec.key, spec.replica_regions, spec.mail_from, region, problems)
         if global_endpoint is not None:
+            from ses_domains.config.global_endpoint import check_served_domains
+            from ses_domains.config.secondary_region import check_secondary_sinks, secondary_region_warnings
+
             check_served_domains(global_endpoint, domains, region, problems)
             check_secondary_sinks(global_endpoint.key, global_endpoint.secondary_regions(region),
                                   global_endpoint.sinks, configuration_sets, problems)
             warnings.extend(secondary_region_warnings(global_endpoint.secondary_regions(region), configuration_sets,
                                                       {pool.name for pool in dedicated_ip_pools}))
-        _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
+        if any(spec.tracking_domain is not None for spec in configuration_sets):
+            _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
-        check_reputation_alarms(reputation_alarms, read_sets, region, problems)
+        if reputation_alarms is not None:
+            from ses_domains.config.configuration_sets import ConfigurationSets
+            from ses_domains.config.reputation_alarms import check_reputation_alarms
+
+            check_reputation_alarms(reputation_alarms, read_sets if read_sets is not None else ConfigurationSets(),
+                                    region, problems)
         if global_endpoint is not None and (reputation_alarms is not None or raw_alarms is None):
+            from ses_domains.config.reputation_alarms import check_secondary_alarm_topics
+
             check_secondary_alarm_topics(reputation_alarms, global_endpoint.key,
                                          global_endpoint.secondary_regions(region), global_endpoint.alarm_topics, problems,
                                          warnings)
-        check_receiving({spec.key: spec.receive for spec in domains if spec.receive is not None}, region, problems)
+        receiving = {spec.key: spec.receive for spec in domains if spec.receive is not None}
+        if receiving:
+            from ses_domains.config.receive import check_receiving
+
+            check_receiving(receiving, region, problems)
     route53_writes = read_route53_writes(get_project_value("route53Writes"), f"{namespace}:route53Writes", problems)
     # Kept as written: "null" or "123" name a profile to the AWS provider, and so they do here.
     profile = as_text(get_aws_value("profile"))
@@ -197,7 +241,10 @@ def _read_region(raw: Any, problems: Problems) -> Optional[str]:
     if not isinstance(region, str) or not looks_like_region(region):
         problems.add("aws:region", f"must be an AWS region such as eu-west-1, got {region!r}")
         return None
-    regions = ses_regions()
+    # A region of this version's facts table is an SES region: the table lists exactly the regions
+    # botocore's endpoint data offers SES in (tests/test_region_facts.py). That data, a 1.2 MB file
+    # read in some 15 ms, is read only for another region, to say why it is refused.
+    regions = ses_regions() if region_facts(region) is None else None
     if regions is None or region in regions.ses:
         problem = region_facts_problem(region)
         if problem:
@@ -249,15 +296,16 @@ def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: 
 
 
 def _check_configuration_set_references(
-    domains: list[DomainSpec], configuration_sets: ConfigurationSets, problems: Problems, namespace: str
+    domains: list[DomainSpec], configuration_sets: Optional[ConfigurationSets], problems: Problems, namespace: str
 ) -> None:
     """A domain's configurationSet must be declared; turning SES's feedback emails off needs another ear.
 
     A set that is declared but has problems of its own (already reported) is neither missing nor
-    judged here."""
-    by_name = {spec.name: spec for spec in configuration_sets.specs}
+    judged here. ``configuration_sets``: ``None`` when the stack declares none."""
+    by_name = {spec.name: spec for spec in configuration_sets.specs} if configuration_sets is not None else {}
+    with_problems = configuration_sets.names_with_problems if configuration_sets is not None else frozenset()
     for spec in domains:
-        if spec.configuration_set in configuration_sets.names_with_problems:
+        if spec.configuration_set in with_problems:
             continue
         configuration_set = by_name.get(spec.configuration_set) if spec.configuration_set else None
         if spec.configuration_set and configuration_set is None:
@@ -276,6 +324,8 @@ def _check_configuration_set_references(
                 "event destinations (sns, eventBridge or firehose) receive BOUNCE and COMPLAINT events",
             )
             continue
+        from ses_domains.config.configuration_sets import FEEDBACK_EVENTS
+
         missing = [event for event in FEEDBACK_EVENTS if event not in configuration_set.notified_events()]
         if missing:
             problems.add(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
 from ses_domains.config.fields import Section
 
 VERIFY_KEYS = ("enabled", "timeout", "nameservers")
@@ -26,14 +25,18 @@ def read_verify(section: Section | None) -> VerifySpec:
     if section is None:
         return VerifySpec()
     nameservers = []
-    for key, item in section.items("nameservers"):
-        if not isinstance(item, str):
-            section.problems.add(key, f"must be a host name or address with an optional port, got {item!r}")
-            continue
-        try:
-            nameservers.append(str(parse_nameserver(item)))
-        except NameserverSpecError as error:
-            section.problems.add(key, f"{error}; expected host, host:port, an IP address or [IPv6]:port")
+    if section.has("nameservers"):
+        # Imported for a domain that names its own name servers only: most leave them to the zone.
+        from ses_domains.nameserver_address import NameserverSpecError, parse_nameserver
+
+        for key, item in section.items("nameservers"):
+            if not isinstance(item, str):
+                section.problems.add(key, f"must be a host name or address with an optional port, got {item!r}")
+                continue
+            try:
+                nameservers.append(str(parse_nameserver(item)))
+            except NameserverSpecError as error:
+                section.problems.add(key, f"{error}; expected host, host:port, an IP address or [IPv6]:port")
     return VerifySpec(
         enabled=section.boolean("enabled", default=True),
         timeout_s=section.duration_seconds("timeout", default=DEFAULT_TIMEOUT_S, minimum=10, maximum=72 * 3600),

@@ -7,16 +7,18 @@ key, reads as no addresses). An address waited for (``wait: true``) fails the up
 not verified in time; any other is reported (verified, or waiting for its owner's click) and
 never holds or fails ``pulumi up``.
 
-Cheap to import: the engine's SES side is imported only when SES is read.
+Cheap to import: the address jobs and the engine's SES side are imported only when used (a stack
+without addresses needs neither).
 """
 
 from __future__ import annotations
 
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Mapping, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar
 
-from ses_domains.engine.address_job import AddressJob, AddressResult
+if TYPE_CHECKING:
+    from ses_domains.engine.address_job import AddressJob, AddressResult
 
 ADDRESSES = "addresses"
 RESULTS = "addressResults"
@@ -25,10 +27,14 @@ T = TypeVar("T")
 
 
 def address_jobs_of(props: Mapping[str, Any]) -> dict[str, AddressJob]:
+    from ses_domains.engine.address_job import AddressJob
+
     return {address: AddressJob.from_props(address, entry) for address, entry in (props.get(ADDRESSES) or {}).items()}
 
 
 def address_results_of(props: Mapping[str, Any]) -> dict[str, AddressResult]:
+    from ses_domains.engine.address_job import AddressResult
+
     return {address: AddressResult.from_props(address, entry)
             for address, entry in (props.get(RESULTS) or {}).items()}
 

@@ -24,7 +24,6 @@ from ses_domains.deploy.dkim_signing_origin import DkimSigningOrigin
 from ses_domains.deploy.route53_record import declare_known_record, declare_record
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
-from ses_domains.records.dkim_keys import DkimPrivateKey
 from ses_domains.records.plan import dkim_strategy
 from ses_domains.records.ses import dkim_selector_host
 
@@ -122,6 +121,8 @@ def key_record_holders(name: str, selectors: list[str], old_rotation: bool = Fal
 def public_byodkim(byodkim: pulumi.Output) -> pulumi.Output:
     """A BYODKIM spec known only later, without its private half: what records and verification
     jobs are made of, no longer a secret (the key itself goes to SES only as a secret)."""
+    from ses_domains.records.dkim_keys import DkimPrivateKey
+
     return pulumi.Output.unsecret(byodkim.apply(
         lambda found: replace(found, key=DkimPrivateKey(public=found.key.public, ses_private_key=""))))
 

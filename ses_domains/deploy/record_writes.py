@@ -26,7 +26,6 @@ import pulumi
 from ses_domains.config.route53_writes import BATCHED_MODES, BATCHED_RETAINED, PER_RECORD, PER_RECORD_RETAINED
 from ses_domains.deploy.zone_records import ZoneRecords
 from ses_domains.deploy.zones import HostedZone
-from ses_domains.engine.route53.changes import RecordSet, record_key
 from ses_domains.records.model import DnsRecord
 
 
@@ -62,6 +61,9 @@ class RecordWrites:
             adopted: frozenset[tuple[str, str]]) -> pulumi.Output:
         """``record`` (an ``Output[DnsRecord]``) joins its zone's batch; returns an output that
         resolves to the zone's resource once it is declared (:meth:`declare_batches`)."""
+        # Imported for a batched stack only: per record set, nothing of it is used.
+        from ses_domains.engine.route53.changes import record_key
+
         batch = self._zones.setdefault(zone.zone_id, _ZoneBatch(zone))
         if name in batch.records:
             raise ValueError(f"two record sets of zone {zone.name} are both named {name}")
@@ -100,6 +102,8 @@ class RecordWrites:
 
 
 def _props(record: DnsRecord) -> dict:
+    from ses_domains.engine.route53.changes import RecordSet
+
     return RecordSet(record.name, record.type, record.ttl, tuple(record.values)).to_props()
 
 

@@ -8,19 +8,16 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
-from ses_domains.config.configuration_sets import check_ses_name
 from ses_domains.config.domains import DomainSpec, ZoneRef
 from ses_domains.config.domain_names import is_within
 from ses_domains.config.errors import ArgumentError, ConfigError, Problem
 from ses_domains.config.stack import StackSpec
-from ses_domains.deploy.apex_spf import ApexSpf
 from ses_domains.deploy.dkim_signing import (
     declare_dkim_before_identity,
     declare_token_records,
     identity_tokens,
     public_byodkim,
 )
-from ses_domains.deploy.replica_identity import declare_replicas
 from ses_domains.deploy.dkim_signing_origin import SIGNING_SET_APART, declare_signing_origin
 from ses_domains.deploy.route53_record import declare_known_record, record_output
 from ses_domains.deploy.sending_domain_args import SendingDomainArgs
@@ -35,7 +32,6 @@ from ses_domains.deploy.verification import DomainVerification
 from ses_domains.deploy.zone_preflight import Preflight, apex_spf_notice, preflight
 from ses_domains.deploy.zones import HostedZone, ZoneDirectory, ZoneNotUsable, with_zone, zone_of
 from ses_domains.records.plan import static_records
-from ses_domains.records.spf import apex_includes, merge_spf
 from ses_domains.verification_jobs import job_for_domain
 
 
@@ -171,6 +167,10 @@ class SendingDomain(pulumi.ComponentResource):
                                  existing.adopted)
         self.report_authorizations = [record_output(a.record, a.zone) for a in authorizations]
         if spec.apex_spf is not None:
+            # Imported for a domain that merges its apex SPF only: a plain domain does not pay for it.
+            from ses_domains.deploy.apex_spf import ApexSpf
+            from ses_domains.records.spf import apex_includes, merge_spf
+
             apex = existing.apex_spf.get(spec.domain)
             if apex is not None:
                 ApexSpf(f"{name}-apex-spf", zone_id=apex.zone.zone_id, name=apex.name, includes=apex.includes,
@@ -196,9 +196,14 @@ class SendingDomain(pulumi.ComponentResource):
                 lambda both, read_zone: job_for_domain(replace(spec, byodkim=both[1]), region, both[0],
                                                        read_zone.name_servers),
             )
-        self.replicas = declare_replicas(name, spec, zone, dkim.signing_attributes, dkim.identity_depends_on, self,
-                                         existing.adopted, with_zone_id=public, profile=read.profile,
-                                         configuration_sets=replica_configuration_sets)
+        self.replicas = []
+        if spec.replica_regions:
+            # Imported for a domain with replicas only: a plain domain does not pay for the module.
+            from ses_domains.deploy.replica_identity import declare_replicas
+
+            self.replicas = declare_replicas(name, spec, zone, dkim.signing_attributes, dkim.identity_depends_on, self,
+                                             existing.adopted, with_zone_id=public, profile=read.profile,
+                                             configuration_sets=replica_configuration_sets)
         self.records = with_zone(
             self.verification_job, zone,
             lambda job, read_zone: [record_output(r, read_zone, public) for r in job.records],
@@ -220,6 +225,8 @@ class SendingDomain(pulumi.ComponentResource):
 
 def _judged_configuration_set(name: Any) -> Any:
     """A configuration set name known only once resolved, judged then with the config's words."""
+    from ses_domains.config.configuration_sets import check_ses_name
+
     problem = check_ses_name(name, "configuration set") if name is not None else None
     if problem:
         raise ArgumentError(COMPONENT, [Problem("configuration_set", problem)])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import pulumi_aws as aws
 
@@ -34,7 +34,6 @@ from ses_domains.deploy.existing_records import (
     zone_for,
 )
 from ses_domains.deploy.own_records import lazily, read_own_records
-from ses_domains.deploy.tracking_records import plan_tracking_records
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.inbound import inbound_mx
@@ -42,7 +41,9 @@ from ses_domains.records.dmarc import REPORT_AUTHORIZATION_VALUE, report_authori
 from ses_domains.records.model import DnsRecord
 from ses_domains.records.plan import dkim_strategy, static_records
 from ses_domains.records.replicas import replica_dkim_records, replica_static_records
-from ses_domains.records.spf import SpfMerge, SpfMergeError, apex_includes, merge_spf
+
+if TYPE_CHECKING:
+    from ses_domains.records.spf import SpfMerge
 
 _UNDO = {
     "mail-from-mx": ("mailFrom", "set mailFrom to a name that has no records yet, or remove mailFrom"),
@@ -121,7 +122,14 @@ def preflight(
                 "send the reports to an address whose domain publishes the authorization itself",
             ))
 
-    for tracking in plan_tracking_records(stack, zones).records.values():
+    if stack.configuration_sets:
+        # Imported for a stack with configuration sets only: a stack of plain domains does not pay for it.
+        from ses_domains.deploy.tracking_records import plan_tracking_records
+
+        tracked = plan_tracking_records(stack, zones).records.values()
+    else:
+        tracked = ()
+    for tracking in tracked:
         planned.append(PlannedRecord(
             tracking.record, tracking.zone, tracking.key, undo="choose a trackingDomain that has no record yet",
         ))
@@ -244,6 +252,9 @@ def _apex_spf(spec: DomainSpec, zone: HostedZone, contents: ZoneContents, proble
         problems.append(Problem(key, f"the zone {zone.name} has {blocking[0].describe()}: the SPF merge needs a plain "
                                      "TXT record set there; remove spf or fix the record by hand"))
         return None
+    # Imported for a domain that merges its apex SPF only: a plain domain does not pay for it.
+    from ses_domains.records.spf import SpfMergeError, apex_includes, merge_spf
+
     txt = next((s for s in live if s.type == "TXT"), None)
     includes = apex_includes(spec.apex_spf.include)
     try:

@@ -13,12 +13,14 @@ Two strategies with one shape (``records(domain, tokens, ttl)``):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from ses_domains.records.model import DnsRecord
-from ses_domains.records.dkim_keys import DkimPublicKey
 from ses_domains.records.ses import dkim_selector_host, easy_dkim_host, easy_dkim_target
 from ses_domains.records.values import SECRET_DKIM_KEY
+
+if TYPE_CHECKING:
+    from ses_domains.records.dkim_keys import DkimPublicKey
 
 
 @dataclass(frozen=True)

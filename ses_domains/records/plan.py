@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, Protocol, Sequence, Union
+from typing import TYPE_CHECKING, Optional, Protocol, Sequence, Union
 
-from ses_domains.records.bimi import BimiAssertion, bimi_record
 from ses_domains.records.dkim import Byodkim, EasyDkim
 from ses_domains.records.dmarc import DmarcPolicy, dmarc_record
 from ses_domains.records.mail_from import mail_from_mx, mail_from_spf
 from ses_domains.records.model import DnsRecord
+
+if TYPE_CHECKING:
+    from ses_domains.records.bimi import BimiAssertion
 
 
 class OwnDkimKey(Protocol):
@@ -54,6 +56,9 @@ def static_records(spec: DomainRecordsSpec, region: str) -> dict[str, DnsRecord]
     if spec.dmarc:
         records["dmarc"] = dmarc_record(spec.domain, spec.dmarc, spec.ttl)
     if spec.bimi:
+        # Imported for a domain with a BIMI record only: few have one.
+        from ses_domains.records.bimi import bimi_record
+
         records["bimi"] = bimi_record(spec.domain, spec.bimi, spec.ttl)
     return records
 
