@@ -93,11 +93,6 @@ class ReadOnce:
         return self.records().owns(name, record_type)
 
 
-def lazily(read: Callable[[], OwnRecords]) -> Callable[[str, str], bool]:
-    """``owns`` that reads the stack's outputs on its first use only."""
-    return ReadOnce(read).owns
-
-
 def _records(value: Any) -> Iterable[Mapping]:
     if not isinstance(value, list):
         return []

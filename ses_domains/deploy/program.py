@@ -219,10 +219,8 @@ def check_switch_to_batched(stack: StackSpec, own: ReadOnce) -> None:
         return
     last = own.records()
     if last.managed and last.route53_writes not in (PER_RECORD_RETAINED, *BATCHED_MODES):
-        raise ConfigError([Problem(f"{pulumi.get_project()}:route53Writes", (
-            f"{stack.route53_writes}: this stack's records are per-record resources now, which pulumi up would delete "
-            "from DNS once the zones' resources took the records over; first pulumi up once with per-record-retained, "
-            "then switch to batched (README: Many domains)"))])
+        raise _switch_refused(stack.route53_writes, "per-record resources", "the zones' resources",
+                              first=PER_RECORD_RETAINED, then=BATCHED)
 
 
 def switch_back(stack: StackSpec, own: ReadOnce) -> frozenset[tuple[str, str]]:
@@ -235,11 +233,16 @@ def switch_back(stack: StackSpec, own: ReadOnce) -> frozenset[tuple[str, str]]:
     if stack.route53_writes in BATCHED_MODES or last is None or last.route53_writes not in BATCHED_MODES:
         return frozenset()
     if last.route53_writes == BATCHED:
-        raise ConfigError([Problem(f"{pulumi.get_project()}:route53Writes", (
-            f"{stack.route53_writes}: this stack's records are held by the zones' resources (route53-records-<zone>) "
-            "now, which pulumi up would delete from DNS once the per-record resources took the records over; first "
-            f"pulumi up once with {BATCHED_RETAINED}, then switch to {stack.route53_writes} (README: Many domains)"))])
+        raise _switch_refused(stack.route53_writes, "held by the zones' resources (route53-records-<zone>)",
+                              "the per-record resources", first=BATCHED_RETAINED, then=stack.route53_writes)
     return last.managed
+
+
+def _switch_refused(mode: str, held_by: str, taking_over: str, *, first: str, then: str) -> ConfigError:
+    """A switch of ``route53Writes`` that would leave records missing from DNS, and the two steps that do not."""
+    return ConfigError([Problem(f"{pulumi.get_project()}:route53Writes", (
+        f"{mode}: this stack's records are {held_by} now, which pulumi up would delete from DNS once {taking_over} "
+        f"took the records over; first pulumi up once with {first}, then switch to {then} (README: Many domains)"))])
 
 
 def config_getter(namespace: str) -> Callable[[str], Any]:

@@ -33,7 +33,7 @@ from ses_domains.deploy.existing_records import (
     read_zone,
     zone_for,
 )
-from ses_domains.deploy.own_records import lazily, read_own_records
+from ses_domains.deploy.own_records import ReadOnce, read_own_records
 from ses_domains.deploy.zones import HostedZone
 from ses_domains.records.dkim import EasyDkim
 from ses_domains.records.inbound import inbound_mx
@@ -197,7 +197,7 @@ def preflight(
                 for live in contents[plan.zone.zone_id].at(plan.record.name))
     }
     planned = [plan for plan in planned if plan.record.name not in already]
-    decision = decide(collisions(planned, contents), owns or lazily(read_own_records),
+    decision = decide(collisions(planned, contents), owns or ReadOnce(read_own_records).owns,
                       as_planned_is_own=stack.route53_writes in BATCHED_MODES)
     problems.extend(decision.problems)
 
