@@ -116,12 +116,10 @@ def read_stack_config(
     email_identities: tuple[EmailIdentitySpec, ...] = ()
     raw_addresses = get_project_value("emailIdentities")
     if raw_addresses is not None:
-        from ses_domains.config.configuration_sets import ConfigurationSets
         from ses_domains.config.email_identities import read_email_identities
 
         email_identities = read_email_identities(
-            raw_addresses, f"{namespace}:emailIdentities", problems, warnings, domains,
-            read_sets if read_sets is not None else ConfigurationSets(),
+            raw_addresses, f"{namespace}:emailIdentities", problems, warnings, domains, _declared(read_sets)
         )
     templates: tuple[TemplateSpec, ...] = ()
     raw_templates = get_project_value("templates")
@@ -180,11 +178,9 @@ def read_stack_config(
             _check_tracking_domains(domains, configuration_sets, region, problems, warnings)
         _check_unique_record_sets(domains, region, problems)
         if reputation_alarms is not None:
-            from ses_domains.config.configuration_sets import ConfigurationSets
             from ses_domains.config.reputation_alarms import check_reputation_alarms
 
-            check_reputation_alarms(reputation_alarms, read_sets if read_sets is not None else ConfigurationSets(),
-                                    region, problems)
+            check_reputation_alarms(reputation_alarms, _declared(read_sets), region, problems)
         if global_endpoint is not None and (reputation_alarms is not None or raw_alarms is None):
             from ses_domains.config.reputation_alarms import check_secondary_alarm_topics
 
@@ -293,6 +289,15 @@ def _check_unique_record_sets(domains: list[DomainSpec], region: str, problems: 
                     "Route 53 holds one record set per name and type; change mailFrom of one of them",
                 )
             owner.setdefault(where, spec.key)
+
+
+def _declared(read_sets: Optional[ConfigurationSets]) -> ConfigurationSets:
+    """The configuration sets as read, or none declared (``None``: the stack has no such key)."""
+    if read_sets is not None:
+        return read_sets
+    from ses_domains.config.configuration_sets import ConfigurationSets
+
+    return ConfigurationSets()
 
 
 def _check_configuration_set_references(
