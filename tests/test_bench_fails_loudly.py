@@ -34,3 +34,27 @@ def test_a_child_that_dies_without_a_word_is_noticed():
         assert "exit code 3" in str(failure)
     else:
         raise AssertionError("a dead child went unnoticed")
+
+
+def test_bench_program_instructions_without_valgrind_says_what_to_install(tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # no valgrind on this PATH
+    done = subprocess.run([sys.executable, "-m", "bench.program_instructions"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "needs valgrind" in done.stderr and "apt-get install valgrind" in done.stderr
+    assert '"ratio"' not in done.stdout
+
+
+def test_bench_program_instructions_reads_callgrind_s_total_and_the_cost_of_one_more_domain():
+    from bench.program_instructions import instructions_of, per_domain
+
+    output = "version: 1\ncreator: callgrind-3.19.0\nevents: Ir\n\nfl=(1) x.c\nfn=(1) main\n3 10\n\nsummary: 5319589367\n"
+    assert instructions_of(output) == 5319589367
+    assert instructions_of(output.replace("summary:", "totals:")) == 5319589367
+    assert per_domain({60: 9657124862, 20: 5319589367}) == (9657124862 - 5319589367) / 40
+    try:
+        instructions_of("events: Ir\n")
+    except ValueError as error:
+        assert "no summary line" in str(error)
+    else:
+        raise AssertionError("an output without a total went unnoticed")
